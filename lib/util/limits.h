@@ -1,0 +1,32 @@
+/* Every input limit of sealcert in one place, each with the reason for its value (STYLE.md 4). */
+#ifndef SC_UTIL_LIMITS_H
+#define SC_UTIL_LIMITS_H
+
+/* Largest buffer sealcert grows: an OFD certificate with embedded fonts is a few MB; 1 GiB stops a
+ * runaway loop long before memory does. */
+#define SC_BUF_MAX ((size_t)1 << 30)
+
+/* Largest seal (SESeal DER). Real seals are 5-60 KB, dominated by the picture; an "ofd" picture
+ * can reach a few hundred KB. 8 MiB leaves room and bounds memory for a hostile input. */
+#define SC_SES_MAX_SEAL_SIZE ((size_t)8 << 20)
+
+/* Largest SES_Signature: one seal plus a certificate, a timestamp token and a few hashes. */
+#define SC_SES_MAX_SIGNATURE_SIZE ((size_t)9 << 20)
+
+/* Largest key, certificate or PKCS#12 file read from disk: real ones are under 16 KB. */
+#define SC_SM_MAX_KEY_FILE_SIZE ((size_t)1 << 20)
+
+/* Largest seal picture accepted for making a seal and for conversion to PNG. */
+#define SC_SES_MAX_PICTURE_SIZE ((size_t)4 << 20)
+
+/* Largest picture dimension (pixels) decoded when converting to PNG: 40 mm at 1200 dpi is ~1900;
+ * 8192 bounds decoder memory at 256 MiB RGBA. */
+#define SC_SES_MAX_PICTURE_PIXELS 8192
+
+/* Most certificates in a seal's certList: real seals list 1-3 signers. */
+#define SC_SES_MAX_CERT_LIST 64
+
+/* Most certificates loaded from a trust directory. */
+#define SC_SM_MAX_TRUST_CERTS 4096
+
+#endif

@@ -1,0 +1,141 @@
+/* lib/util: private helpers shared by the library, the CLI, the daemon and the tests:
+ * allocation, the error record, buffers, files, overflow checks. Not part of the public API. */
+#ifndef SC_UTIL_H
+#define SC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealcert/sealcert.h"
+#include "util/limits.h"
+
+/* ---- allocation (every allocation of ours goes through here, so tests can make it fail) ---- */
+
+void *sc_malloc(size_t size);
+void *sc_calloc(size_t count, size_t size);
+void *sc_realloc(void *ptr, size_t size);
+void sc_free(void *ptr);
+char *sc_strdup(const char *s);
+char *sc_strndup(const char *s, size_t n);
+void *sc_memdup(const void *p, size_t n);
+
+/**
+ * Test hook: make the allocation number @p n (counted from this call, 1-based) fail, and every
+ * later one too when @p persistent. n = 0 turns failure off. Returns the number of allocations
+ * made since the previous call, so a test can first count, then fail each one in turn.
+ */
+size_t sc_alloc_fail_after(size_t n, bool persistent);
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+#if defined(__GNUC__)
+#define SC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SC_PRINTF(f, a)
+#endif
+
+/** Record an error for this thread and return @p code (so callers can `return sc_error_set(..)`).
+ */
+int sc_error_set(int code, const char *fmt, ...) SC_PRINTF(2, 3);
+int sc_error_vset(int code, const char *fmt, va_list ap) SC_PRINTF(2, 0);
+
+/**
+ * Record an error whose message ends with OpenSSL's reason for the most recent error in its queue
+ * (": <reason>"), and empty the queue. Use at the OpenSSL call site.
+ */
+int sc_error_set_ossl(int code, const char *fmt, ...) SC_PRINTF(2, 3);
+
+/** Record out-of-memory without allocating; returns SC_ENOMEM. */
+int sc_error_oom(void);
+
+/** Prefix the current message with "<prefix>: " (adds context when propagating). */
+void sc_error_prefix(const char *fmt, ...) SC_PRINTF(1, 2);
+
+/* Argument checks on public entry points: abort in debug builds, SC_EINVALID in release builds. */
+#ifdef NDEBUG
+#define SC_ASSERT_ARG(expr)                                                                        \
+    do {                                                                                           \
+        if (!(expr))                                                                               \
+            return sc_error_set(SC_EINVALID, "invalid argument: %s", #expr);                       \
+    } while (0)
+#else
+#include <assert.h>
+#define SC_ASSERT_ARG(expr) assert(expr)
+#endif
+
+/* Conditions that cannot happen but must not crash if they do (SQLite's ALWAYS/NEVER). */
+#ifdef NDEBUG
+#define SC_ALWAYS(x) (x)
+#define SC_NEVER(x)  (x)
+#else
+#define SC_ALWAYS(x) ((x) ? 1 : (assert(0), 0))
+#define SC_NEVER(x)  ((x) ? (assert(0), 1) : 0)
+#endif
+
+/* ---- overflow-checked size arithmetic ---------------------------------------------------- */
+
+/** out = a + b; true on overflow. */
+static inline bool sc_add_overflow(size_t *out, size_t a, size_t b)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+
+/** out = a * b; true on overflow. */
+static inline bool sc_mul_overflow(size_t *out, size_t a, size_t b)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+/* ---- buffers ----------------------------------------------------------------------------- */
+
+/** Make room for @p extra more bytes (plus the NUL); SC_ENOMEM or SC_ELIMIT past SC_BUF_MAX. */
+int sc_buf_grow(sc_buf *buf, size_t extra);
+/** Append bytes. */
+int sc_buf_put(sc_buf *buf, const void *data, size_t len);
+/** Append a string. */
+int sc_buf_puts(sc_buf *buf, const char *s);
+/** Append printf-formatted text. */
+int sc_buf_printf(sc_buf *buf, const char *fmt, ...) SC_PRINTF(2, 3);
+/** Replace the contents with a copy of @p data. */
+int sc_buf_set(sc_buf *buf, const void *data, size_t len);
+/** Empty the buffer, keeping its memory. */
+void sc_buf_clear(sc_buf *buf);
+/** Hand the memory over: returns ptr (caller frees with sc_free) and resets the buffer. */
+unsigned char *sc_buf_detach(sc_buf *buf, size_t *len);
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+/**
+ * Read a whole file into @p out, refusing files over @p max bytes (SC_ELIMIT).
+ * @return 0, SC_ENOTFOUND, SC_EIO or SC_ELIMIT; the message names the path
+ */
+int sc_fs_read_file(sc_buf *out, const char *path, size_t max);
+
+/**
+ * Write @p data to @p path atomically: a temporary file in the same directory, fsync, rename,
+ * fsync of the directory. On failure the temporary is removed and an existing file is untouched.
+ * @param overwrite when false and @p path exists: SC_EEXISTS
+ * @param mode permission bits of a new file (0600 for secrets, 0644 otherwise)
+ */
+int sc_fs_write_atomic(const char *path, const void *data, size_t len, bool overwrite,
+                       unsigned int mode);
+
+/** I/O fault injection for tests: make the Nth (1-based) file operation fail with @p err; 0 off. */
+void sc_fs_fail_after(size_t n, int err);
+
+/* ---- OpenSSL ----------------------------------------------------------------------------- */
+
+/** Load the OpenSSL providers once (default + legacy); thread-safe. @return 0 or SC_ECRYPTO */
+int sc_util__ossl_init(void);
+
+/* ---- misc -------------------------------------------------------------------------------- */
+
+/** Wipe secret memory (not optimised away). */
+void sc_cleanse(void *p, size_t len);
+
+/** Lower-case hexadecimal of @p len bytes into @p out (2*len+1 bytes). */
+void sc_hex(char *out, const unsigned char *in, size_t len);
+
+#endif
