@@ -50,6 +50,12 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : dm[m - 1];
 }
 
+sc_time sc_time_from_utc(int year, int month, int day, int hour, int minute, int second)
+{
+    return days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hour * 3600 +
+           minute * 60 + second;
+}
+
 int sc_time_parse(sc_time *out, const char *text)
 {
     const char *p = text;

@@ -130,6 +130,11 @@ void sc_fs_fail_after(size_t n, int err);
 /** Load the OpenSSL providers once (default + legacy); thread-safe. @return 0 or SC_ECRYPTO */
 int sc_util__ossl_init(void);
 
+/* ---- time ------------------------------------------------------------------------------ */
+
+/** Seconds since the epoch of a UTC calendar time (proleptic Gregorian; fields not checked). */
+sc_time sc_time_from_utc(int year, int month, int day, int hour, int minute, int second);
+
 /* ---- misc -------------------------------------------------------------------------------- */
 
 /** Wipe secret memory (not optimised away). */

@@ -1,0 +1,321 @@
+/* SM2 keys (GB/T 32918): generation, reading (PEM/DER, PKCS#8, SEC1, SPKI, PKCS#12), writing. */
+#include "sm/sm_int.h"
+
+#include <string.h>
+
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+
+int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey)
+{
+    sc_key *k;
+    *out = NULL;
+    if (!EVP_PKEY_is_a(pkey, "SM2")) {
+        EVP_PKEY_free(pkey);
+        return sc_error_set(SC_EUNSUPPORTED, "not an SM2 key");
+    }
+    if (!(k = sc_calloc(1, sizeof(*k)))) {
+        EVP_PKEY_free(pkey);
+        return sc_error_oom();
+    }
+    k->pkey = pkey;
+    *out = k;
+    return 0;
+}
+
+int sc_key_generate(sc_key **out)
+{
+    EVP_PKEY *pkey;
+    SC_ASSERT_ARG(out);
+    *out = NULL;
+    if (sc_util__ossl_init() < 0)
+        return SC_ECRYPTO;
+    if (!(pkey = EVP_PKEY_Q_keygen(NULL, NULL, "SM2")))
+        return sc_error_set_ossl(SC_ECRYPTO, "SM2 key generation");
+    return sc_sm__key_wrap(out, pkey);
+}
+
+/* An EC key on the SM2 curve read from a SEC1 or PKCS#8 structure may come back with key type
+ * "EC" (the OID says ecPublicKey). Re-decode it as "SM2" so signing uses SM2, not ECDSA. */
+static int ec_to_sm2(EVP_PKEY **pkey)
+{
+    char curve[64] = "";
+    unsigned char *der = NULL;
+    const unsigned char *p;
+    int len, is_private;
+    EVP_PKEY *sm2 = NULL;
+    OSSL_DECODER_CTX *dctx = NULL;
+    size_t dlen;
+
+    if (EVP_PKEY_is_a(*pkey, "SM2") || !EVP_PKEY_is_a(*pkey, "EC"))
+        return 0;
+    if (!EVP_PKEY_get_utf8_string_param(*pkey, "group", curve, sizeof(curve), NULL) ||
+        strcmp(curve, "SM2") != 0)
+        return 0;
+    {
+        BIGNUM *priv = NULL;
+        is_private = EVP_PKEY_get_bn_param(*pkey, "priv", &priv) == 1;
+        BN_clear_free(priv);
+        ERR_clear_error();
+    }
+    len = is_private ? i2d_PrivateKey(*pkey, &der) : i2d_PUBKEY(*pkey, &der);
+    if (len <= 0)
+        return sc_error_set_ossl(SC_ECRYPTO, "SM2 key conversion");
+    p = der;
+    dlen = (size_t)len;
+    dctx = OSSL_DECODER_CTX_new_for_pkey(
+        &sm2, "DER", NULL, "SM2", is_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+    if (!dctx || !OSSL_DECODER_from_data(dctx, &p, &dlen) || !sm2) {
+        OSSL_DECODER_CTX_free(dctx);
+        OPENSSL_clear_free(der, (size_t)len);
+        return sc_error_set_ossl(SC_ECRYPTO, "SM2 key conversion");
+    }
+    OSSL_DECODER_CTX_free(dctx);
+    OPENSSL_clear_free(der, (size_t)len);
+    EVP_PKEY_free(*pkey);
+    *pkey = sm2;
+    return 0;
+}
+
+static bool looks_encrypted(const unsigned char *p, size_t len)
+{
+    static const char *const markers[] = {"ENCRYPTED PRIVATE KEY", "Proc-Type: 4,ENCRYPTED"};
+    for (size_t m = 0; m < 2; m++) {
+        size_t ml = strlen(markers[m]);
+        for (size_t i = 0; i + ml <= len && i < 4096; i++)
+            if (memcmp(p + i, markers[m], ml) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* DER PKCS#12 starts with SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data ... } }. */
+static bool looks_pkcs12(const unsigned char *p, size_t len)
+{
+    PKCS12 *p12;
+    if (len < 4 || p[0] != 0x30)
+        return false;
+    p12 = d2i_PKCS12(NULL, &p, (long)len);
+    ERR_clear_error();
+    if (!p12)
+        return false;
+    PKCS12_free(p12);
+    return true;
+}
+
+int sc_key_parse(sc_key **out, const void *data, size_t len, const char *password)
+{
+    OSSL_DECODER_CTX *dctx = NULL;
+    EVP_PKEY *pkey = NULL;
+    const unsigned char *p = data;
+    size_t left = len;
+    int error = 0;
+
+    SC_ASSERT_ARG(out && (data || len == 0));
+    *out = NULL;
+    if (sc_util__ossl_init() < 0)
+        return SC_ECRYPTO;
+    if (len == 0)
+        return sc_error_set(SC_EFORMAT, "empty key");
+    if (len > SC_SM_MAX_KEY_FILE_SIZE)
+        return sc_error_set(SC_ELIMIT, "key of %zu bytes is over the limit", len);
+    if (looks_pkcs12(p, len))
+        return sc_pkcs12_parse(out, NULL, data, len, password);
+
+    dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, NULL, 0, NULL, NULL);
+    if (!dctx) {
+        error = sc_error_set_ossl(SC_ECRYPTO, "key decoder");
+        goto done;
+    }
+    if (password &&
+        !OSSL_DECODER_CTX_set_passphrase(dctx, (const unsigned char *)password, strlen(password))) {
+        error = sc_error_set_ossl(SC_ECRYPTO, "key decoder");
+        goto done;
+    }
+    if (!OSSL_DECODER_from_data(dctx, &p, &left) || !pkey) {
+        if (looks_encrypted(data, len))
+            error = sc_error_set(SC_EPASSWORD, password ? "wrong password for the encrypted key"
+                                                        : "the key is encrypted: a password is "
+                                                          "needed");
+        else
+            error = sc_error_set(SC_EFORMAT, "not a PEM or DER private or public key");
+        ERR_clear_error();
+        goto done;
+    }
+    if ((error = ec_to_sm2(&pkey)) < 0)
+        goto done;
+    error = sc_sm__key_wrap(out, pkey);
+    pkey = NULL;
+done:
+    OSSL_DECODER_CTX_free(dctx);
+    EVP_PKEY_free(pkey);
+    return error;
+}
+
+int sc_key_read_file(sc_key **out, const char *path, const char *password)
+{
+    sc_buf b = SC_BUF_INIT;
+    int error;
+    SC_ASSERT_ARG(out && path);
+    *out = NULL;
+    if ((error = sc_fs_read_file(&b, path, SC_SM_MAX_KEY_FILE_SIZE)) < 0)
+        return error;
+    error = sc_key_parse(out, b.ptr, b.size, password);
+    sc_buf_dispose(&b);
+    return error;
+}
+
+int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size_t len,
+                    const char *password)
+{
+    const unsigned char *p = data;
+    PKCS12 *p12 = NULL;
+    EVP_PKEY *pkey = NULL;
+    X509 *x509 = NULL;
+    STACK_OF(X509) *ca = NULL;
+    sc_key *key = NULL;
+    sc_cert *cert = NULL;
+    int error = 0;
+
+    SC_ASSERT_ARG((key_out || cert_out) && (data || len == 0));
+    if (key_out)
+        *key_out = NULL;
+    if (cert_out)
+        *cert_out = NULL;
+    if ((error = sc_util__ossl_init()) < 0)
+        return error;
+    if (len > SC_SM_MAX_KEY_FILE_SIZE)
+        return sc_error_set(SC_ELIMIT, "PKCS#12 of %zu bytes is over the limit", len);
+    if (!(p12 = d2i_PKCS12(NULL, &p, (long)len)))
+        return sc_error_set_ossl(SC_EFORMAT, "not a PKCS#12 file");
+    if (!password) {
+        error = sc_error_set(SC_EPASSWORD, "PKCS#12 file: a password is needed");
+        goto done;
+    }
+    if (PKCS12_mac_present(p12) && !PKCS12_verify_mac(p12, password, -1)) {
+        error = sc_error_set(SC_EPASSWORD, "PKCS#12 file: wrong password (MAC check failed)");
+        ERR_clear_error();
+        goto done;
+    }
+    if (!PKCS12_parse(p12, password, &pkey, &x509, &ca)) {
+        /* A legacy PBE (3DES, RC2-40) without the legacy provider lands here. */
+        error = sc_error_set_ossl(SC_EFORMAT, "PKCS#12 file cannot be decrypted");
+        goto done;
+    }
+    if (key_out) {
+        if (!pkey) {
+            error = sc_error_set(SC_ENOTFOUND, "PKCS#12 file holds no private key");
+            goto done;
+        }
+        if ((error = ec_to_sm2(&pkey)) < 0 || (error = sc_sm__key_wrap(&key, pkey)) < 0) {
+            pkey = NULL;
+            goto done;
+        }
+        pkey = NULL;
+    }
+    if (cert_out) {
+        if (!x509) {
+            error = sc_error_set(SC_ENOTFOUND, "PKCS#12 file holds no certificate");
+            goto done;
+        }
+        error = sc_sm__cert_wrap(&cert, x509);
+        x509 = NULL;
+        if (error < 0)
+            goto done;
+    }
+    if (key_out)
+        *key_out = key;
+    if (cert_out)
+        *cert_out = cert;
+    key = NULL;
+    cert = NULL;
+done:
+    sc_key_free(key);
+    sc_cert_free(cert);
+    EVP_PKEY_free(pkey);
+    X509_free(x509);
+    sk_X509_pop_free(ca, X509_free);
+    PKCS12_free(p12);
+    return error;
+}
+
+int sc_key_has_private(const sc_key *key)
+{
+    BIGNUM *priv = NULL;
+    int has;
+    if (!key)
+        return 0;
+    has = EVP_PKEY_get_bn_param(key->pkey, "priv", &priv) == 1;
+    BN_clear_free(priv);
+    ERR_clear_error();
+    return has;
+}
+
+int sc_key_equal_public(const sc_key *a, const sc_key *b)
+{
+    int r;
+    if (!a || !b)
+        return 0;
+    r = EVP_PKEY_eq(a->pkey, b->pkey) == 1;
+    ERR_clear_error();
+    return r;
+}
+
+static int bio_to_buf(sc_buf *out, BIO *bio)
+{
+    char *p = NULL;
+    long n = BIO_get_mem_data(bio, &p);
+    sc_buf tmp = SC_BUF_INIT;
+    int error;
+    if (n < 0 || (error = sc_buf_put(&tmp, p, (size_t)n)) < 0)
+        return n < 0 ? sc_error_set(SC_ECRYPTO, "memory BIO") : error;
+    sc_buf_dispose(out);
+    *out = tmp;
+    return 0;
+}
+
+int sc_key_write_pem(sc_buf *out, const sc_key *key, const char *password)
+{
+    BIO *bio = NULL;
+    int error = 0;
+    SC_ASSERT_ARG(out && key);
+    if (!sc_key_has_private(key))
+        return sc_error_set(SC_EINVALID, "the key has no private part");
+    if (!(bio = BIO_new(BIO_s_mem())))
+        return sc_error_set_ossl(SC_ENOMEM, "memory BIO");
+    /* Encrypted keys: PBES2 with SM4-CBC (PBKDF2 with OpenSSL's default PRF). */
+    if (!PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, password ? EVP_sm4_cbc() : NULL, NULL, 0,
+                                       NULL, (void *)password)) {
+        error = sc_error_set_ossl(SC_ECRYPTO, "writing the private key");
+        goto done;
+    }
+    error = bio_to_buf(out, bio);
+done:
+    BIO_free(bio);
+    return error;
+}
+
+int sc_key_write_public_pem(sc_buf *out, const sc_key *key)
+{
+    BIO *bio = NULL;
+    int error = 0;
+    SC_ASSERT_ARG(out && key);
+    if (!(bio = BIO_new(BIO_s_mem())))
+        return sc_error_set_ossl(SC_ENOMEM, "memory BIO");
+    if (!PEM_write_bio_PUBKEY(bio, key->pkey))
+        error = sc_error_set_ossl(SC_ECRYPTO, "writing the public key");
+    else
+        error = bio_to_buf(out, bio);
+    BIO_free(bio);
+    return error;
+}
+
+void sc_key_free(sc_key *key)
+{
+    if (!key)
+        return;
+    EVP_PKEY_free(key->pkey); /* OpenSSL clears private key material itself */
+    sc_free(key);
+}

@@ -1,0 +1,174 @@
+/* SM2 signatures (GB/T 32918.2) with SM3 and Z over the user ID "1234567812345678"
+ * (GB/T 35276 clause 10), and the signature value encodings met in real files. */
+#include "sm/sm_int.h"
+
+#include <string.h>
+
+#include <openssl/err.h>
+
+/* OpenSSL 3.0 computes Z with an EMPTY ID unless one is set on the context right after the
+ * sign/verify init; every other implementation uses the default ID, so we always set it. */
+static int digest_init(EVP_MD_CTX **out, const sc_key *key, int sign, const void *id, size_t id_len)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok;
+    *out = NULL;
+    if (!md)
+        return sc_error_set_ossl(SC_ENOMEM, "SM2 context");
+    ok = sign ? EVP_DigestSignInit_ex(md, &pctx, "SM3", NULL, NULL, key->pkey, NULL)
+              : EVP_DigestVerifyInit_ex(md, &pctx, "SM3", NULL, NULL, key->pkey, NULL);
+    if (!ok || EVP_PKEY_CTX_set1_id(pctx, id, id_len) <= 0) {
+        EVP_MD_CTX_free(md);
+        return sc_error_set_ossl(SC_ECRYPTO, "SM2 %s init", sign ? "sign" : "verify");
+    }
+    *out = md;
+    return 0;
+}
+
+int sc_sm2_sign(sc_buf *sig, const sc_key *key, const void *msg, size_t len)
+{
+    EVP_MD_CTX *md = NULL;
+    unsigned char out[SC_SM2_MAX_SIG_LEN];
+    size_t out_len = sizeof(out);
+    int error;
+
+    SC_ASSERT_ARG(sig && key && (msg || len == 0));
+    if (!sc_key_has_private(key))
+        return sc_error_set(SC_EINVALID, "the SM2 key has no private part");
+    if ((error = digest_init(&md, key, 1, SC_SM2_DEFAULT_ID, SC_SM2_DEFAULT_ID_LEN)) < 0)
+        return error;
+    if (!EVP_DigestSign(md, out, &out_len, msg, len))
+        error = sc_error_set_ossl(SC_ECRYPTO, "SM2 sign");
+    else
+        error = sc_buf_set(sig, out, out_len);
+    EVP_MD_CTX_free(md);
+    return error;
+}
+
+/* ---- signature value encodings ------------------------------------------------------------ */
+
+/* Read one DER/BER INTEGER as an unsigned 32-byte big-endian number. Lenient: DianJu writes
+ * r and s with the top bit set and no 0x00 pad (negative in DER); they are read as unsigned.
+ * *strict stays true only for minimal, non-negative DER. */
+static bool read_uint256(unsigned char out[32], const unsigned char **pp, const unsigned char *end,
+                         bool *strict)
+{
+    const unsigned char *p = *pp;
+    size_t n;
+    if (end - p < 2 || p[0] != 0x02)
+        return false;
+    n = p[1];
+    p += 2;
+    if (n == 0 || n > 33 || (size_t)(end - p) < n)
+        return false;
+    if (p[0] & 0x80)
+        *strict = false; /* negative in DER */
+    if (n > 1 && p[0] == 0 && !(p[1] & 0x80))
+        *strict = false; /* non-minimal */
+    while (n > 0 && p[0] == 0) {
+        p++;
+        n--;
+    }
+    if (n > 32)
+        return false;
+    memset(out, 0, 32);
+    memcpy(out + 32 - n, p, n);
+    *pp = p + n;
+    return true;
+}
+
+int sc_sm2_sig_to_raw(unsigned char rs[SC_SM2_RAW_SIG_LEN], sc_sm2_sig_form *form,
+                      const unsigned char *sig, size_t sig_len)
+{
+    SC_ASSERT_ARG(rs && (sig || sig_len == 0));
+    /* SEQUENCE with a short-form length covering exactly the rest: the only DER shape an SM2
+     * signature (at most 72 bytes) can take. */
+    if (sig_len >= 8 && sig[0] == 0x30 && sig[1] < 0x80 && (size_t)sig[1] + 2 == sig_len) {
+        const unsigned char *p = sig + 2, *end = sig + sig_len;
+        bool strict = true;
+        if (read_uint256(rs, &p, end, &strict) && read_uint256(rs + 32, &p, end, &strict) &&
+            p == end) {
+            if (form)
+                *form = strict ? SC_SM2_SIG_DER : SC_SM2_SIG_DER_LENIENT;
+            return 0;
+        }
+    }
+    /* Raw r||s, as Suwell, Koal and tongz write it. */
+    if (sig_len == SC_SM2_RAW_SIG_LEN) {
+        memcpy(rs, sig, SC_SM2_RAW_SIG_LEN);
+        if (form)
+            *form = SC_SM2_SIG_RAW;
+        return 0;
+    }
+    return sc_error_set(SC_EFORMAT,
+                        "SM2 signature value of %zu bytes is neither DER SEQUENCE{r,s} nor 64-byte "
+                        "r||s",
+                        sig_len);
+}
+
+int sc_sm2_sig_from_raw(sc_buf *der, const unsigned char rs[SC_SM2_RAW_SIG_LEN])
+{
+    unsigned char out[SC_SM2_MAX_SIG_LEN];
+    size_t n = 2;
+    SC_ASSERT_ARG(der && rs);
+    out[0] = 0x30;
+    for (int i = 0; i < 2; i++) {
+        const unsigned char *v = rs + 32 * i;
+        size_t len = 32;
+        while (len > 1 && v[32 - len] == 0)
+            len--;
+        out[n++] = 0x02;
+        out[n++] = (unsigned char)(len + (v[32 - len] & 0x80 ? 1 : 0));
+        if (v[32 - len] & 0x80)
+            out[n++] = 0;
+        memcpy(out + n, v + 32 - len, len);
+        n += len;
+    }
+    out[1] = (unsigned char)(n - 2);
+    return sc_buf_set(der, out, n);
+}
+
+int sc_sm2_verify(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const void *msg,
+                  size_t len, const unsigned char *sig, size_t sig_len)
+{
+    return sc_sm__verify_with_id(is_valid, form, key, SC_SM2_DEFAULT_ID, SC_SM2_DEFAULT_ID_LEN, msg,
+                                 len, sig, sig_len);
+}
+
+int sc_sm__verify_with_id(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const void *id,
+                          size_t id_len, const void *msg, size_t len, const unsigned char *sig,
+                          size_t sig_len)
+{
+    unsigned char rs[SC_SM2_RAW_SIG_LEN];
+    const unsigned char *der = sig;
+    size_t der_len = sig_len;
+    sc_buf norm = SC_BUF_INIT;
+    sc_sm2_sig_form f;
+    EVP_MD_CTX *md = NULL;
+    int error, r;
+
+    SC_ASSERT_ARG(is_valid && key && (msg || len == 0) && (sig || sig_len == 0));
+    *is_valid = 0;
+    if (sc_sm2_sig_to_raw(rs, &f, sig, sig_len) < 0) {
+        sc_error_clear();
+        return 0; /* undecodable: checked, and not valid */
+    }
+    if (form)
+        *form = f;
+    if (f != SC_SM2_SIG_DER) {
+        if ((error = sc_sm2_sig_from_raw(&norm, rs)) < 0)
+            return error;
+        der = norm.ptr;
+        der_len = norm.size;
+    }
+    if ((error = digest_init(&md, key, 0, id, id_len)) < 0)
+        goto done;
+    r = EVP_DigestVerify(md, der, der_len, msg, len);
+    ERR_clear_error(); /* a wrong signature leaves an error on the queue */
+    *is_valid = r == 1;
+done:
+    EVP_MD_CTX_free(md);
+    sc_buf_dispose(&norm);
+    return error;
+}

@@ -1,0 +1,45 @@
+/* lib/sm private definitions shared by its files. Not part of the public API. */
+#ifndef SC_SM_INT_H
+#define SC_SM_INT_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "util/util.h"
+
+struct sc_key {
+    EVP_PKEY *pkey; /* owned; always an SM2 key ("SM2" key type) */
+};
+
+struct sc_cert {
+    X509 *x509;         /* owned; distinguishing ID set for SM2 signatures */
+    unsigned char *der; /* owned DER bytes as read */
+    size_t der_len;     /* bytes in der */
+    char *subject;      /* owned RFC 4514 UTF-8 */
+    char *issuer;       /* owned RFC 4514 UTF-8 */
+    char *serial;       /* owned upper-case hex */
+    char sig_alg[64];   /* dotted OID of the signature algorithm */
+    sc_time not_before; /* validity start */
+    sc_time not_after;  /* validity end */
+    sc_key *key;        /* owned SM2 public key, or NULL for other key types */
+    int refs;           /* reference count (sc_cert_ref / sc_cert_free); atomic */
+};
+
+/** Wrap an EVP_PKEY (ownership taken) after checking it is SM2. */
+int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey);
+
+/** Make a certificate object from an X509 (ownership taken). */
+int sc_sm__cert_wrap(sc_cert **out, X509 *x509);
+
+/** Attach the default SM2 ID to a certificate so its SM2 signature verifies like everyone's. */
+int sc_sm__x509_set_sm2_id(X509 *x509);
+
+/** sc_sm2_verify() with another user ID (the GB/T 32918.2 example uses "ALICE123@YAHOO.COM"). */
+int sc_sm__verify_with_id(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const void *id,
+                          size_t id_len, const void *msg, size_t len, const unsigned char *sig,
+                          size_t sig_len);
+
+/** Convert an ASN1_TIME to seconds since the epoch. */
+int sc_sm__asn1_time(sc_time *out, const ASN1_TIME *t);
+
+#endif
