@@ -209,8 +209,7 @@ static int prompt(sc_cli_pass *pass, const char *what)
     return pass->value ? 0 : -1;
 }
 
-static int report_read_error(const char *opt, const char *path, const sc_cli_pass *pass,
-                             int error)
+static int report_read_error(const char *opt, const char *path, const sc_cli_pass *pass, int error)
 {
     const char *msg = sc_error_last()->message;
     size_t plen = strlen(path);
@@ -291,8 +290,10 @@ int sc_cli_write(const char *opt, const char *path, const void *data, size_t len
 int sc_cli_parse_time(sc_time *out, const char *opt, const char *value)
 {
     if (sc_time_parse(out, value) < 0) {
-        sc_out_err(NULL, NULL, "--%s: '%s' is not an RFC 3339 time (2026-06-01T00:00:00Z) or a "
-                   "date (2026-06-01)", opt, value);
+        sc_out_err(NULL, NULL,
+                   "--%s: '%s' is not an RFC 3339 time (2026-06-01T00:00:00Z) or a "
+                   "date (2026-06-01)",
+                   opt, value);
         sc_error_clear();
         return SC_EXIT_ERROR;
     }

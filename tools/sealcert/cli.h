@@ -36,10 +36,10 @@ struct sc_cli_cmd {
 
 /** A top-level command: the table in main.c. */
 typedef struct {
-    const char *name;                 /**< the word after "sealcert" */
+    const char *name;                      /**< the word after "sealcert" */
     int (*handler)(int argc, char **argv); /**< argv[0] is the command name */
-    const char *summary;              /**< one line for `sealcert --help` */
-    const sc_cli_cmd *const *leaves;  /**< its runnable (sub)commands, NULL-terminated */
+    const char *summary;                   /**< one line for `sealcert --help` */
+    const sc_cli_cmd *const *leaves;       /**< its runnable (sub)commands, NULL-terminated */
 } sc_cli_entry;
 
 /** The command table (main.c), ended by an entry whose name is NULL. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -73,13 +74,14 @@ static int run_init(const sc_cli_cmd *cmd, const sc_opts *opts)
     sc_cert *cert = NULL;
     sc_buf keypem = SC_BUF_INIT, certpem = SC_BUF_INIT;
     char *keypath = NULL, *certpath = NULL;
+    bool created_dir = false;
     int code, error;
 
     (void)cmd;
     if ((code = sc_cli_pass_init(&pass, opts, "pass-env", "pass-file")) != 0)
         goto done;
-    if ((code = sc_cli_validity(&io.not_before, &io.not_after, &io.days, opts,
-                                CA_DEFAULT_DAYS)) != 0)
+    if ((code = sc_cli_validity(&io.not_before, &io.not_after, &io.days, opts, CA_DEFAULT_DAYS)) !=
+        0)
         goto done;
     io.profile = SC_CERT_ROOT_CA;
     io.subject = sc_opt_get(opts, "subject");
@@ -87,7 +89,9 @@ static int run_init(const sc_cli_cmd *cmd, const sc_opts *opts)
         code = sc_out_lib_error(NULL, SC_ENOMEM);
         goto done;
     }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+    if (mkdir(dir, 0700) == 0) {
+        created_dir = true;
+    } else if (errno != EEXIST) {
         sc_out_err("--dir", dir, "cannot create directory: %s", strerror(errno));
         code = SC_EXIT_ERROR;
         goto done;
@@ -114,6 +118,9 @@ static int run_init(const sc_cli_cmd *cmd, const sc_opts *opts)
     sc_out("wrote %s (CA private key%s, mode 0600)\n", keypath, pass.value ? ", encrypted" : "");
     print_cert(certpath, "root CA certificate", cert);
 done:
+    /* Leave no empty CA directory behind when nothing could be written into it. */
+    if (code != 0 && created_dir)
+        rmdir(dir);
     sc_buf_dispose(&keypem);
     sc_buf_dispose(&certpem);
     sc_free(keypath);
@@ -131,9 +138,11 @@ static const sc_cli_cmd cmd_ca_init = {
     .min_args = 0,
     .max_args = 0,
     .description =
-        "Generate an SM2 key and a self-signed root certificate (CA:TRUE critical, keyCertSign and\n"
+        "Generate an SM2 key and a self-signed root certificate (CA:TRUE critical, keyCertSign "
+        "and\n"
         "cRLSign) and write them to DIR/ca.key (mode 0600; encrypted with --pass-env/--pass-file)\n"
-        "and DIR/ca.pem. The directory can then be given to 'sealcert ca issue --ca DIR' and, as a\n"
+        "and DIR/ca.pem. The directory can then be given to 'sealcert ca issue --ca DIR' and, as "
+        "a\n"
         "trust directory, to 'sealcert seal verify --trust DIR'. Meant for tests and demos.",
     .options = init_options,
     .examples = "sealcert ca init --dir ca --subject \"CN=Test Root CA,O=Example Lab,C=CN\"\n"
@@ -234,8 +243,8 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
     if (!keyfile)
         sc_out("wrote %s (SM2 private key%s, mode 0600)\n", keypath,
                pass.value ? ", encrypted" : "");
-    print_cert(certpath, io.profile == SC_CERT_SEAL_MAKER ? "seal-maker certificate"
-                                                          : "signer certificate",
+    print_cert(certpath,
+               io.profile == SC_CERT_SEAL_MAKER ? "seal-maker certificate" : "signer certificate",
                cert);
 done:
     sc_buf_dispose(&keypem);

@@ -21,8 +21,7 @@ static void list_options(void)
             for (const sc_opt_spec *s = c->options; s->name; s++) {
                 if (s->flags & SC_OPT_HIDDEN)
                     continue;
-                sc_out("%s\t--%s\t%s\t%s%s\n", c->name, s->name,
-                       s->value_name ? s->value_name : "",
+                sc_out("%s\t--%s\t%s\t%s%s\n", c->name, s->name, s->value_name ? s->value_name : "",
                        (s->flags & SC_OPT_REQUIRED) ? "required" : "",
                        (s->flags & SC_OPT_REPEAT) ? " repeatable" : "");
             }

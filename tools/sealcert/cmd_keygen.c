@@ -30,7 +30,8 @@ static int run_keygen(const sc_cli_cmd *cmd, const sc_opts *opts)
         code = sc_cli_usage_error(cmd, "--pub: same file as --out");
         goto done;
     }
-    if ((error = sc_key_generate(&key)) < 0 || (error = sc_key_write_pem(&pem, key, pass.value)) < 0 ||
+    if ((error = sc_key_generate(&key)) < 0 ||
+        (error = sc_key_write_pem(&pem, key, pass.value)) < 0 ||
         (pub && (error = sc_key_write_public_pem(&pubpem, key)) < 0)) {
         code = sc_out_lib_error(NULL, error);
         goto done;
@@ -59,7 +60,8 @@ static const sc_cli_cmd cmd_keygen = {
     .min_args = 0,
     .max_args = 0,
     .description =
-        "Generate a new SM2 private key and write it as PEM PKCS#8. With --pass-env or --pass-file\n"
+        "Generate a new SM2 private key and write it as PEM PKCS#8. With --pass-env or "
+        "--pass-file\n"
         "the key is encrypted (PBES2 with SM4-CBC); without, it is written in the clear. The key\n"
         "file is created with mode 0600 and an existing file is only replaced with --force.",
     .options = keygen_options,

@@ -114,14 +114,14 @@ static json_t *show_json(const char *path, const sc_seal *seal)
             char *hex = sc_malloc(2 * dlen + 1);
             if (hex) {
                 sc_hex(hex, d, dlen);
-                json_array_append_new(digests, json_pack("{s:o, s:s}", "alg", jstr(alg),
-                                                         "digest", hex));
+                json_array_append_new(digests,
+                                      json_pack("{s:o, s:s}", "alg", jstr(alg), "digest", hex));
                 sc_free(hex);
             }
         }
     }
-    o = json_pack("{s:s, s:I, s:i, s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:i, s:I}", "file", path, "size",
-                  (json_int_t)der_len, "version", sc_seal_version(seal), "layout",
+    o = json_pack("{s:s, s:I, s:i, s:s, s:o, s:o, s:i, s:s, s:o, s:o, s:i, s:I}", "file", path,
+                  "size", (json_int_t)der_len, "version", sc_seal_version(seal), "layout",
                   layout_name(sc_seal_layout_of(seal)), "vid", jstr(sc_seal_vid(seal)), "esid",
                   jstr(sc_seal_esid(seal)), "type", sc_seal_type(seal), "type_code", code,
                   "type_name", jstr(sc_cli_seal_type_name(sc_seal_type(seal))), "name",
@@ -137,9 +137,9 @@ static json_t *show_json(const char *path, const sc_seal *seal)
     json_object_set_new(
         o, "picture",
         pic ? json_pack("{s:o, s:o, s:I, s:I, s:I}", "type", jstr(pic->type), "detected_type",
-                        jstr(sc_picture_sniff(pic->data, pic->size)), "size",
-                        (json_int_t)pic->size, "width_mm", (json_int_t)pic->width_mm,
-                        "height_mm", (json_int_t)pic->height_mm)
+                        jstr(sc_picture_sniff(pic->data, pic->size)), "size", (json_int_t)pic->size,
+                        "width_mm", (json_int_t)pic->width_mm, "height_mm",
+                        (json_int_t)pic->height_mm)
             : json_null());
     json_object_set_new(o, "maker", cert_json(sc_seal_maker_cert(seal)));
     json_object_set_new(o, "signature_algorithm", jstr(sc_seal_sig_alg(seal)));
@@ -292,8 +292,10 @@ static int run_picture(const sc_cli_cmd *cmd, const sc_opts *opts)
         char ext[8];
         snprintf(ext, sizeof(ext), ".%s", kind);
         if (!ends_with(out, ext)) {
-            sc_out_err("--out", out, "the seal picture is %s, not a raster image; give an output "
-                       "name ending in %s to save it as is", kind, ext);
+            sc_out_err("--out", out,
+                       "the seal picture is %s, not a raster image; give an output "
+                       "name ending in %s to save it as is",
+                       kind, ext);
             code = SC_EXIT_ERROR;
             goto done;
         }
@@ -304,8 +306,10 @@ static int run_picture(const sc_cli_cmd *cmd, const sc_opts *opts)
     }
     if ((error = sc_picture_to_png(&png, pic->data, pic->size)) < 0) {
         const char *m = sc_error_last()->message;
-        sc_out_err(path, "SES_ESPictrueInfo.data", "picture of type '%s' cannot be converted to "
-                   "PNG: %s", pic->type ? pic->type : "?", m);
+        sc_out_err(path, "SES_ESPictrueInfo.data",
+                   "picture of type '%s' cannot be converted to "
+                   "PNG: %s",
+                   pic->type ? pic->type : "?", m);
         sc_error_clear();
         code = SC_EXIT_ERROR;
         goto done;

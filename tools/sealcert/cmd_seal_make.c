@@ -19,8 +19,8 @@ static const sc_opt_spec make_options[] = {
      SC_OPT_REQUIRED | SC_OPT_REPEAT},
     {"name", 0, "NAME", "seal name, UTF-8 (e.g. 校准电子证书专用章)", SC_OPT_REQUIRED},
     {"esid", 0, "ID", "seal code (esID)", SC_OPT_REQUIRED},
-    {"type", 0, "TYPE", "seal type: 01 法定名称章, 02 财务, 03 业务专用章, 04 法人名章, 05 发票, 99",
-     SC_OPT_REQUIRED},
+    {"type", 0, "TYPE",
+     "seal type: 01 法定名称章, 02 财务, 03 业务专用章, 04 法人名章, 05 发票, 99", SC_OPT_REQUIRED},
     {"valid-from", 0, "DATE", "start of the seal's validity (RFC 3339 or YYYY-MM-DD)",
      SC_OPT_REQUIRED},
     {"valid-to", 0, "DATE", "end of validity (a date means the end of that day, UTC)",
@@ -152,7 +152,10 @@ static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
     mo.esid = sc_opt_get(opts, "esid");
     mo.vid = sc_opt_get(opts, "vid");
     if (!*mo.name || !*mo.esid || (mo.vid && !*mo.vid)) {
-        code = sc_cli_usage_error(cmd, "--%s: empty", !*mo.name ? "name" : !*mo.esid ? "esid" : "vid");
+        code = sc_cli_usage_error(cmd, "--%s: empty",
+                                  !*mo.name   ? "name"
+                                  : !*mo.esid ? "esid"
+                                              : "vid");
         goto done;
     }
     if (strcmp(out, "-") != 0 && !force && lstat(out, &st) == 0) {
@@ -176,8 +179,9 @@ static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
             goto done;
     } else if (sc_cert_read_file(&cert, sc_cli_input(maker_key), pass.value) < 0) {
         sc_error_clear();
-        code = sc_cli_usage_error(cmd, "--maker-cert: missing, and --maker-key %s holds no "
-                                       "certificate (only a PKCS#12 file carries both)",
+        code = sc_cli_usage_error(cmd,
+                                  "--maker-cert: missing, and --maker-key %s holds no "
+                                  "certificate (only a PKCS#12 file carries both)",
                                   maker_key);
         goto done;
     }
@@ -261,11 +265,14 @@ const sc_cli_cmd sc_cmd_seal_make = {
         "also provides --maker-cert.",
     .options = make_options,
     .examples =
-        "sealcert seal make --maker-key maker.key --maker-cert maker.pem --signer-cert signer.pem \\\n"
-        "    --name 校准电子证书专用章 --org 某某市计量测试研究院 --esid 3201000000001 --type 03 \\\n"
+        "sealcert seal make --maker-key maker.key --maker-cert maker.pem --signer-cert signer.pem "
+        "\\\n"
+        "    --name 校准电子证书专用章 --org 某某市计量测试研究院 --esid 3201000000001 --type 03 "
+        "\\\n"
         "    --valid-from 2026-01-01 --valid-to 2028-12-31 -o seal.esl\n"
         "KEYPASS=777777 sealcert seal make --maker-key SealBuilder.p12 --pass-env KEYPASS \\\n"
-        "    --signer-cert USER.p12 --name 测试专用章 --picture StampImg.png --esid 1 --type 99 \\\n"
+        "    --signer-cert USER.p12 --name 测试专用章 --picture StampImg.png --esid 1 --type 99 "
+        "\\\n"
         "    --valid-from 2026-01-01 --valid-to 2026-12-31 --version 1 -o v1.esl",
     .run = run_make,
 };

@@ -27,8 +27,8 @@ static json_t *findings_json(const sc_report *r)
     for (size_t i = 0; r && i < sc_report_count(r); i++) {
         const sc_finding *f = sc_report_get(r, i);
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "check", f->check, "status",
-                                           sc_status_name(f->status), "field", f->field,
-                                           "message", f->message));
+                                           sc_status_name(f->status), "field", f->field, "message",
+                                           f->message));
     }
     return a;
 }
