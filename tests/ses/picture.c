@@ -187,9 +187,9 @@ static void test_ses_picture__draw_long_org_inside(void **state)
     (void)state;
     sc_buf png = draw(LONG_ORG, "校准电子证书专用章", "91110108MA01ABCDEF");
     picture p = decode(&png);
-    const double c = 240.0;       /* centre, px */
-    const double r_ring = 226.0;  /* ring inner edge: 240 - 13.44 - 0.5 */
-    const double r_text = 217.4;  /* text outer limit: 8.64 px inside */
+    const double c = 240.0;      /* centre, px */
+    const double r_ring = 226.0; /* ring inner edge: 240 - 13.44 - 0.5 */
+    const double r_text = 217.4; /* text outer limit: 8.64 px inside */
     size_t inked = 0;
     for (int y = 0; y < p.h; y++) {
         for (int x = 0; x < p.w; x++) {
@@ -232,7 +232,7 @@ static void test_ses_picture__draw_rejects(void **state)
     char many[SC_SES_MAX_DRAW_CHARS * 3 + 4] = "";
     (void)state;
     assert_int_equal(sc_seal_draw(&png, &opts), SC_EINVALID); /* no org */
-    opts.org = "某\xE6\x9F"; /* truncated UTF-8 */
+    opts.org = "某\xE6\x9F";                                  /* truncated UTF-8 */
     assert_int_equal(sc_seal_draw(&png, &opts), SC_EINVALID);
     assert_non_null(strstr(sc_error_last()->message, "UTF-8"));
     for (int i = 0; i <= SC_SES_MAX_DRAW_CHARS; i++)
@@ -286,8 +286,8 @@ static void test_ses_picture__sniff(void **state)
     static const char *const svgs[] = {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
         "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- seal -->\n<svg>",
-        "  <?xml version=\"1.0\"?><!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
-        "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" [ <!ENTITY a \">\"> ]><svg\n>",
+        ("  <?xml version=\"1.0\"?><!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+         "\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" [ <!ENTITY a \">\"> ]><svg\n>"),
         "<svg:svg xmlns:svg=\"http://www.w3.org/2000/svg\">",
     };
     static const char *const not_svgs[] = {
