@@ -87,8 +87,8 @@ static bool is_bmp(const unsigned char *p, size_t len)
 {
     if (!has_prefix(p, len, "BM", 2) || len < 18)
         return false;
-    uint32_t dib = (uint32_t)p[14] | (uint32_t)p[15] << 8 | (uint32_t)p[16] << 16 |
-                   (uint32_t)p[17] << 24;
+    uint32_t dib =
+        (uint32_t)p[14] | (uint32_t)p[15] << 8 | (uint32_t)p[16] << 16 | (uint32_t)p[17] << 24;
     return dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 ||
            dib == 124;
 }
@@ -140,10 +140,9 @@ static int check_png(const unsigned char *p, size_t len)
 }
 
 typedef struct {
-    const char *type; /* our type name, for messages (static) */
-    int width;        /* size the decoder declared, 0 until size-prepared */
-    int height;       /* same */
-    bool is_too_big;  /* the declared size is over SC_SES_MAX_PICTURE_PIXELS */
+    int width;       /* size the decoder declared, 0 until size-prepared */
+    int height;      /* same */
+    bool is_too_big; /* the declared size is over SC_SES_MAX_PICTURE_PIXELS */
 } decode_state;
 
 /* "size-prepared" runs once the decoder has read the header and before it allocates pixels.
@@ -262,7 +261,7 @@ static int decode_to_png(sc_buf *out, const char *type, const unsigned char *p, 
     GdkPixbuf *oriented = NULL;
     gchar *png = NULL;
     gsize png_len = 0;
-    decode_state st = {type, 0, 0, false};
+    decode_state st = {0, 0, false};
     int error = 0;
 
     loader = gdk_pixbuf_loader_new_with_type(pixbuf_module(type), &gerr);
@@ -302,8 +301,8 @@ static int decode_to_png(sc_buf *out, const char *type, const unsigned char *p, 
         goto done;
     }
     if (!gdk_pixbuf_save_to_buffer(oriented, &png, &png_len, "png", &gerr, NULL)) {
-        error = sc_error_set(SC_ERROR, "%s: PNG encoding: %s", type,
-                             gerr ? gerr->message : "unknown");
+        error =
+            sc_error_set(SC_ERROR, "%s: PNG encoding: %s", type, gerr ? gerr->message : "unknown");
         goto done;
     }
     error = sc_buf_set(out, png, png_len);
@@ -383,7 +382,7 @@ int sc_picture_to_png(sc_buf *png, const void *data, size_t len)
 #define CODE_HEIGHT     0.050 /* seal code on the lower arc */
 #define CODE_MAX_SPAN   100.0 /* degrees of the lower arc the code may use */
 
-#define PI 3.14159265358979323846
+#define PI              3.14159265358979323846
 
 /* Fonts tried in order when the caller names none (Debian fonts-noto-cjk, fonts-wqy-microhei).
  * A serif bold face is the closest free match to the 宋体 of real seals. */
@@ -529,8 +528,9 @@ static int font_open(font *f, const char *path)
 static int load_outline(font *f, FT_UInt glyph)
 {
     /* Unscaled and unhinted: outlines in font units, the same at every size and resolution. */
-    FT_Error fe = FT_Load_Glyph(f->face, glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING |
-                                                    FT_LOAD_NO_BITMAP | FT_LOAD_IGNORE_TRANSFORM);
+    FT_Error fe = FT_Load_Glyph(f->face, glyph,
+                                FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP |
+                                    FT_LOAD_IGNORE_TRANSFORM);
     if (fe == FT_Err_Out_Of_Memory)
         return sc_error_oom();
     if (fe || f->face->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
@@ -636,8 +636,8 @@ static int text_prepare(text_run *run, font *f, const char *field, const char *t
 /* ---- outlines to cairo paths ------------------------------------------------------------ */
 
 typedef struct {
-    cairo_t *cr;   /* target (borrowed) */
-    double x, y;   /* current point, font units */
+    cairo_t *cr; /* target (borrowed) */
+    double x, y; /* current point, font units */
 } outline_sink;
 
 static int sink_move(const FT_Vector *to, void *payload)
@@ -674,8 +674,8 @@ static int sink_conic(const FT_Vector *c, const FT_Vector *to, void *payload)
 static int sink_cubic(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *payload)
 {
     outline_sink *s = payload;
-    cairo_curve_to(s->cr, (double)c1->x, (double)c1->y, (double)c2->x, (double)c2->y,
-                   (double)to->x, (double)to->y);
+    cairo_curve_to(s->cr, (double)c1->x, (double)c1->y, (double)c2->x, (double)c2->y, (double)to->x,
+                   (double)to->y);
     s->x = (double)to->x;
     s->y = (double)to->y;
     return 0;
@@ -701,8 +701,8 @@ static int draw_glyph(cairo_t *cr, font *f, const glyph_info *g, double size, do
     cairo_close_path(cr);
     cairo_restore(cr); /* the path stays, in device space */
     if (fe)
-        return sc_error_set(SC_EFORMAT, "font_file: %s: glyph %u: bad outline (error %d)",
-                            f->path, g->glyph, fe);
+        return sc_error_set(SC_EFORMAT, "font_file: %s: glyph %u: bad outline (error %d)", f->path,
+                            g->glyph, fe);
     cairo_fill(cr);
     return 0;
 }
@@ -710,11 +710,11 @@ static int draw_glyph(cairo_t *cr, font *f, const glyph_info *g, double size, do
 /* ---- layout ----------------------------------------------------------------------------- */
 
 typedef struct {
-    double d;        /* diameter, mm */
-    double r_inner;  /* inner edge of the ring, mm */
-    double r_text;   /* outer limit of the arc texts, mm */
-    double px_mm;    /* mm per pixel */
-    double org_span; /* degrees used by the organisation name (0 before it is laid out) */
+    double d;          /* diameter, mm */
+    double r_inner;    /* inner edge of the ring, mm */
+    double r_text;     /* outer limit of the arc texts, mm */
+    double px_mm;      /* mm per pixel */
+    double org_span;   /* degrees used by the organisation name (0 before it is laid out) */
     double org_bottom; /* radius of the inner side of the organisation name, mm */
     double code_top;   /* radius of the inner side of the code on the lower arc, mm */
 } layout;
@@ -731,9 +731,9 @@ static void draw_ring_and_star(cairo_t *cr, const layout *L)
     /* Regular five-pointed star, point up: outer radius r, inner radius r * sin 18 / sin 54.
      * The vertices are at multiples of 36 degrees, so cos/sin come from the table. */
     static const double unit[10][2] = {
-        {0.000000000, -1.000000000}, {0.587785252, -0.809016994}, {0.951056516, -0.309016994},
-        {0.951056516, 0.309016994},  {0.587785252, 0.809016994},  {0.000000000, 1.000000000},
-        {-0.587785252, 0.809016994}, {-0.951056516, 0.309016994}, {-0.951056516, -0.309016994},
+        {0.000000000, -1.000000000},  {0.587785252, -0.809016994}, {0.951056516, -0.309016994},
+        {0.951056516, 0.309016994},   {0.587785252, 0.809016994},  {0.000000000, 1.000000000},
+        {-0.587785252, 0.809016994},  {-0.951056516, 0.309016994}, {-0.951056516, -0.309016994},
         {-0.587785252, -0.809016994},
     };
     double r = STAR_RADIUS * L->d, ri = r * 0.381966011;
@@ -750,7 +750,8 @@ static void draw_ring_and_star(cairo_t *cr, const layout *L)
 }
 
 /* Degrees of the upper arc for n characters: short names a little wider than their natural
- * spacing (a 4-character name over about 150 degrees), longer ones spread from 210 to 240 degrees (the usual range on real seals). */
+ * spacing (a 4-character name over about 150 degrees), longer ones spread from 210 to 240 degrees
+ * (the usual range on real seals). */
 static double org_span_for(size_t n)
 {
     if (n < 8)
@@ -895,8 +896,7 @@ static int draw_name(cairo_t *cr, font *f, const layout *L, const text_run *run)
 
 static cairo_status_t write_png(void *closure, const unsigned char *data, unsigned int length)
 {
-    return sc_buf_put(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR
-                                                 : CAIRO_STATUS_SUCCESS;
+    return sc_buf_put(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
 static int cairo_error(cairo_status_t st)
