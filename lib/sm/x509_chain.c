@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 struct sc_trust {
     X509_STORE *store; /* owned; read-only after construction, so safe to share across threads */
@@ -196,8 +197,15 @@ int sc_cert_verify_chain(sc_chain_result *result, const sc_cert *leaf, const sc_
             result->status = SC_STATUS_FAIL;
             break;
         }
-        snprintf(result->message, sizeof(result->message), "%s (depth %d)",
-                 X509_verify_cert_error_string(err), depth);
+        const char *why = X509_verify_cert_error_string(err);
+        X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
+        /* OpenSSL says "invalid CA certificate" for several reasons; name the common one (the
+         * ofdrw test root is CA:TRUE without keyCertSign). */
+        if (err == X509_V_ERR_INVALID_CA && bad &&
+            (X509_get_extension_flags(bad) & EXFLAG_KUSAGE) &&
+            !(X509_get_key_usage(bad) & KU_KEY_CERT_SIGN))
+            why = "invalid CA certificate: key usage does not include certificate signing";
+        snprintf(result->message, sizeof(result->message), "%s (depth %d)", why, depth);
     }
 done:
     sk_X509_free(untrusted);

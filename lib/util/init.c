@@ -9,17 +9,19 @@
 
 static CRYPTO_ONCE ossl_once = CRYPTO_ONCE_STATIC_INIT;
 static int ossl_status = -1;
+/* Held for the life of the process: OpenSSL unloads them in its own atexit cleanup. */
+static OSSL_PROVIDER *prov_default, *prov_legacy;
 
 static void load_providers(void)
 {
     /* Loading any provider explicitly stops OpenSSL from loading "default" implicitly, so both
      * are loaded. "legacy" may be missing on a minimal system: PKCS#12 with old PBE then fails
      * with a clear message, everything else works. */
-    if (!OSSL_PROVIDER_load(NULL, "default")) {
+    if (!(prov_default = OSSL_PROVIDER_load(NULL, "default"))) {
         ossl_status = SC_ECRYPTO;
         return;
     }
-    OSSL_PROVIDER_load(NULL, "legacy");
+    prov_legacy = OSSL_PROVIDER_load(NULL, "legacy");
     ERR_clear_error();
     ossl_status = 0;
 }
