@@ -8,7 +8,8 @@
 #include "util/util.h"
 
 struct sc_key {
-    EVP_PKEY *pkey; /* owned; always an SM2 key ("SM2" key type) */
+    EVP_PKEY *pkey;      /* owned; always an SM2 key ("SM2" key type) */
+    unsigned char z[32]; /* Z_A with the default ID, computed once when the key is wrapped */
 };
 
 struct sc_cert {
