@@ -26,7 +26,7 @@ static const sc_opt_spec make_options[] = {
     {"valid-to", 0, "DATE", "end of validity (a date means the end of that day, UTC)",
      SC_OPT_REQUIRED},
     {"picture", 0, "FILE", "the seal picture: PNG, JPEG, BMP, GIF, SVG or OFD file", 0},
-    {"org", 0, "ORG", "draw a round red seal with ORG on the arc and --name below", 0},
+    {"org", 0, "ORG", "draw a round red seal: ORG on the arc, --name and --esid below", 0},
     {"version", 0, "4|1", "4: GB/T 38540-2020 (default); 1: GM/T 0031-2014", 0},
     {"vid", 0, "VID", "vendor id written in the header (default sealcert)", 0},
     {"cert-list-type", 0, "1|2", "1: certificates (default); 2: their SM3 digests", 0},
@@ -82,6 +82,42 @@ static int read_picture(sc_buf *out, const char **type, const char *path)
         return SC_EXIT_ERROR;
     }
     return 0;
+}
+
+/* sc_seal_make() names the sc_seal_make_options field it refuses ("cert_list_type: ..."); say
+ * which option that is. If a field or an option is renamed, update this table. */
+static int report_make_error(int error)
+{
+    static const char *const fields[][2] = {
+        {"seal_version", "--version"},
+        {"vid", "--vid"},
+        {"esid", "--esid"},
+        {"name", "--name"},
+        {"type", "--type"},
+        {"cert_list_type", "--cert-list-type"},
+        {"signer_certs", "--signer-cert"},
+        {"signer_cert_count", "--signer-cert"},
+        {"create_date", "--create-date"},
+        {"valid_start", "--valid-from"},
+        {"valid_end", "--valid-to"},
+        {"picture_type", "--picture"},
+        {"picture_size", "--picture"},
+        {"picture", "--picture"},
+        {"picture_width_mm", "--width"},
+        {"picture_height_mm", "--height"},
+    };
+    const char *msg = sc_error_last()->message;
+    if (error == SC_EINVALID) {
+        for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+            size_t n = strlen(fields[i][0]);
+            if (strncmp(msg, fields[i][0], n) == 0 && msg[n] == ':') {
+                sc_out_err(fields[i][1], NULL, "%s", msg + n + 2);
+                sc_error_clear();
+                return SC_EXIT_ERROR;
+            }
+        }
+    }
+    return sc_out_lib_error(NULL, error);
 }
 
 static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
@@ -211,6 +247,7 @@ static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
         sc_seal_draw_options dro = SC_SEAL_DRAW_OPTIONS_INIT;
         dro.org = org;
         dro.name = mo.name;
+        dro.code = mo.esid; /* the seal code along the lower arc, as on official seals */
         dro.diameter_mm = (double)mo.picture_width_mm;
         if ((error = sc_seal_draw(&pic, &dro)) < 0) {
             code = sc_out_lib_error("--org", error);
@@ -223,7 +260,7 @@ static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
     mo.picture_size = pic.size;
 
     if ((error = sc_seal_make(&seal, key, cert, &mo)) < 0) {
-        code = sc_out_lib_error(NULL, error);
+        code = report_make_error(error);
         goto done;
     }
     size_t der_len = 0;

@@ -52,10 +52,16 @@ static void print_text(const file_result *fr)
         sc_out("%s: error\n", fr->path);
         return;
     }
+    /* Columns: status, check, then "field: message"; the check column fits the longest. */
+    int width = 0;
+    for (size_t i = 0; i < sc_report_count(fr->report); i++) {
+        int n = (int)strlen(sc_report_get(fr->report, i)->check);
+        width = n > width ? n : width;
+    }
     sc_out("%s: %s\n", fr->path, sc_verdict_name(sc_report_verdict(fr->report)));
     for (size_t i = 0; i < sc_report_count(fr->report); i++) {
         const sc_finding *f = sc_report_get(fr->report, i);
-        sc_out("  %-11s %-18s %s%s%s\n", sc_status_name(f->status), f->check, f->field,
+        sc_out("  %-11s %-*s  %s%s%s\n", sc_status_name(f->status), width, f->check, f->field,
                *f->field ? ": " : "", f->message);
     }
 }
