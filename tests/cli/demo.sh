@@ -11,7 +11,7 @@ expect_exit 0 "$SC" seal verify "$T/demo/seal.esl" --trust "$T/demo/ca" --json
 expect_json verdict valid
 expect_finding chain ok
 expect_file "$T/demo/seal.png"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/demo/verify.json" ||
+"$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/demo/verify.json" ||
     fail "verify.json is not JSON"
 
 finish

@@ -61,8 +61,8 @@ openssl x509 -in "$T/ca/ca.pem" -noout -text 2>/dev/null | grep -q "CA:TRUE" ||
     fail "ca.pem is not a CA certificate"
 # The root's self-signature, checked by openssl pkeyutl (OpenSSL 3.0's `verify -check_ss_sig`
 # ignores -vfyopt distid and rejects every SM2 root, its own included).
-python3 "$SEALCERT_SOURCE/tests/cli/lib/der.py" child "$T/ca/ca.pem" 0 "$T/ca.tbs"
-python3 "$SEALCERT_SOURCE/tests/cli/lib/der.py" bits "$T/ca/ca.pem" 2 "$T/ca.sig"
+"$PY" "$SEALCERT_SOURCE/tests/cli/lib/der.py" child "$T/ca/ca.pem" 0 "$T/ca.tbs"
+"$PY" "$SEALCERT_SOURCE/tests/cli/lib/der.py" bits "$T/ca/ca.pem" 2 "$T/ca.sig"
 openssl x509 -in "$T/ca/ca.pem" -pubkey -noout >"$T/ca.pub"
 openssl pkeyutl -verify -pubin -inkey "$T/ca.pub" -rawin -digest sm3 -in "$T/ca.tbs" \
     -sigfile "$T/ca.sig" -pkeyopt distid:1234567812345678 >/dev/null 2>&1 ||

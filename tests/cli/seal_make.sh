@@ -82,7 +82,7 @@ expect_json verdict untrusted
 
 # The maker's signature checked by the openssl CLI, independently of sealcert: GB/T 38540
 # version 4 signs DER(SES_SealInfo), the first element; signedValue is the fourth.
-python3 "$DER" child "$T/v4.esl" 0 "$T/v4.tbs" && python3 "$DER" bits "$T/v4.esl" 3 "$T/v4.sig" ||
+"$PY" "$DER" child "$T/v4.esl" 0 "$T/v4.tbs" && "$PY" "$DER" bits "$T/v4.esl" 3 "$T/v4.sig" ||
     fail "cannot slice v4.esl"
 openssl x509 -in "$T/maker.pem" -pubkey -noout >"$T/maker.pub"
 openssl pkeyutl -verify -pubin -inkey "$T/maker.pub" -rawin -digest sm3 -in "$T/v4.tbs" \
