@@ -119,6 +119,20 @@ export SC_TEST_P12=777777
 expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile signer --subject "CN=P12,C=CN" \
     -o "$T/p12" --key "$SAMPLES/keys/USER.p12" --pass-env SC_TEST_P12
 
+# On a terminal, sealcert asks for the password, without echo (script(1) provides the terminal).
+if command -v script >/dev/null; then
+    CASES=$((CASES + 1))
+    LAST_CMD="script: ca issue --key USER.p12 with a password typed at the prompt"
+    (sleep 1; printf '777777\n') | timeout 20 script -qec "'$SC' ca issue --ca '$T/ca' \
+        --profile signer --subject CN=Prompted,C=CN -o '$T/prompted' --key '$SAMPLES/keys/USER.p12'" \
+        /dev/null >"$OUT" 2>&1
+    RC=$?
+    [[ $RC -eq 0 ]] || fail "the password prompt did not work"
+    expect_stdout_contains "Password for $SAMPLES/keys/USER.p12:"
+    expect_stdout_not_contains "777777"
+    expect_file "$T/prompted.pem"
+fi
+
 # An encrypted CA key needs its password.
 expect_exit 2 "$SC" ca issue --ca "$T/ca-enc" --profile signer --subject "CN=S,C=CN" -o "$T/s2"
 expect_stderr_contains "--ca-pass-env VAR or --ca-pass-file FILE"

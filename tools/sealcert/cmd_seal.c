@@ -45,6 +45,12 @@ const char *sc_cli_time(char out[21], sc_time t)
     return out;
 }
 
+/* Text output of an accessor that may return NULL for an absent field. */
+static const char *nz(const char *s)
+{
+    return s ? s : "-";
+}
+
 static const char *layout_name(sc_seal_layout layout)
 {
     return layout == SC_SEAL_LAYOUT_GMT0031 ? "gmt0031" : "gbt38540";
@@ -157,8 +163,8 @@ static void show_cert_lines(const char *indent, const sc_cert *c)
 {
     char nb[21], na[21];
     sc_out("%ssubject: %s\n%sissuer:  %s\n%sserial:  %s\n%svalid:   %s to %s\n", indent,
-           sc_cert_subject(c), indent, sc_cert_issuer(c), indent, sc_cert_serial(c), indent,
-           sc_cli_time(nb, sc_cert_not_before(c)), sc_cli_time(na, sc_cert_not_after(c)));
+           nz(sc_cert_subject(c)), indent, nz(sc_cert_issuer(c)), indent, nz(sc_cert_serial(c)),
+           indent, sc_cli_time(nb, sc_cert_not_before(c)), sc_cli_time(na, sc_cert_not_after(c)));
 }
 
 static void show_text(const char *path, const sc_seal *seal)
@@ -175,10 +181,10 @@ static void show_text(const char *path, const sc_seal *seal)
     sc_out("layout:          %s\n", sc_seal_layout_of(seal) == SC_SEAL_LAYOUT_GMT0031
                                         ? "GM/T 0031-2014"
                                         : "GB/T 38540-2020");
-    sc_out("vid:             %s\n", sc_seal_vid(seal));
-    sc_out("esID:            %s\n", sc_seal_esid(seal));
+    sc_out("vid:             %s\n", nz(sc_seal_vid(seal)));
+    sc_out("esID:            %s\n", nz(sc_seal_esid(seal)));
     sc_out("type:            %02d (%s)\n", sc_seal_type(seal), tn ? tn : "unknown");
-    sc_out("name:            %s\n", sc_seal_name(seal));
+    sc_out("name:            %s\n", nz(sc_seal_name(seal)));
     sc_out("certListType:    %d (%s)\n", sc_seal_cert_list_type(seal),
            sc_seal_cert_list_type(seal) == 2 ? "certificate digests" : "certificates");
     sc_out("signers:         %zu\n", n);
@@ -202,14 +208,15 @@ static void show_text(const char *path, const sc_seal *seal)
     sc_out("valid:           %s to %s\n", sc_cli_time(t2, sc_seal_valid_start(seal)),
            sc_cli_time(t3, sc_seal_valid_end(seal)));
     if (pic)
-        sc_out("picture:         %s, %zu bytes, %lld x %lld mm\n", pic->type, pic->size,
+        sc_out("picture:         %s, %zu bytes, %lld x %lld mm\n", nz(pic->type), pic->size,
                (long long)pic->width_mm, (long long)pic->height_mm);
     sc_out("maker:\n");
     if (maker)
         show_cert_lines("    ", maker);
     else
         sc_out("    (certificate does not parse)\n");
-    sc_out("signature:       %s (%s)\n", sc_seal_sig_alg(seal), alg_name(sc_seal_sig_alg(seal)));
+    sc_out("signature:       %s (%s)\n", nz(sc_seal_sig_alg(seal)),
+           alg_name(sc_seal_sig_alg(seal)));
     sc_out("extDatas:        %zu\n", sc_seal_ext_count(seal));
     sc_out("timestamp:       %s\n", sc_seal_has_timestamp(seal) ? "present" : "absent");
 }
