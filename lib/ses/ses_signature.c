@@ -242,10 +242,9 @@ int sc_ses_signature_has_timestamp(const sc_ses_signature *sig)
 
 static int add_format(sc_report *r, const sc_ses_signature *sig)
 {
-    const char *sig_field =
-        sig->v4 ? "SES_Signature.signature" : "SES_Signature.signature";
-    const ASN1_VALUE *tbs = sig->v4 ? (const ASN1_VALUE *)sig->v4->toSign
-                                    : (const ASN1_VALUE *)sig->v1->toSign;
+    const char *sig_field = sig->v4 ? "SES_Signature.signature" : "SES_Signature.signature";
+    const ASN1_VALUE *tbs =
+        sig->v4 ? (const ASN1_VALUE *)sig->v4->toSign : (const ASN1_VALUE *)sig->v1->toSign;
     const ASN1_ITEM *tbs_it = sig->v4 ? ASN1_ITEM_rptr(TBS_Sign) : ASN1_ITEM_rptr(TBS_Sign_v1);
     int error;
 
@@ -433,7 +432,8 @@ int sc_ses_signature_verify(sc_report **out, const sc_ses_signature *sig,
     so.trust = o.trust;
     if ((error = sc_report_new(&r)) < 0)
         goto done;
-    if ((error = add_format(r, sig)) < 0 || (error = add_data_hash(r, sig, o.data, o.data_len)) < 0 ||
+    if ((error = add_format(r, sig)) < 0 ||
+        (error = add_data_hash(r, sig, o.data, o.data_len)) < 0 ||
         (error = add_signature(r, sig)) < 0 || (error = add_signer(r, sig, at)) < 0 ||
         (error = add_in_cert_list(r, sig)) < 0 ||
         (error = add_signer_chain(r, sig, o.trust, at)) < 0)
