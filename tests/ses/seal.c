@@ -45,6 +45,15 @@ static void expect_msg(const sc_report *r, const char *check, sc_status status, 
     fail_msg("no %s %s finding mentioning \"%s\"", check, sc_status_name(status), text);
 }
 
+/* memmem() is a GNU extension; this is all the tests need. */
+static const void *find_bytes(const void *hay, size_t n, const void *needle, size_t m)
+{
+    for (size_t i = 0; m <= n && i <= n - m; i++)
+        if (memcmp((const char *)hay + i, needle, m) == 0)
+            return (const char *)hay + i;
+    return NULL;
+}
+
 static sc_seal *load(const char *rel)
 {
     sc_seal *seal = NULL;
@@ -121,8 +130,9 @@ static void test_ses_seal__v4_userv4(void **state)
 
     /* Now (2026 and later) the seal has expired. */
     r = verify_at(seal, SC_TIME_NOW);
-    expect_msg(r, "validity", SC_STATUS_FAIL, "expired: valid 2020-04-22T02:09:00Z to "
-                                              "2022-04-22T02:09:00Z, checked at");
+    expect_msg(r, "validity", SC_STATUS_FAIL,
+               "expired: valid 2020-04-22T02:09:00Z to "
+               "2022-04-22T02:09:00Z, checked at");
     expect_status(r, "maker_signature", SC_STATUS_OK);
     assert_int_equal(sc_report_verdict(r), SC_VERDICT_INVALID);
     sc_report_free(r);
@@ -286,7 +296,8 @@ static void test_ses_seal__malformed(void **state)
     /* wrong outer tag */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     m.ptr[0] = 0x31;
-    expect_parse_error(m.ptr, m.size, SC_EFORMAT, "SESeal: expected tag 0x30, found 0x31 (offset 0)");
+    expect_parse_error(m.ptr, m.size, SC_EFORMAT,
+                       "SESeal: expected tag 0x30, found 0x31 (offset 0)");
     /* the maker cert's length (offset 16397, 82 02 0e) made to run past the end */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     assert_int_equal(m.ptr[16398], 0x82);
@@ -313,8 +324,9 @@ static void test_ses_seal__malformed(void **state)
     assert_int_equal(m.ptr[16927], 0x06);
     assert_int_equal(m.ptr[16936], 0x75);
     m.ptr[16936] = 0x76;
-    expect_parse_error(m.ptr, m.size, SC_EUNSUPPORTED,
-                       "SESeal.signAlgID: signature algorithm 1.2.156.10197.1.502 is not SM2-with-SM3");
+    expect_parse_error(
+        m.ptr, m.size, SC_EUNSUPPORTED,
+        "SESeal.signAlgID: signature algorithm 1.2.156.10197.1.502 is not SM2-with-SM3");
     /* a wrong inner tag: SES_Header.version INTEGER (offset 14) made an OCTET STRING */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     assert_int_equal(m.ptr[14], 0x02);
@@ -351,8 +363,7 @@ static void test_ses_seal__malformed(void **state)
                        "SESeal.esealInfo.property.certList[0]: certListType 2 needs a "
                        "CertDigestObj SEQUENCE, found tag 0x04 (offset 102)");
     /* too large */
-    assert_int_equal(sc_seal_parse(&(sc_seal *){NULL}, b.ptr, SC_SES_MAX_SEAL_SIZE + 1),
-                     SC_ELIMIT);
+    assert_int_equal(sc_seal_parse(&(sc_seal *){NULL}, b.ptr, SC_SES_MAX_SEAL_SIZE + 1), SC_ELIMIT);
     sc_buf_dispose(&m);
     sc_buf_dispose(&b);
 }
@@ -418,6 +429,371 @@ static void test_ses_seal__bad_cert_list_entry(void **state)
     sc_buf_dispose(&b);
 }
 
+/* ---- making ------------------------------------------------------------------------------ */
+
+#define AT_2021_01_01 ((sc_time)1609459200)
+#define AT_2021_12_31 ((sc_time)1640908800)
+
+typedef struct {
+    sc_key *maker_key;
+    sc_cert *maker_cert;
+    sc_cert *user_cert;
+    sc_buf picture;
+} make_fixture;
+
+static make_fixture fixture_load(void)
+{
+    make_fixture f = {NULL, NULL, NULL, SC_BUF_INIT};
+    sc_assert_ok(
+        sc_key_read_file(&f.maker_key, sctest_sample("ofdrw/keys/sealbuilder_key.pem"), NULL));
+    sc_assert_ok(
+        sc_cert_read_file(&f.maker_cert, sctest_sample("ofdrw/keys/sealbuilder_cert.pem"), NULL));
+    sc_assert_ok(sc_cert_read_file(&f.user_cert, sctest_sample("ofdrw/keys/user_cert.pem"), NULL));
+    f.picture = sctest_read(sctest_sample("ofdrw/keys/StampImg.png"));
+    return f;
+}
+
+static void fixture_free(make_fixture *f)
+{
+    sc_key_free(f->maker_key);
+    sc_cert_free(f->maker_cert);
+    sc_cert_free(f->user_cert);
+    sc_buf_dispose(&f->picture);
+}
+
+static sc_seal_make_options make_options(const make_fixture *f, const sc_cert *const *certs,
+                                         int version, int cert_list_type)
+{
+    sc_seal_make_options o = SC_SEAL_MAKE_OPTIONS_INIT;
+    o.seal_version = version;
+    o.esid = "33010000000001";
+    o.name = "测试单位 校准电子证书专用章";
+    o.cert_list_type = cert_list_type;
+    o.signer_certs = certs;
+    o.signer_cert_count = 1;
+    o.create_date = AT_2021_01_01;
+    o.valid_start = AT_2021_01_01;
+    o.valid_end = AT_2021_12_31;
+    o.picture_type = "PNG";
+    o.picture = f->picture.ptr;
+    o.picture_size = f->picture.size;
+    return o;
+}
+
+/* No finding worse than INFO except the chain skip: a made seal is clean. */
+static void expect_clean(const sc_report *r)
+{
+    for (size_t i = 0; i < sc_report_count(r); i++) {
+        const sc_finding *fd = sc_report_get(r, i);
+        if (fd->status != SC_STATUS_OK && fd->status != SC_STATUS_INFO &&
+            strcmp(fd->check, "chain") != 0) {
+            print_report(r);
+            fail_msg("%s: %s", fd->check, fd->message);
+        }
+    }
+}
+
+static void test_ses_seal__make_v4_round_trip(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    sc_seal_make_options o = make_options(&f, certs, 4, 1);
+    sc_seal *seal = NULL, *again = NULL;
+    sc_report *r;
+    const unsigned char *der;
+    size_t len;
+    (void)state;
+
+    sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
+    assert_int_equal(sc_seal_version(seal), 4);
+    assert_int_equal(sc_seal_layout_of(seal), SC_SEAL_LAYOUT_GBT38540);
+    assert_string_equal(sc_seal_vid(seal), "sealcert");
+    assert_string_equal(sc_seal_esid(seal), "33010000000001");
+    assert_string_equal(sc_seal_name(seal), "测试单位 校准电子证书专用章");
+    assert_int_equal(sc_seal_type(seal), 3);
+    assert_int_equal(sc_seal_create_date(seal), AT_2021_01_01);
+    assert_int_equal(sc_seal_valid_end(seal), AT_2021_12_31);
+    assert_int_equal(sc_seal_picture_of(seal)->size, f.picture.size);
+    assert_int_equal(sc_seal_picture_of(seal)->width_mm, 40);
+    assert_true(sc_cert_equal(sc_seal_cert(seal, 0), f.user_cert));
+    assert_true(sc_cert_equal(sc_seal_maker_cert(seal), f.maker_cert));
+    assert_int_equal(sc_seal_lists_cert(seal, f.user_cert), 1);
+    assert_int_equal(sc_seal_lists_cert(seal, f.maker_cert), 0);
+    r = verify_at(seal, AT_2021);
+    expect_msg(r, "maker_signature", SC_STATUS_OK, "GB/T 38540 convention");
+    expect_clean(r);
+    sc_report_free(r);
+
+    /* The bytes parse back to the same seal. */
+    der = sc_seal_der(seal, &len);
+    sc_assert_ok(sc_seal_parse(&again, der, len));
+    assert_string_equal(sc_seal_esid(again), sc_seal_esid(seal));
+    sc_seal_free(again);
+    sc_seal_free(seal);
+    fixture_free(&f);
+}
+
+static void test_ses_seal__make_v1_and_digests(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    sc_seal_make_options o = make_options(&f, certs, 1, 1);
+    sc_seal *seal = NULL;
+    sc_report *r;
+    const unsigned char *d;
+    const char *alg;
+    size_t len;
+    (void)state;
+
+    sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
+    assert_int_equal(sc_seal_version(seal), 1);
+    assert_int_equal(sc_seal_layout_of(seal), SC_SEAL_LAYOUT_GMT0031);
+    r = verify_at(seal, AT_2021);
+    expect_msg(r, "maker_signature", SC_STATUS_OK, "GM/T 0031 convention");
+    expect_clean(r);
+    sc_report_free(r);
+    /* UTCTime: 2021-01-01 is "210101000000Z" */
+    d = sc_seal_der(seal, &len);
+    assert_non_null(find_bytes(d, len,
+                               "\x17\x0d"
+                               "210101000000Z",
+                               15));
+    sc_seal_free(seal);
+
+    o = make_options(&f, certs, 4, 2);
+    sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
+    assert_int_equal(sc_seal_cert_list_type(seal), 2);
+    assert_null(sc_seal_cert(seal, 0));
+    d = sc_seal_cert_digest(seal, 0, &len, &alg);
+    assert_non_null(d);
+    assert_int_equal(len, 32);
+    assert_string_equal(alg, "SM3");
+    assert_int_equal(sc_seal_lists_cert(seal, f.user_cert), 1);
+    assert_int_equal(sc_seal_lists_cert(seal, f.maker_cert), 0);
+    r = verify_at(seal, AT_2021);
+    expect_msg(r, "cert_list", SC_STATUS_OK, "1 certificate digest");
+    expect_clean(r);
+    sc_report_free(r);
+    /* GeneralizedTime in v4 */
+    d = sc_seal_der(seal, &len);
+    assert_non_null(find_bytes(d, len,
+                               "\x18\x0f"
+                               "20210101000000Z",
+                               17));
+    sc_seal_free(seal);
+    fixture_free(&f);
+}
+
+/* The signed part is a function of the inputs; only the SM2 signature (random k) differs. */
+static void test_ses_seal__make_deterministic(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    sc_seal_make_options o = make_options(&f, certs, 4, 1);
+    sc_seal *a = NULL, *b = NULL;
+    const unsigned char *da, *db, *p;
+    size_t la, lb;
+    SESeal *sa, *sb;
+    (void)state;
+
+    sc_assert_ok(sc_seal_make(&a, f.maker_key, f.maker_cert, &o));
+    sc_assert_ok(sc_seal_make(&b, f.maker_key, f.maker_cert, &o));
+    da = sc_seal_der(a, &la);
+    db = sc_seal_der(b, &lb);
+    p = da;
+    sa = d2i_SESeal(NULL, &p, (long)la);
+    p = db;
+    sb = d2i_SESeal(NULL, &p, (long)lb);
+    assert_non_null(sa);
+    assert_non_null(sb);
+    {
+        unsigned char *ia = NULL, *ib = NULL;
+        int na = i2d_SES_SealInfo(sa->esealInfo, &ia), nb = i2d_SES_SealInfo(sb->esealInfo, &ib);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ia, ib, (size_t)na);
+        /* and it is a prefix of the seal after the outer header: the seal is strict DER */
+        assert_non_null(find_bytes(da, la, ia, (size_t)na));
+        OPENSSL_free(ia);
+        OPENSSL_free(ib);
+    }
+    SESeal_free(sa);
+    SESeal_free(sb);
+    sc_seal_free(a);
+    sc_seal_free(b);
+    fixture_free(&f);
+}
+
+/* The OpenSSL command line agrees on the maker signature of a made seal. */
+static void test_ses_seal__make_openssl_cross_check(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    sc_seal_make_options o = make_options(&f, certs, 4, 1);
+    sc_seal *seal = NULL;
+    const unsigned char *der, *p;
+    size_t len;
+    SESeal *s;
+    unsigned char *info = NULL;
+    int info_len;
+    char cmd[4096];
+    const char *info_path = sctest_tmp("sealinfo.der"), *sig_path = sctest_tmp("sig.der"),
+               *pub_path = sctest_tmp("maker_pub.pem");
+    sc_buf pub = SC_BUF_INIT;
+    (void)state;
+
+    sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
+    der = sc_seal_der(seal, &len);
+    p = der;
+    assert_non_null(s = d2i_SESeal(NULL, &p, (long)len));
+    info_len = i2d_SES_SealInfo(s->esealInfo, &info);
+    assert_true(info_len > 0);
+    sc_assert_ok(sc_fs_write_atomic(info_path, info, (size_t)info_len, true, 0644));
+    sc_assert_ok(sc_fs_write_atomic(sig_path, s->signedValue->data, (size_t)s->signedValue->length,
+                                    true, 0644));
+    sc_assert_ok(sc_key_write_public_pem(&pub, sc_cert_key(f.maker_cert)));
+    sc_assert_ok(sc_fs_write_atomic(pub_path, pub.ptr, pub.size, true, 0644));
+    snprintf(cmd, sizeof(cmd),
+             "openssl pkeyutl -verify -pubin -inkey '%s' -rawin -digest sm3 "
+             "-pkeyopt distid:1234567812345678 -in '%s' -sigfile '%s' >/dev/null 2>&1",
+             pub_path, info_path, sig_path);
+    assert_int_equal(system(cmd), 0);
+    /* and refuses a changed SES_SealInfo */
+    info[info_len - 1] ^= 1;
+    sc_assert_ok(sc_fs_write_atomic(info_path, info, (size_t)info_len, true, 0644));
+    assert_int_not_equal(system(cmd), 0);
+    unlink(info_path);
+    unlink(sig_path);
+    unlink(pub_path);
+    OPENSSL_free(info);
+    SESeal_free(s);
+    sc_buf_dispose(&pub);
+    sc_seal_free(seal);
+    fixture_free(&f);
+}
+
+static void expect_make_error(const make_fixture *f, const sc_key *key,
+                              const sc_seal_make_options *o, const char *text)
+{
+    sc_seal *seal = NULL;
+    int rc = sc_seal_make(&seal, key, f->maker_cert, o);
+    if (rc != SC_EINVALID || !strstr(sc_error_last()->message, text))
+        fail_msg("expected SC_EINVALID \"%s\", got %d \"%s\"", text, rc, sc_error_last()->message);
+    assert_null(seal);
+}
+
+static void test_ses_seal__make_options(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    sc_seal_make_options o;
+    sc_key *pub = NULL, *other = NULL;
+    sc_buf pem = SC_BUF_INIT;
+    (void)state;
+
+    o = make_options(&f, certs, 4, 1);
+    o.esid = "";
+    expect_make_error(&f, f.maker_key, &o, "esid");
+    o = make_options(&f, certs, 4, 1);
+    o.signer_cert_count = 0;
+    expect_make_error(&f, f.maker_key, &o, "signer_certs");
+    o = make_options(&f, certs, 4, 1);
+    o.valid_end = o.valid_start;
+    expect_make_error(&f, f.maker_key, &o, "valid_end");
+    o = make_options(&f, certs, 4, 1);
+    o.picture = NULL;
+    expect_make_error(&f, f.maker_key, &o, "picture");
+    o = make_options(&f, certs, 1, 2);
+    expect_make_error(&f, f.maker_key, &o, "cert_list_type");
+    o = make_options(&f, certs, 3, 1);
+    expect_make_error(&f, f.maker_key, &o, "seal_version");
+    o = make_options(&f, certs, 1, 1);
+    o.valid_end = (sc_time)2556144000; /* 2051: not a UTCTime */
+    {
+        sc_seal *seal = NULL;
+        assert_int_equal(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o), SC_EINVALID);
+        assert_non_null(strstr(sc_error_last()->message, "valid_end"));
+    }
+    /* a public key only */
+    o = make_options(&f, certs, 4, 1);
+    sc_assert_ok(sc_key_write_public_pem(&pem, f.maker_key));
+    sc_assert_ok(sc_key_parse(&pub, pem.ptr, pem.size, NULL));
+    expect_make_error(&f, pub, &o, "maker_key: no private key");
+    /* a key that is not the maker certificate's */
+    sc_assert_ok(sc_key_generate(&other));
+    expect_make_error(&f, other, &o, "maker_key: does not match maker_cert");
+    sc_key_free(pub);
+    sc_key_free(other);
+    sc_buf_dispose(&pem);
+    fixture_free(&f);
+}
+
+/* ---- out of memory ----------------------------------------------------------------------- */
+
+static int parse_and_verify(const sc_buf *b)
+{
+    sc_seal *seal = NULL;
+    sc_report *r = NULL;
+    int rc = sc_seal_parse(&seal, b->ptr, b->size);
+    if (rc == 0)
+        rc = sc_seal_verify(&r, seal, NULL);
+    sc_report_free(r);
+    sc_seal_free(seal);
+    return rc;
+}
+
+/* Count the allocations of one parse + verify, then fail each in turn (SQLite's malloc test). */
+static void test_ses_seal__oom(void **state)
+{
+    static const char *files[] = {"ofdrw/keys/UserV4.esl", "ofdrw/keys/UserV1.esl",
+                                  "ofdrw/vectors/SESealData_hebeigede_v4.der"};
+    (void)state;
+    for (int fi = 0; fi < 3; fi++) {
+        sc_buf b = sctest_read(sctest_sample(files[fi]));
+        size_t n;
+        sc_alloc_fail_after(0, false);
+        sc_assert_ok(parse_and_verify(&b));
+        n = sc_alloc_fail_after(0, false);
+        assert_true(n > 0);
+        for (size_t i = 1; i <= n; i++) {
+            int rc;
+            sc_alloc_fail_after(i, false);
+            rc = parse_and_verify(&b);
+            sc_alloc_fail_after(0, false);
+            if (rc != 0 && rc != SC_ENOMEM)
+                fail_msg("%s: allocation %zu of %zu: %d %s", files[fi], i, n, rc,
+                         sc_error_last()->message);
+        }
+        sc_buf_dispose(&b);
+    }
+}
+
+static void test_ses_seal__oom_make(void **state)
+{
+    make_fixture f = fixture_load();
+    const sc_cert *certs[] = {f.user_cert};
+    (void)state;
+    for (int v = 1; v <= 4; v += 3) {
+        sc_seal_make_options o = make_options(&f, certs, v, v == 4 ? 2 : 1);
+        sc_seal *seal = NULL;
+        size_t n;
+        sc_alloc_fail_after(0, false);
+        sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
+        n = sc_alloc_fail_after(0, false);
+        sc_seal_free(seal);
+        for (size_t i = 1; i <= n; i++) {
+            int rc;
+            seal = NULL;
+            sc_alloc_fail_after(i, false);
+            rc = sc_seal_make(&seal, f.maker_key, f.maker_cert, &o);
+            sc_alloc_fail_after(0, false);
+            if (rc != 0 && rc != SC_ENOMEM)
+                fail_msg("v%d allocation %zu of %zu: %d %s", v, i, n, rc, sc_error_last()->message);
+            sc_seal_free(seal);
+        }
+    }
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +808,13 @@ int main(void)
         cmocka_unit_test(test_ses_seal__empty_cert_list),
         cmocka_unit_test(test_ses_seal__flipped_byte),
         cmocka_unit_test(test_ses_seal__bad_cert_list_entry),
+        cmocka_unit_test(test_ses_seal__make_v4_round_trip),
+        cmocka_unit_test(test_ses_seal__make_v1_and_digests),
+        cmocka_unit_test(test_ses_seal__make_deterministic),
+        cmocka_unit_test(test_ses_seal__make_openssl_cross_check),
+        cmocka_unit_test(test_ses_seal__make_options),
+        cmocka_unit_test(test_ses_seal__oom),
+        cmocka_unit_test(test_ses_seal__oom_make),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
