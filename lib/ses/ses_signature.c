@@ -98,6 +98,16 @@ static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const 
 
     sig->cert_der = ASN1_STRING_get0_data(cert);
     sig->cert_der_len = (size_t)ASN1_STRING_length(cert);
+    /* The signer's certificate is usually also in the seal's certList, already parsed: share
+     * it. Certificate parsing is the most expensive step of parsing a signature (OpenSSL 3.0
+     * decodes the public key through its provider decoders). */
+    for (size_t i = 0; sig->seal->certs && i < sig->seal->cert_count; i++) {
+        if (sig->seal->certs[i] && sig->seal->cert_der_lens[i] == sig->cert_der_len &&
+            memcmp(sig->seal->cert_ders[i], sig->cert_der, sig->cert_der_len) == 0) {
+            sig->cert = sc_cert_ref(sig->seal->certs[i]);
+            return 0;
+        }
+    }
     error = sc_cert_parse(&sig->cert, sig->cert_der, sig->cert_der_len);
     if (error == SC_ENOMEM)
         return error;
