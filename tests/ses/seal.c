@@ -3,6 +3,7 @@
 #include "ses/ses_asn1.h"
 
 #include <stdio.h>
+#include <openssl/err.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -236,6 +237,7 @@ static void test_ses_seal__hebeigede_neither_convention(void **state)
     assert_int_equal(sc_seal_picture_of(seal)->width_mm, 42);
     r = verify_at(seal, (sc_time)1609459200); /* 2021-01-01 */
     expect_msg(r, "maker_signature", SC_STATUS_FAIL, "both conventions were tried");
+    assert_int_equal(ERR_peek_error(), 0); /* no OpenSSL errors left behind */
     expect_msg(r, "format", SC_STATUS_WARN, "not DER");
     assert_int_equal(sc_report_verdict(r), SC_VERDICT_INVALID);
     sc_report_free(r);
@@ -362,6 +364,7 @@ static void test_ses_seal__malformed(void **state)
     expect_parse_error(m.ptr, m.size, SC_EFORMAT,
                        "SESeal.esealInfo.property.certList[0]: certListType 2 needs a "
                        "CertDigestObj SEQUENCE, found tag 0x04 (offset 102)");
+    assert_int_equal(ERR_peek_error(), 0); /* every failure emptied OpenSSL's queue */
     /* too large */
     assert_int_equal(sc_seal_parse(&(sc_seal *){NULL}, b.ptr, SC_SES_MAX_SEAL_SIZE + 1), SC_ELIMIT);
     sc_buf_dispose(&m);
@@ -727,6 +730,79 @@ static void test_ses_seal__make_options(void **state)
     fixture_free(&f);
 }
 
+/* With trust anchors the maker's chain is checked: ofdrw's ROOT lacks keyCertSign, so strict
+ * path validation refuses it; a chain issued here passes. */
+static void test_ses_seal__chain(void **state)
+{
+    sc_seal *seal = load("ofdrw/keys/UserV4.esl");
+    sc_cert *root = NULL;
+    sc_trust *trust = NULL;
+    sc_seal_verify_options o = SC_SEAL_VERIFY_OPTIONS_INIT;
+    sc_report *r = NULL;
+    (void)state;
+
+    sc_assert_ok(sc_cert_read_file(&root, sctest_sample("ofdrw/keys/root_cert.pem"), NULL));
+    sc_assert_ok(sc_trust_new(&trust, (const sc_cert *const *)&root, 1));
+    o.at = AT_2021;
+    o.trust = trust;
+    sc_assert_ok(sc_seal_verify(&r, seal, &o));
+    expect_msg(r, "chain", SC_STATUS_FAIL, "certificate signing");
+    sc_report_free(r);
+    sc_trust_free(trust);
+    sc_cert_free(root);
+    sc_seal_free(seal);
+
+    /* a fresh root, maker and signer */
+    {
+        sc_key *rk = NULL, *mk = NULL, *uk = NULL;
+        sc_cert *rc = NULL, *mc = NULL, *uc = NULL;
+        sc_cert_issue_options io = SC_CERT_ISSUE_OPTIONS_INIT;
+        sc_seal_make_options mo = SC_SEAL_MAKE_OPTIONS_INIT;
+        const sc_cert *certs[1];
+        unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+        sc_assert_ok(sc_key_generate(&rk));
+        sc_assert_ok(sc_key_generate(&mk));
+        sc_assert_ok(sc_key_generate(&uk));
+        io.not_before = AT_2021_01_01 - 86400;
+        io.not_after = AT_2021_12_31 + 86400;
+        io.profile = SC_CERT_ROOT_CA;
+        io.subject = "CN=Test Root,O=sealcert,C=CN";
+        sc_assert_ok(sc_cert_issue(&rc, rk, rk, NULL, &io));
+        io.profile = SC_CERT_SEAL_MAKER;
+        io.subject = "CN=Test Maker,O=sealcert,C=CN";
+        sc_assert_ok(sc_cert_issue(&mc, mk, rk, rc, &io));
+        io.profile = SC_CERT_SIGNER;
+        io.subject = "CN=Test Signer,O=sealcert,C=CN";
+        sc_assert_ok(sc_cert_issue(&uc, uk, rk, rc, &io));
+        certs[0] = uc;
+        mo.esid = "1";
+        mo.name = "章";
+        mo.signer_certs = certs;
+        mo.signer_cert_count = 1;
+        mo.create_date = AT_2021_01_01;
+        mo.valid_start = AT_2021_01_01;
+        mo.valid_end = AT_2021_12_31;
+        mo.picture_type = "png";
+        mo.picture = png;
+        mo.picture_size = sizeof(png);
+        sc_assert_ok(sc_seal_make(&seal, mk, mc, &mo));
+        sc_assert_ok(sc_trust_new(&trust, (const sc_cert *const *)&rc, 1));
+        o.trust = trust;
+        sc_assert_ok(sc_seal_verify(&r, seal, &o));
+        expect_status(r, "chain", SC_STATUS_OK);
+        assert_int_equal(sc_report_verdict(r), SC_VERDICT_VALID);
+        sc_report_free(r);
+        sc_trust_free(trust);
+        sc_seal_free(seal);
+        sc_cert_free(rc);
+        sc_cert_free(mc);
+        sc_cert_free(uc);
+        sc_key_free(rk);
+        sc_key_free(mk);
+        sc_key_free(uk);
+    }
+}
+
 /* ---- out of memory ----------------------------------------------------------------------- */
 
 static int parse_and_verify(const sc_buf *b)
@@ -813,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_ses_seal__make_deterministic),
         cmocka_unit_test(test_ses_seal__make_openssl_cross_check),
         cmocka_unit_test(test_ses_seal__make_options),
+        cmocka_unit_test(test_ses_seal__chain),
         cmocka_unit_test(test_ses_seal__oom),
         cmocka_unit_test(test_ses_seal__oom_make),
     };
