@@ -372,7 +372,11 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
         *out = v;
         return 0;
     }
-    ASN1_item_free(v, it);
+    /* Unreachable after sc_ses__der_validate() (one TLV, no trailing bytes), kept as a guard. */
+    if (SC_NEVER(v != NULL)) {
+        ASN1_item_free(v, it);
+        return sc_error_set(SC_EFORMAT, "%s: trailing bytes (offset %zu)", root, base + len);
+    }
 
     while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
         if (!first)
@@ -426,8 +430,6 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
             item = ASN1_ITEM_ptr(tt->item);
         }
     }
-    if (!first && v)
-        return sc_error_set(SC_EFORMAT, "%s: trailing bytes (offset %zu)", path, base + len);
     {
         const char *reason = first ? ERR_reason_error_string(first) : NULL;
         return sc_error_set(SC_EFORMAT, "%s: %s (offset %zu)", path,

@@ -252,7 +252,7 @@ int sc_ses_signature_has_timestamp(const sc_ses_signature *sig)
 
 static int add_format(sc_report *r, const sc_ses_signature *sig)
 {
-    const char *sig_field = sig->v4 ? "SES_Signature.signature" : "SES_Signature.signature";
+    const char *sig_field = "SES_Signature.signature";
     const ASN1_VALUE *tbs =
         sig->v4 ? (const ASN1_VALUE *)sig->v4->toSign : (const ASN1_VALUE *)sig->v1->toSign;
     const ASN1_ITEM *tbs_it = sig->v4 ? ASN1_ITEM_rptr(TBS_Sign) : ASN1_ITEM_rptr(TBS_Sign_v1);
