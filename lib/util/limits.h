@@ -31,6 +31,11 @@
 /* Most certificates in a seal's certList: real seals list 1-3 signers. */
 #define SC_SES_MAX_CERT_LIST 64
 
+/* Deepest DER nesting accepted in a seal or seal signature: SES_Signature reaches 7 levels
+ * (SES_Signature, TBS_Sign, SESeal, SES_SealInfo, SES_ESPropertyInfo, certList, CertDigestObj)
+ * plus 2 for [0] EXPLICIT extDatas; 16 leaves room and bounds the recursion of the DER check. */
+#define SC_SES_MAX_DER_DEPTH 16
+
 /* Most certificates loaded from a trust directory. */
 #define SC_SM_MAX_TRUST_CERTS 4096
 
