@@ -121,8 +121,9 @@ static void test_ses_seal__v4_userv4(void **state)
 
     /* Now (2026 and later) the seal has expired. */
     r = verify_at(seal, SC_TIME_NOW);
-    expect_msg(r, "validity", SC_STATUS_FAIL, "expired: valid 2020-04-22T02:09:00Z to "
-                                              "2022-04-22T02:09:00Z, checked at");
+    expect_msg(r, "validity", SC_STATUS_FAIL,
+               "expired: valid 2020-04-22T02:09:00Z to "
+               "2022-04-22T02:09:00Z, checked at");
     expect_status(r, "maker_signature", SC_STATUS_OK);
     assert_int_equal(sc_report_verdict(r), SC_VERDICT_INVALID);
     sc_report_free(r);
@@ -286,7 +287,8 @@ static void test_ses_seal__malformed(void **state)
     /* wrong outer tag */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     m.ptr[0] = 0x31;
-    expect_parse_error(m.ptr, m.size, SC_EFORMAT, "SESeal: expected tag 0x30, found 0x31 (offset 0)");
+    expect_parse_error(m.ptr, m.size, SC_EFORMAT,
+                       "SESeal: expected tag 0x30, found 0x31 (offset 0)");
     /* the maker cert's length (offset 16397, 82 02 0e) made to run past the end */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     assert_int_equal(m.ptr[16398], 0x82);
@@ -313,8 +315,9 @@ static void test_ses_seal__malformed(void **state)
     assert_int_equal(m.ptr[16927], 0x06);
     assert_int_equal(m.ptr[16936], 0x75);
     m.ptr[16936] = 0x76;
-    expect_parse_error(m.ptr, m.size, SC_EUNSUPPORTED,
-                       "SESeal.signAlgID: signature algorithm 1.2.156.10197.1.502 is not SM2-with-SM3");
+    expect_parse_error(
+        m.ptr, m.size, SC_EUNSUPPORTED,
+        "SESeal.signAlgID: signature algorithm 1.2.156.10197.1.502 is not SM2-with-SM3");
     /* a wrong inner tag: SES_Header.version INTEGER (offset 14) made an OCTET STRING */
     sc_assert_ok(sc_buf_set(&m, b.ptr, b.size));
     assert_int_equal(m.ptr[14], 0x02);
@@ -351,8 +354,7 @@ static void test_ses_seal__malformed(void **state)
                        "SESeal.esealInfo.property.certList[0]: certListType 2 needs a "
                        "CertDigestObj SEQUENCE, found tag 0x04 (offset 102)");
     /* too large */
-    assert_int_equal(sc_seal_parse(&(sc_seal *){NULL}, b.ptr, SC_SES_MAX_SEAL_SIZE + 1),
-                     SC_ELIMIT);
+    assert_int_equal(sc_seal_parse(&(sc_seal *){NULL}, b.ptr, SC_SES_MAX_SEAL_SIZE + 1), SC_ELIMIT);
     sc_buf_dispose(&m);
     sc_buf_dispose(&b);
 }
