@@ -230,10 +230,11 @@ SC_EXTERN int sc_ses_signature_verify(sc_report **out, const sc_ses_signature *s
 typedef struct {
     unsigned int version; /**< SC_SEAL_DRAW_OPTIONS_VERSION */
     const char *org;      /**< organisation name along the upper arc, UTF-8 (required) */
-    const char *name; /**< seal name along the bottom, e.g. 校准电子证书专用章; may be NULL */
-    const char *code;      /**< small text under the star (seal code); may be NULL */
-    double diameter_mm;    /**< outer diameter; default 40 */
-    double px_per_mm;      /**< raster resolution; default 12 (about 300 dpi) */
+    const char
+        *name; /**< seal name, one line under the star, e.g. 校准电子证书专用章; may be NULL */
+    const char *code;      /**< seal code, small along the lower arc; may be NULL */
+    double diameter_mm;    /**< outer diameter, 10..100; default (and 0) 40 */
+    double px_per_mm;      /**< raster resolution, 1..100; default (and 0) 12 (about 300 dpi) */
     uint32_t color;        /**< 0xRRGGBB; default 0xE60012 (seal red) */
     const char *font_file; /**< a CJK TrueType/OpenType font; NULL: the default Debian font */
 } sc_seal_draw_options;
@@ -246,9 +247,13 @@ typedef struct {
 
 /**
  * Draw the standard round red seal: circle, five-pointed star, organisation name on the upper
- * arc, seal name along the bottom, on a transparent background; deterministic PNG bytes.
- * @param[out] png the PNG (caller disposes)
- * @return 0, SC_EINVALID (no org), SC_ENOTFOUND (no CJK font) or SC_ERROR (cairo)
+ * arc, seal name under the star, code on the lower arc, on a transparent background;
+ * deterministic PNG bytes (same options, font file and library versions: same bytes).
+ * Layout and font choice: docs/formats/seal-picture.md.
+ * @param[out] png the PNG (caller disposes); replaced only on success
+ * @return 0, SC_EINVALID (no org, bad option, invalid UTF-8, or a character the font lacks: the
+ *         message names it as U+XXXX), SC_ENOTFOUND (no CJK font; the message lists the paths
+ *         tried), SC_EFORMAT (font_file is not a font) or SC_ERROR (cairo)
  */
 SC_EXTERN int sc_seal_draw(sc_buf *png, const sc_seal_draw_options *opts);
 
@@ -259,8 +264,12 @@ SC_EXTERN int sc_seal_draw(sc_buf *png, const sc_seal_draw_options *opts);
 SC_EXTERN const char *sc_picture_sniff(const void *data, size_t len);
 
 /**
- * Convert a raster picture (png, jpg, bmp, gif, tif) to PNG; PNG is returned as-is.
- * @return 0, SC_EUNSUPPORTED (svg, ofd, unknown) or SC_EFORMAT (undecodable image)
+ * Convert a raster picture (png, jpg, bmp, gif, tif) to PNG; PNG is returned as-is after its
+ * IHDR is checked. The type comes from sc_picture_sniff(), not from a stored type name.
+ * @param[out] png the PNG (caller disposes); replaced only on success
+ * @return 0, SC_EUNSUPPORTED (svg, ofd, unknown), SC_EFORMAT (undecodable or truncated image;
+ *         the message carries the decoder's reason) or SC_ELIMIT (over SC_SES_MAX_PICTURE_SIZE
+ *         bytes, or a declared dimension over SC_SES_MAX_PICTURE_PIXELS, refused before decoding)
  */
 SC_EXTERN int sc_picture_to_png(sc_buf *png, const void *data, size_t len);
 

@@ -8,9 +8,39 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
+/* GB/T 32918.5 recommended curve parameters a, b, x_G, y_G, as hashed into Z. */
+static const unsigned char sm2_abg[128] = {
+    0xFF, 0xFF, 0xFF, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC,
+    0x28, 0xE9, 0xFA, 0x9E, 0x9D, 0x9F, 0x5E, 0x34, 0x4D, 0x5A, 0x9E, 0x4B, 0xCF, 0x65, 0x09, 0xA7,
+    0xF3, 0x97, 0x89, 0xF5, 0x15, 0xAB, 0x8F, 0x92, 0xDD, 0xBC, 0xBD, 0x41, 0x4D, 0x94, 0x0E, 0x93,
+    0x32, 0xC4, 0xAE, 0x2C, 0x1F, 0x19, 0x81, 0x19, 0x5F, 0x99, 0x04, 0x46, 0x6A, 0x39, 0xC9, 0x94,
+    0x8F, 0xE3, 0x0B, 0xBF, 0xF2, 0x66, 0x0B, 0xE1, 0x71, 0x5A, 0x45, 0x89, 0x33, 0x4C, 0x74, 0xC7,
+    0xBC, 0x37, 0x36, 0xA2, 0xF4, 0xF6, 0x77, 0x9C, 0x59, 0xBD, 0xCE, 0xE3, 0x6B, 0x69, 0x21, 0x53,
+    0xD0, 0xA9, 0x87, 0x7C, 0xC6, 0x2A, 0x47, 0x40, 0x02, 0xDF, 0x32, 0xE5, 0x21, 0x39, 0xF0, 0xA0};
+
+/* Z_A = SM3(ENTL || ID || a || b || x_G || y_G || x_A || y_A) for the default ID (GB/T 32918.2
+ * clause 5.5). Computed once per key so each signature costs one SM3 over the message only. */
+static int compute_z(sc_key *k)
+{
+    unsigned char in[2 + SC_SM2_DEFAULT_ID_LEN + 128 + 64], pub[65];
+    size_t pub_len = 0;
+    if (!EVP_PKEY_get_octet_string_param(k->pkey, "encoded-pub-key", pub, sizeof(pub), &pub_len) ||
+        pub_len != 65 || pub[0] != 0x04)
+        return sc_error_set_ossl(SC_EUNSUPPORTED, "SM2 public key is not a point on the "
+                                                  "recommended curve");
+    in[0] = 0;
+    in[1] = SC_SM2_DEFAULT_ID_LEN * 8;
+    memcpy(in + 2, SC_SM2_DEFAULT_ID, SC_SM2_DEFAULT_ID_LEN);
+    memcpy(in + 2 + SC_SM2_DEFAULT_ID_LEN, sm2_abg, sizeof(sm2_abg));
+    memcpy(in + 2 + SC_SM2_DEFAULT_ID_LEN + 128, pub + 1, 64);
+    return sc_sm3(k->z, in, sizeof(in));
+}
+
 int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey)
 {
     sc_key *k;
+    int error;
     *out = NULL;
     if (!EVP_PKEY_is_a(pkey, "SM2")) {
         EVP_PKEY_free(pkey);
@@ -21,6 +51,10 @@ int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey)
         return sc_error_oom();
     }
     k->pkey = pkey;
+    if ((error = compute_z(k)) < 0) {
+        sc_key_free(k);
+        return error;
+    }
     *out = k;
     return 0;
 }
@@ -39,7 +73,7 @@ int sc_key_generate(sc_key **out)
 
 /* An EC key on the SM2 curve read from a SEC1 or PKCS#8 structure may come back with key type
  * "EC" (the OID says ecPublicKey). Re-decode it as "SM2" so signing uses SM2, not ECDSA. */
-static int ec_to_sm2(EVP_PKEY **pkey)
+int sc_sm__pkey_to_sm2(EVP_PKEY **pkey)
 {
     char curve[64] = "";
     unsigned char *der = NULL;
@@ -144,7 +178,7 @@ int sc_key_parse(sc_key **out, const void *data, size_t len, const char *passwor
         ERR_clear_error();
         goto done;
     }
-    if ((error = ec_to_sm2(&pkey)) < 0)
+    if ((error = sc_sm__pkey_to_sm2(&pkey)) < 0)
         goto done;
     error = sc_sm__key_wrap(out, pkey);
     pkey = NULL;
@@ -209,7 +243,7 @@ int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size
             error = sc_error_set(SC_ENOTFOUND, "PKCS#12 file holds no private key");
             goto done;
         }
-        if ((error = ec_to_sm2(&pkey)) < 0 || (error = sc_sm__key_wrap(&key, pkey)) < 0) {
+        if ((error = sc_sm__pkey_to_sm2(&pkey)) < 0 || (error = sc_sm__key_wrap(&key, pkey)) < 0) {
             pkey = NULL;
             goto done;
         }

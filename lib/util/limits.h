@@ -23,6 +23,11 @@
  * 8192 bounds decoder memory at 256 MiB RGBA. */
 #define SC_SES_MAX_PICTURE_PIXELS 8192
 
+/* Most characters in one text of a drawn seal picture (organisation name, seal name, code): the
+ * longest registered organisation names are about 40 characters; past 64 the characters on a
+ * 40 mm seal are under 1.5 mm wide and no longer legible. */
+#define SC_SES_MAX_DRAW_CHARS 64
+
 /* Most certificates in a seal's certList: real seals list 1-3 signers. */
 #define SC_SES_MAX_CERT_LIST 64
 

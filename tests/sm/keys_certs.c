@@ -42,8 +42,7 @@ static void test_sm_keys__password_errors(void **state)
     sc_key *key = NULL;
     sc_buf pem = SC_BUF_INIT;
     (void)state;
-    assert_int_equal(sc_key_read_file(&key, sctest_sample(KEYS "USER.p12"), "wrong"),
-                     SC_EPASSWORD);
+    assert_int_equal(sc_key_read_file(&key, sctest_sample(KEYS "USER.p12"), "wrong"), SC_EPASSWORD);
     assert_non_null(strstr(sc_error_last()->message, "wrong password"));
     assert_int_equal(sc_key_read_file(&key, sctest_sample(KEYS "USER.p12"), NULL), SC_EPASSWORD);
     assert_null(key);

@@ -14,16 +14,14 @@
 static const char *const ex_p = "8542D69E4C044F18E8B92435BF6FF7DE457283915C45517D722EDB8B08F1DFC3";
 static const char *const ex_a = "787968B4FA32C3FD2417842E73BBFEFF2F3C848B6831D7E0EC65228B3937E498";
 static const char *const ex_b = "63E4C6D3B23B0C849CF84241484BFE48F61D59A5B16BA06E6E12D1DA27C5249A";
-static const char *const ex_g =
-    "04421DEBD61B62EAB6746434EBC3CC315E32220B3BADD50BDC4C4E6C147FEDD43D"
-    "0680512BCBB42C07D47349D2153B70C4E5D7FDFCBFA36EA1A85841B9E46E09A2";
+static const char *const ex_g = "04421DEBD61B62EAB6746434EBC3CC315E32220B3BADD50BDC4C4E6C147FEDD43D"
+                                "0680512BCBB42C07D47349D2153B70C4E5D7FDFCBFA36EA1A85841B9E46E09A2";
 static const char *const ex_n = "8542D69E4C044F18E8B92435BF6FF7DD297720630485628D5AE74EE7C32E79B7";
 static const char *const ex_pub =
     "040AE4C7798AA0F119471BEE11825BE46202BB79E2A5844495E97C04FF4DF2548A"
     "7C0240F88F1CD4E16352A73C17B7F16F07353E53A176D684A9FE0C6BB798E857";
-static const char *const ex_rs =
-    "40F1EC59F793D9F49E09DCEF49130D4194F79FB1EED2CAA55BACDB49C4E755D1"
-    "6FC6DAC32C5D5CF10C77DFB20F7C2EB667A457872FB09EC56327A67EC7DEEBE7";
+static const char *const ex_rs = "40F1EC59F793D9F49E09DCEF49130D4194F79FB1EED2CAA55BACDB49C4E755D1"
+                                 "6FC6DAC32C5D5CF10C77DFB20F7C2EB667A457872FB09EC56327A67EC7DEEBE7";
 
 static BIGNUM *bn(const char *hex)
 {
@@ -132,11 +130,11 @@ static void test_sm_sm2__custom_id(void **state)
     (void)state;
     sc_assert_ok(sc_key_generate(&key));
     sc_assert_ok(sc_sm2_sign(&sig, key, "m", 1));
-    sc_assert_ok(sc_sm__verify_with_id(&valid, NULL, key, SC_SM2_DEFAULT_ID, 16, "m", 1, sig.ptr,
-                                       sig.size));
+    sc_assert_ok(
+        sc_sm__verify_with_id(&valid, NULL, key, SC_SM2_DEFAULT_ID, 16, "m", 1, sig.ptr, sig.size));
     assert_int_equal(valid, 1);
-    sc_assert_ok(sc_sm__verify_with_id(&valid, NULL, key, "ALICE123@YAHOO.COM", 18, "m", 1,
-                                       sig.ptr, sig.size));
+    sc_assert_ok(sc_sm__verify_with_id(&valid, NULL, key, "ALICE123@YAHOO.COM", 18, "m", 1, sig.ptr,
+                                       sig.size));
     assert_int_equal(valid, 0);
     sc_key_free(key);
     sc_buf_dispose(&sig);
@@ -190,8 +188,7 @@ static void test_sm_sm2__sign_verify_forms(void **state)
     /* undecodable values are "not valid", not an error */
     sc_assert_ok(sc_sm2_verify(&valid, NULL, key, "hello", 5, sig.ptr, sig.size - 1));
     assert_int_equal(valid, 0);
-    assert_int_equal(sc_sm2_sig_to_raw(rs, NULL, (const unsigned char *)"\x30\x00", 2),
-                     SC_EFORMAT);
+    assert_int_equal(sc_sm2_sig_to_raw(rs, NULL, (const unsigned char *)"\x30\x00", 2), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "r||s"));
     sc_key_free(key);
     sc_key_free(other);
