@@ -805,8 +805,9 @@ static void test_ses_seal__chain(void **state)
 
 /* ---- out of memory ----------------------------------------------------------------------- */
 
-static int parse_and_verify(const sc_buf *b)
+static int parse_and_verify(void *payload)
 {
+    const sc_buf *b = payload;
     sc_seal *seal = NULL;
     sc_report *r = NULL;
     int rc = sc_seal_parse(&seal, b->ptr, b->size);
@@ -817,7 +818,7 @@ static int parse_and_verify(const sc_buf *b)
     return rc;
 }
 
-/* Count the allocations of one parse + verify, then fail each in turn (SQLite's malloc test). */
+/* Fail each allocation of one parse + verify in turn (SQLite's malloc test). */
 static void test_ses_seal__oom(void **state)
 {
     static const char *files[] = {"ofdrw/keys/UserV4.esl", "ofdrw/keys/UserV1.esl",
@@ -825,48 +826,34 @@ static void test_ses_seal__oom(void **state)
     (void)state;
     for (int fi = 0; fi < 3; fi++) {
         sc_buf b = sctest_read(sctest_sample(files[fi]));
-        size_t n;
-        sc_alloc_fail_after(0, false);
-        sc_assert_ok(parse_and_verify(&b));
-        n = sc_alloc_fail_after(0, false);
-        assert_true(n > 0);
-        for (size_t i = 1; i <= n; i++) {
-            int rc;
-            sc_alloc_fail_after(i, false);
-            rc = parse_and_verify(&b);
-            sc_alloc_fail_after(0, false);
-            if (rc != 0 && rc != SC_ENOMEM)
-                fail_msg("%s: allocation %zu of %zu: %d %s", files[fi], i, n, rc,
-                         sc_error_last()->message);
-        }
+        sctest_oom_loop(parse_and_verify, &b);
         sc_buf_dispose(&b);
     }
+}
+
+typedef struct {
+    make_fixture *f;
+    sc_seal_make_options o;
+} make_payload;
+
+static int make_once(void *payload)
+{
+    make_payload *m = payload;
+    sc_seal *seal = NULL;
+    int rc = sc_seal_make(&seal, m->f->maker_key, m->f->maker_cert, &m->o);
+    sc_seal_free(seal);
+    return rc;
 }
 
 static void test_ses_seal__oom_make(void **state)
 {
     make_fixture f = fixture_load();
     const sc_cert *certs[] = {f.user_cert};
+    make_payload m = {&f, make_options(&f, certs, 1, 1)};
     (void)state;
-    for (int v = 1; v <= 4; v += 3) {
-        sc_seal_make_options o = make_options(&f, certs, v, v == 4 ? 2 : 1);
-        sc_seal *seal = NULL;
-        size_t n;
-        sc_alloc_fail_after(0, false);
-        sc_assert_ok(sc_seal_make(&seal, f.maker_key, f.maker_cert, &o));
-        n = sc_alloc_fail_after(0, false);
-        sc_seal_free(seal);
-        for (size_t i = 1; i <= n; i++) {
-            int rc;
-            seal = NULL;
-            sc_alloc_fail_after(i, false);
-            rc = sc_seal_make(&seal, f.maker_key, f.maker_cert, &o);
-            sc_alloc_fail_after(0, false);
-            if (rc != 0 && rc != SC_ENOMEM)
-                fail_msg("v%d allocation %zu of %zu: %d %s", v, i, n, rc, sc_error_last()->message);
-            sc_seal_free(seal);
-        }
-    }
+    sctest_oom_loop(make_once, &m);
+    m.o = make_options(&f, certs, 4, 2);
+    sctest_oom_loop(make_once, &m);
     fixture_free(&f);
 }
 

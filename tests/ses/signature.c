@@ -271,14 +271,20 @@ static void test_ses_signature__flipped_byte(void **state)
 
 /* ---- out of memory ----------------------------------------------------------------------- */
 
-static int parse_and_verify(const sc_buf *b, const sc_buf *xml)
+typedef struct {
+    sc_buf der; /* SES_Signature */
+    sc_buf xml; /* the signed Signature.xml */
+} sig_payload;
+
+static int parse_and_verify(void *payload)
 {
+    const sig_payload *p = payload;
     sc_ses_signature *sig = NULL;
     sc_ses_verify_options o = SC_SES_VERIFY_OPTIONS_INIT;
     sc_report *r = NULL;
-    int rc = sc_ses_signature_parse(&sig, b->ptr, b->size);
-    o.data = xml->ptr;
-    o.data_len = xml->size;
+    int rc = sc_ses_signature_parse(&sig, p->der.ptr, p->der.size);
+    o.data = p->xml.ptr;
+    o.data_len = p->xml.size;
     if (rc == 0)
         rc = sc_ses_signature_verify(&r, sig, &o);
     sc_report_free(r);
@@ -295,24 +301,11 @@ static void test_ses_signature__oom(void **state)
     };
     (void)state;
     for (int fi = 0; fi < 2; fi++) {
-        sc_buf b = sctest_read(sctest_sample(files[fi][0]));
-        sc_buf xml = sctest_read(sctest_sample(files[fi][1]));
-        size_t n;
-        sc_alloc_fail_after(0, false);
-        sc_assert_ok(parse_and_verify(&b, &xml));
-        n = sc_alloc_fail_after(0, false);
-        assert_true(n > 0);
-        for (size_t i = 1; i <= n; i++) {
-            int rc;
-            sc_alloc_fail_after(i, false);
-            rc = parse_and_verify(&b, &xml);
-            sc_alloc_fail_after(0, false);
-            if (rc != 0 && rc != SC_ENOMEM)
-                fail_msg("%s: allocation %zu of %zu: %d %s", files[fi][0], i, n, rc,
-                         sc_error_last()->message);
-        }
-        sc_buf_dispose(&b);
-        sc_buf_dispose(&xml);
+        sig_payload p = {sctest_read(sctest_sample(files[fi][0])),
+                         sctest_read(sctest_sample(files[fi][1]))};
+        sctest_oom_loop(parse_and_verify, &p);
+        sc_buf_dispose(&p.der);
+        sc_buf_dispose(&p.xml);
     }
 }
 
