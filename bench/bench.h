@@ -25,25 +25,25 @@ static inline double bench_seconds(void)
 }
 
 /* Run `body` (a statement that evaluates `ok` to nonzero on success) until the time is up. */
-#define BENCH_RUN(name, unit, per_op, body)                                                     \
-    do {                                                                                        \
-        double b__end = bench_now() + bench_seconds(), b__start = bench_now(), b__t;            \
-        long b__n = 0;                                                                          \
-        do {                                                                                    \
-            for (int b__i = 0; b__i < 16; b__i++, b__n++) {                                     \
-                body;                                                                           \
-            }                                                                                   \
-        } while ((b__t = bench_now()) < b__end);                                                \
-        printf("%s\t%.1f\t%s\n", name, (double)b__n * (per_op) / (b__t - b__start), unit);      \
-        fflush(stdout);                                                                         \
+#define BENCH_RUN(name, unit, per_op, body)                                                        \
+    do {                                                                                           \
+        double b__end = bench_now() + bench_seconds(), b__start = bench_now(), b__t;               \
+        long b__n = 0;                                                                             \
+        do {                                                                                       \
+            for (int b__i = 0; b__i < 16; b__i++, b__n++) {                                        \
+                body;                                                                              \
+            }                                                                                      \
+        } while ((b__t = bench_now()) < b__end);                                                   \
+        printf("%s\t%.1f\t%s\n", name, (double)b__n *(per_op) / (b__t - b__start), unit);          \
+        fflush(stdout);                                                                            \
     } while (0)
 
-#define BENCH_CHECK(expr)                                                                       \
-    do {                                                                                        \
-        if ((expr) != 0) {                                                                      \
-            fprintf(stderr, "bench: %s: %s\n", #expr, sc_error_last()->message);               \
-            exit(2);                                                                            \
-        }                                                                                       \
+#define BENCH_CHECK(expr)                                                                          \
+    do {                                                                                           \
+        if ((expr) != 0) {                                                                         \
+            fprintf(stderr, "bench: %s: %s\n", #expr, sc_error_last()->message);                   \
+            exit(2);                                                                               \
+        }                                                                                          \
     } while (0)
 
 #endif

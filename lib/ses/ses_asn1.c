@@ -158,8 +158,9 @@ static int read_tlv(sc_ses_tlv *t, const unsigned char *der, size_t off, size_t 
     unsigned char tag = der[off];
 
     if ((tag & 0x1f) == 0x1f)
-        return sc_error_set(SC_EFORMAT, "%s: high-number tag form is not used by seals (offset %zu)",
-                            root, base + off);
+        return sc_error_set(SC_EFORMAT,
+                            "%s: high-number tag form is not used by seals (offset %zu)", root,
+                            base + off);
     if (avail < 2)
         return sc_error_set(SC_EFORMAT, "%s: truncated header (offset %zu)", root, base + off);
     if (der[off + 1] < 0x80) {
@@ -175,11 +176,11 @@ static int read_tlv(sc_ses_tlv *t, const unsigned char *der, size_t off, size_t 
             return sc_error_set(SC_EFORMAT, "%s: %zu length octets (offset %zu)", root, n,
                                 base + off);
         if (avail < 2 + n)
-            return sc_error_set(SC_EFORMAT, "%s: truncated header (offset %zu)", root,
-                                base + off);
+            return sc_error_set(SC_EFORMAT, "%s: truncated header (offset %zu)", root, base + off);
         if (der[off + 2] == 0)
-            return sc_error_set(SC_EFORMAT, "%s: length with a leading zero octet, not DER (offset %zu)",
-                                root, base + off);
+            return sc_error_set(SC_EFORMAT,
+                                "%s: length with a leading zero octet, not DER (offset %zu)", root,
+                                base + off);
         len = 0;
         for (size_t i = 0; i < n; i++)
             len = len << 8 | der[off + 2 + i];
@@ -214,15 +215,16 @@ static int check_tlv(const sc_ses_tlv *t, const unsigned char *der, const char *
     if (universal && num == V_ASN1_BIT_STRING) {
         const unsigned char *c = der + t->off + t->hdr;
         if (t->len == 0 || c[0] > 7 || (t->len == 1 && c[0] != 0))
-            return sc_error_set(SC_EFORMAT, "%s: BIT STRING with a bad unused-bits count (offset %zu)",
-                                root, base + t->off);
+            return sc_error_set(SC_EFORMAT,
+                                "%s: BIT STRING with a bad unused-bits count (offset %zu)", root,
+                                base + t->off);
     }
     if (universal && (num == V_ASN1_BOOLEAN) && t->len != 1)
         return sc_error_set(SC_EFORMAT, "%s: BOOLEAN of %zu bytes (offset %zu)", root, t->len,
                             base + t->off);
     if (universal && (num == V_ASN1_INTEGER || num == V_ASN1_OBJECT) && t->len == 0)
-        return sc_error_set(SC_EFORMAT, "%s: empty INTEGER or OBJECT IDENTIFIER (offset %zu)",
-                            root, base + t->off);
+        return sc_error_set(SC_EFORMAT, "%s: empty INTEGER or OBJECT IDENTIFIER (offset %zu)", root,
+                            base + t->off);
     return 0;
 }
 
@@ -262,8 +264,9 @@ int sc_ses__der_validate(const unsigned char *der, size_t len, unsigned char out
     if ((error = read_tlv(&t, der, 0, len, root, base)) < 0)
         return error;
     if (sc_ses__tlv_end(&t) != len)
-        return sc_error_set(SC_EFORMAT, "%s: %zu trailing bytes after the outer SEQUENCE (offset %zu)",
-                            root, len - sc_ses__tlv_end(&t), base + sc_ses__tlv_end(&t));
+        return sc_error_set(SC_EFORMAT,
+                            "%s: %zu trailing bytes after the outer SEQUENCE (offset %zu)", root,
+                            len - sc_ses__tlv_end(&t), base + sc_ses__tlv_end(&t));
     if ((error = check_tlv(&t, der, root, base)) < 0)
         return error;
     return (t.tag & 0x20) ? walk(der, &t, 1, root, base) : 0;
@@ -369,7 +372,11 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
         *out = v;
         return 0;
     }
-    ASN1_item_free(v, it);
+    /* Unreachable after sc_ses__der_validate() (one TLV, no trailing bytes), kept as a guard. */
+    if (SC_NEVER(v != NULL)) {
+        ASN1_item_free(v, it);
+        return sc_error_set(SC_EFORMAT, "%s: trailing bytes (offset %zu)", root, base + len);
+    }
 
     while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
         if (!first)
@@ -423,8 +430,6 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
             item = ASN1_ITEM_ptr(tt->item);
         }
     }
-    if (!first && v)
-        return sc_error_set(SC_EFORMAT, "%s: trailing bytes (offset %zu)", path, base + len);
     {
         const char *reason = first ? ERR_reason_error_string(first) : NULL;
         return sc_error_set(SC_EFORMAT, "%s: %s (offset %zu)", path,
@@ -453,10 +458,10 @@ int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off)
         return sc_error_set(SC_EFORMAT, "%s: not a valid UTCTime or GeneralizedTime (offset %zu)",
                             path, off);
     }
-    *out = days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-                           (unsigned)tm.tm_mday) *
-               86400 +
-           tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    *out =
+        days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) *
+            86400 +
+        tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
     return 0;
 }
 
@@ -484,8 +489,8 @@ int sc_ses__time_text(sc_time *out, const unsigned char *text, size_t len, const
             v[3] > 23 || v[4] > 59 || v[5] > 59)
             goto bad;
     }
-    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 +
-           v[4] * 60 + v[5];
+    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 + v[4] * 60 +
+           v[5];
     return 0;
 bad:
     return sc_error_set(SC_EFORMAT, "%s: not a time text YYYYMMDDHHMMSSZ (offset %zu)", path, off);
@@ -514,8 +519,9 @@ int sc_ses__check_ascii(const ASN1_STRING *s, bool nonempty, const char *path, s
         return sc_error_set(SC_EFORMAT, "%s: empty (offset %zu)", path, off);
     for (int i = 0; i < n; i++)
         if (d[i] < 0x20 || d[i] > 0x7e)
-            return sc_error_set(SC_EFORMAT, "%s: byte 0x%02x at position %d is not printable ASCII (offset %zu)",
-                                path, d[i], i, off);
+            return sc_error_set(
+                SC_EFORMAT, "%s: byte 0x%02x at position %d is not printable ASCII (offset %zu)",
+                path, d[i], i, off);
     return 0;
 }
 

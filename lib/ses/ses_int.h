@@ -20,41 +20,41 @@ enum {
 };
 
 struct sc_seal {
-    unsigned char *owned;         /* our copy of the input; NULL when borrowed from a signature */
-    const unsigned char *der;     /* the seal DER: owned, or a slice of the parent's copy */
-    size_t len;                   /* bytes in der */
-    size_t base;                  /* offset of der in the caller's input, for messages */
-    sc_seal_layout layout;        /* decided by structure, not by header version */
-    SESeal *v4;                   /* decoded GB/T 38540 / ofdrw v5 layout (owned), or NULL */
-    SESeal_v1 *v1;                /* decoded GM/T 0031 layout (owned), or NULL */
-    int version;                  /* SES_Header.version */
-    const char *vid;              /* borrowed from the decoded header (NUL-terminated) */
-    const char *esid;             /* borrowed from the decoded SES_SealInfo */
-    const char *name;             /* borrowed from the decoded property */
-    int type;                     /* SES_ESPropertyInfo.type */
-    int cert_list_type;           /* 1 certificates, 2 digests */
-    size_t cert_count;            /* entries in certList (>= 1) */
-    sc_cert **certs;              /* type 1: cert_count entries (owned), NULL where unparsable */
-    const unsigned char **cert_ders; /* type 1: DER of each entry, borrowed */
-    size_t *cert_der_lens;        /* type 1: bytes of each entry */
-    sc_seal_digest *digests;      /* type 2: cert_count entries (owned array) */
-    sc_time create_date;          /* SES_ESPropertyInfo.createDate */
-    sc_time valid_start;          /* SES_ESPropertyInfo.validStart */
-    sc_time valid_end;            /* SES_ESPropertyInfo.validEnd */
-    sc_seal_picture picture;      /* pointers borrowed from the decoded picture */
-    size_t ext_count;             /* SES_SealInfo.extDatas entries */
-    sc_cert *maker_cert;          /* owned; NULL when the cert does not parse */
+    unsigned char *owned;     /* our copy of the input; NULL when borrowed from a signature */
+    const unsigned char *der; /* the seal DER: owned, or a slice of the parent's copy */
+    size_t len;               /* bytes in der */
+    size_t base;              /* offset of der in the caller's input, for messages */
+    sc_seal_layout layout;    /* decided by structure, not by header version */
+    SESeal *v4;               /* decoded GB/T 38540 / ofdrw v5 layout (owned), or NULL */
+    SESeal_v1 *v1;            /* decoded GM/T 0031 layout (owned), or NULL */
+    int version;              /* SES_Header.version */
+    const char *vid;          /* borrowed from the decoded header (NUL-terminated) */
+    const char *esid;         /* borrowed from the decoded SES_SealInfo */
+    const char *name;         /* borrowed from the decoded property */
+    int type;                 /* SES_ESPropertyInfo.type */
+    int cert_list_type;       /* 1 certificates, 2 digests */
+    size_t cert_count;        /* entries in certList (>= 1) */
+    sc_cert **certs;          /* type 1: cert_count entries (owned), NULL where unparsable */
+    const unsigned char **cert_ders;     /* type 1: DER of each entry, borrowed */
+    size_t *cert_der_lens;               /* type 1: bytes of each entry */
+    sc_seal_digest *digests;             /* type 2: cert_count entries (owned array) */
+    sc_time create_date;                 /* SES_ESPropertyInfo.createDate */
+    sc_time valid_start;                 /* SES_ESPropertyInfo.validStart */
+    sc_time valid_end;                   /* SES_ESPropertyInfo.validEnd */
+    sc_seal_picture picture;             /* pointers borrowed from the decoded picture */
+    size_t ext_count;                    /* SES_SealInfo.extDatas entries */
+    sc_cert *maker_cert;                 /* owned; NULL when the cert does not parse */
     const unsigned char *maker_cert_der; /* the maker cert OCTET STRING content, borrowed */
-    size_t maker_cert_der_len;    /* bytes in maker_cert_der */
-    char sig_alg[32];             /* dotted OID of the maker's signature algorithm */
-    int has_timestamp;            /* ofdrw v5 timeStamp present */
-    sc_ses_tlv info;              /* SES_SealInfo within der: the GB/T 38540 signed bytes */
-    size_t certalg_off;           /* cert TLV || algorithm TLV within der: GM/T 0031 adds them */
-    size_t certalg_len;           /* bytes of both TLVs */
-    const unsigned char *sig;     /* maker signature value as received, borrowed from der */
-    size_t sig_len;               /* bytes in sig */
-    int sig_unused;               /* the BIT STRING's unused-bits count */
-    unsigned quirks;              /* SC_SEAL_QUIRK_* */
+    size_t maker_cert_der_len;           /* bytes in maker_cert_der */
+    char sig_alg[32];                    /* dotted OID of the maker's signature algorithm */
+    int has_timestamp;                   /* ofdrw v5 timeStamp present */
+    sc_ses_tlv info;                     /* SES_SealInfo within der: the GB/T 38540 signed bytes */
+    size_t certalg_off;       /* cert TLV || algorithm TLV within der: GM/T 0031 adds them */
+    size_t certalg_len;       /* bytes of both TLVs */
+    const unsigned char *sig; /* maker signature value as received, borrowed from der */
+    size_t sig_len;           /* bytes in sig */
+    int sig_unused;           /* the BIT STRING's unused-bits count */
+    unsigned quirks;          /* SC_SEAL_QUIRK_* */
 };
 
 /* The signature's TBS_Sign.timeInfo encodings. */
@@ -65,29 +65,29 @@ typedef enum {
 } sc_ses_time_form;
 
 struct sc_ses_signature {
-    unsigned char *der;          /* our copy of the input (owned) */
-    size_t len;                  /* bytes in der */
-    sc_seal_layout layout;       /* decided by structure */
-    SES_Signature *v4;           /* decoded GB/T 38540 layout (owned), or NULL */
-    SES_Signature_v1 *v1;        /* decoded GM/T 0031 layout (owned), or NULL */
-    int version;                 /* TBS_Sign.version */
-    sc_seal *seal;               /* owned; its bytes are a slice of der */
-    sc_time time;                /* TBS_Sign.timeInfo */
-    sc_ses_time_form time_form;  /* how timeInfo was encoded */
+    unsigned char *der;             /* our copy of the input (owned) */
+    size_t len;                     /* bytes in der */
+    sc_seal_layout layout;          /* decided by structure */
+    SES_Signature *v4;              /* decoded GB/T 38540 layout (owned), or NULL */
+    SES_Signature_v1 *v1;           /* decoded GM/T 0031 layout (owned), or NULL */
+    int version;                    /* TBS_Sign.version */
+    sc_seal *seal;                  /* owned; its bytes are a slice of der */
+    sc_time time;                   /* TBS_Sign.timeInfo */
+    sc_ses_time_form time_form;     /* how timeInfo was encoded */
     const unsigned char *data_hash; /* TBS_Sign.dataHash content as received, borrowed */
-    size_t data_hash_len;        /* bytes in data_hash */
-    int data_hash_unused;        /* its unused-bits count */
-    const char *property_info;   /* borrowed from the decoded TBS_Sign */
-    sc_cert *cert;               /* signer certificate (owned), NULL when it does not parse */
-    const unsigned char *cert_der; /* its OCTET STRING content, borrowed */
-    size_t cert_der_len;         /* bytes in cert_der */
-    char sig_alg[32];            /* dotted OID of the signer's algorithm */
-    int has_timestamp;           /* SES_Signature.timeStamp present */
-    size_t ext_count;            /* TBS_Sign.extDatas entries */
-    sc_ses_tlv tbs;              /* TBS_Sign within der: the signed bytes */
-    const unsigned char *sig;    /* signature value as received, borrowed from der */
-    size_t sig_len;              /* bytes in sig */
-    int sig_unused;              /* the BIT STRING's unused-bits count */
+    size_t data_hash_len;           /* bytes in data_hash */
+    int data_hash_unused;           /* its unused-bits count */
+    const char *property_info;      /* borrowed from the decoded TBS_Sign */
+    sc_cert *cert;                  /* signer certificate (owned), NULL when it does not parse */
+    const unsigned char *cert_der;  /* its OCTET STRING content, borrowed */
+    size_t cert_der_len;            /* bytes in cert_der */
+    char sig_alg[32];               /* dotted OID of the signer's algorithm */
+    int has_timestamp;              /* SES_Signature.timeStamp present */
+    size_t ext_count;               /* TBS_Sign.extDatas entries */
+    sc_ses_tlv tbs;                 /* TBS_Sign within der: the signed bytes */
+    const unsigned char *sig;       /* signature value as received, borrowed from der */
+    size_t sig_len;                 /* bytes in sig */
+    int sig_unused;                 /* the BIT STRING's unused-bits count */
 };
 
 /**

@@ -39,7 +39,8 @@ static int parse_common(sc_seal *seal, const SES_Header *header, const ASN1_IA5S
     int64_t v;
     int error;
 
-    off = child_off(seal, &seal->info, 0, &hdr);
+    child_off(seal, &seal->info, 0, &hdr);
+    off = child_off(seal, &hdr, 0, &t);
     if ((error = sc_ses__check_ascii(header->ID, true, fpath(p, root, ".esealInfo.header.ID"),
                                      off)) < 0)
         return error;
@@ -56,7 +57,7 @@ static int parse_common(sc_seal *seal, const SES_Header *header, const ASN1_IA5S
         return sc_error_set(SC_EUNSUPPORTED, "%s: unsupported version %lld (offset %zu)", p,
                             (long long)v, off);
     seal->version = (int)v;
-    if ((seal->layout == SC_SEAL_LAYOUT_GBT38540) != (v >= 4))
+    if (seal->layout == SC_SEAL_LAYOUT_GBT38540 ? v < 4 : v != 1)
         seal->quirks |= SC_SEAL_QUIRK_VERSION_LAYOUT;
     off = child_off(seal, &hdr, 2, &t);
     if ((error = sc_ses__check_ascii(header->vid, false, fpath(p, root, ".esealInfo.header.vid"),
@@ -72,8 +73,8 @@ static int parse_common(sc_seal *seal, const SES_Header *header, const ASN1_IA5S
     {
         sc_ses_tlv ptlv;
         off = child_off(seal, &seal->info, 3, &ptlv);
-        if ((error = sc_ses__check_ascii(pic->type, true,
-                                         fpath(p, root, ".esealInfo.picture.type"), off)) < 0)
+        if ((error = sc_ses__check_ascii(pic->type, true, fpath(p, root, ".esealInfo.picture.type"),
+                                         off)) < 0)
             return error;
         seal->picture.type = (const char *)ASN1_STRING_get0_data(pic->type);
         seal->picture.data = ASN1_STRING_get0_data(pic->data);
@@ -109,8 +110,7 @@ static int parse_certs(sc_seal *seal)
 }
 
 static int parse_times(sc_seal *seal, const ASN1_TIME *create, const ASN1_TIME *start,
-                       const ASN1_TIME *end, const sc_ses_tlv *prop, size_t first,
-                       const char *root)
+                       const ASN1_TIME *end, const sc_ses_tlv *prop, size_t first, const char *root)
 {
     char p[192];
     sc_ses_tlv t;
@@ -121,8 +121,7 @@ static int parse_times(sc_seal *seal, const ASN1_TIME *create, const ASN1_TIME *
         (error = sc_ses__time(&seal->valid_start, start,
                               fpath(p, root, ".esealInfo.property.validStart"),
                               child_off(seal, prop, first + 1, &t))) < 0 ||
-        (error = sc_ses__time(&seal->valid_end, end,
-                              fpath(p, root, ".esealInfo.property.validEnd"),
+        (error = sc_ses__time(&seal->valid_end, end, fpath(p, root, ".esealInfo.property.validEnd"),
                               child_off(seal, prop, first + 2, &t))) < 0)
         return error;
     return 0;
@@ -155,8 +154,7 @@ static int parse_property_v4(sc_seal *seal, const SES_ESPropertyInfo *pr, const 
     int error, n;
 
     child_off(seal, &seal->info, 2, &prop);
-    if ((error = sc_ses__int(&v, pr->type, 0, INT_MAX,
-                             fpath(p, root, ".esealInfo.property.type"),
+    if ((error = sc_ses__int(&v, pr->type, 0, INT_MAX, fpath(p, root, ".esealInfo.property.type"),
                              child_off(seal, &prop, 0, &t))) < 0)
         return error;
     seal->type = (int)v;
@@ -215,7 +213,6 @@ static int parse_property_v4(sc_seal *seal, const SES_ESPropertyInfo *pr, const 
     }
     return parse_times(seal, pr->createDate, pr->validStart, pr->validEnd, &prop, 4, root);
 }
-
 
 /* GM/T 0031 SES_ESPropertyInfo: certList is always a list of certificates. */
 static int parse_property_v1(sc_seal *seal, const SES_ESPropertyInfo_v1 *pr, const char *root)
@@ -342,9 +339,9 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
                                   seal->v1->esealInfo->picture, seal->v1->esealInfo->extDatas,
                                   root)) < 0 ||
             (error = parse_property_v1(seal, seal->v1->esealInfo->property, root)) < 0 ||
-            (error = parse_maker(seal, seal->v1->signInfo->cert,
-                                 seal->v1->signInfo->signatureAlgorithm, &sign_info, 0,
-                                 fpath(p, root, ".signInfo.signatureAlgorithm"))) < 0)
+            (error =
+                 parse_maker(seal, seal->v1->signInfo->cert, seal->v1->signInfo->signatureAlgorithm,
+                             &sign_info, 0, fpath(p, root, ".signInfo.signatureAlgorithm"))) < 0)
             goto done;
     } else {
         error = sc_error_set(SC_EFORMAT,
@@ -622,8 +619,8 @@ static int check_make_options(const sc_key *maker_key, const sc_cert *maker_cert
                             o->picture_size, SC_SES_MAX_PICTURE_SIZE);
     if ((error = check_ascii_opt(o->picture_type, "picture_type")) < 0)
         return error;
-    if (o->picture_width_mm <= 0 || o->picture_height_mm <= 0 ||
-        o->picture_width_mm > INT32_MAX || o->picture_height_mm > INT32_MAX)
+    if (o->picture_width_mm <= 0 || o->picture_height_mm <= 0 || o->picture_width_mm > INT32_MAX ||
+        o->picture_height_mm > INT32_MAX)
         return sc_error_set(SC_EINVALID, "picture_width_mm, picture_height_mm: must be positive");
     if (!sc_key_has_private(maker_key))
         return sc_error_set(SC_EINVALID, "maker_key: no private key");
@@ -659,7 +656,8 @@ static int make_common(SES_Header *h, ASN1_IA5STRING *esid, SES_ESPictrueInfo *p
 {
     const char *vid = o->vid ? o->vid : "sealcert";
     int error;
-    if ((error = set_string(h->ID, "ES", 2)) < 0 || (error = set_string(h->vid, vid, strlen(vid))) < 0 ||
+    if ((error = set_string(h->ID, "ES", 2)) < 0 ||
+        (error = set_string(h->vid, vid, strlen(vid))) < 0 ||
         (error = set_string(esid, o->esid, strlen(o->esid))) < 0 ||
         (error = set_string(pic->type, o->picture_type, strlen(o->picture_type))) < 0 ||
         (error = set_string(pic->data, o->picture, o->picture_size)) < 0)
@@ -780,7 +778,8 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         goto done;
 
     cert_der = sc_cert_der(maker_cert, &cert_len);
-    if (!(cert_os = ASN1_OCTET_STRING_new()) || (error = set_string(cert_os, cert_der, cert_len)) < 0 ||
+    if (!(cert_os = ASN1_OCTET_STRING_new()) ||
+        (error = set_string(cert_os, cert_der, cert_len)) < 0 ||
         !(alg = OBJ_txt2obj(SC_OID_SM2_WITH_SM3, 1))) {
         error = error < 0 ? error : sc_error_set_ossl(SC_ENOMEM, "cannot build the seal");
         goto done;
@@ -804,8 +803,8 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
             goto done;
         }
         for (size_t i = 0; i < o.signer_cert_count; i++)
-            if ((error = add_cert_entry(NULL, pr->certList, o.signer_certs[i],
-                                        o.cert_list_type)) < 0)
+            if ((error = add_cert_entry(NULL, pr->certList, o.signer_certs[i], o.cert_list_type)) <
+                0)
                 goto done;
         ASN1_TIME_free(pr->createDate);
         ASN1_TIME_free(pr->validStart);
@@ -860,8 +859,8 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         s1->signInfo->signatureAlgorithm = alg;
         cert_os = NULL;
         alg = NULL;
-        if ((error = encode(&info, &info_len, (ASN1_VALUE *)si,
-                            ASN1_ITEM_rptr(SES_SealInfo_v1))) < 0)
+        if ((error = encode(&info, &info_len, (ASN1_VALUE *)si, ASN1_ITEM_rptr(SES_SealInfo_v1))) <
+            0)
             goto done;
         /* GM/T 0031 clause 5.2.7: the maker signs DER(SEQUENCE{SES_SealInfo, cert, alg}). */
         n = i2d_ASN1_OCTET_STRING(s1->signInfo->cert, NULL) +
@@ -878,8 +877,7 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
                 0 ||
             (error = sc_sm2_sign(&sig, maker_key, tbs.ptr, tbs.size)) < 0 ||
             (error = set_bits(s1->signInfo->signData, sig.ptr, sig.size)) < 0 ||
-            (error = encode(&seal_der, &seal_len, (ASN1_VALUE *)s1, ASN1_ITEM_rptr(SESeal_v1))) <
-                0)
+            (error = encode(&seal_der, &seal_len, (ASN1_VALUE *)s1, ASN1_ITEM_rptr(SESeal_v1))) < 0)
             goto done;
     }
     /* Parse what was written: the object is then exactly what a reader of the bytes sees. */

@@ -47,18 +47,17 @@ static int add_format(sc_report *r, const sc_seal *seal)
     int error;
 
     if ((error = sc_report_add(r, "format", SC_STATUS_INFO, "SESeal",
-                               "%s layout, header version %d, vid \"%s\"%s%s", layout_name(seal->layout),
-                               seal->version, seal->vid,
+                               "%s layout, header version %d, vid \"%s\"%s%s",
+                               layout_name(seal->layout), seal->version, seal->vid,
                                seal->version == 5 ? " (ofdrw version 5)" : "",
-                               seal->has_timestamp ? ", timeStamp present (not checked)" : "")) <
-        0)
+                               seal->has_timestamp ? ", timeStamp present (not checked)" : "")) < 0)
         return error;
     /* KingGrid writes header version 2 with the GM/T 0031 layout. */
     if ((seal->quirks & SC_SEAL_QUIRK_VERSION_LAYOUT) &&
-        (error = sc_report_add(r, "format", SC_STATUS_WARN, "SESeal.esealInfo.header.version",
-                               "header version %d with the %s layout%s", seal->version,
-                               layout_name(seal->layout),
-                               seal->version == 2 ? " (KingGrid)" : "")) < 0)
+        (error =
+             sc_report_add(r, "format", SC_STATUS_WARN, "SESeal.esealInfo.header.version",
+                           "header version %d with the %s layout%s", seal->version,
+                           layout_name(seal->layout), seal->version == 2 ? " (KingGrid)" : "")) < 0)
         return error;
     /* Suwell: a nonzero unused-bits count on a signature BIT STRING. */
     if ((seal->quirks & SC_SEAL_QUIRK_SIG_UNUSED_BITS) &&
@@ -94,11 +93,10 @@ static int add_maker_certificate(sc_report *r, const sc_seal *seal, sc_time at)
                                    "the maker's certificate \"%s\" has no SM2 key",
                                    sc_cert_subject(seal->maker_cert))) < 0)
             return error;
-    } else if ((error = sc_report_add(r, "maker_certificate", SC_STATUS_OK, field,
-                                      "\"%s\", issuer \"%s\", serial %s",
-                                      sc_cert_subject(seal->maker_cert),
-                                      sc_cert_issuer(seal->maker_cert),
-                                      sc_cert_serial(seal->maker_cert))) < 0) {
+    } else if ((error = sc_report_add(
+                    r, "maker_certificate", SC_STATUS_OK, field, "\"%s\", issuer \"%s\", serial %s",
+                    sc_cert_subject(seal->maker_cert), sc_cert_issuer(seal->maker_cert),
+                    sc_cert_serial(seal->maker_cert))) < 0) {
         return error;
     }
     nb = sc_cert_not_before(seal->maker_cert);
@@ -246,15 +244,14 @@ static int add_cert_list(sc_report *r, const sc_seal *seal)
         if (error == SC_ENOMEM)
             return error;
         if ((error = sc_report_add(r, "cert_list", SC_STATUS_FAIL, field,
-                                   "entry %zu of %zu is not a certificate: %s", i,
-                                   seal->cert_count,
+                                   "entry %zu of %zu is not a certificate: %s", i, seal->cert_count,
                                    error < 0 ? sc_error_last()->message : "unknown reason")) < 0)
             return error;
     }
     if (bad)
         return 0;
-    return sc_report_add(r, "cert_list", SC_STATUS_OK, field, "%zu certificate%s",
-                         seal->cert_count, seal->cert_count == 1 ? "" : "s");
+    return sc_report_add(r, "cert_list", SC_STATUS_OK, field, "%zu certificate%s", seal->cert_count,
+                         seal->cert_count == 1 ? "" : "s");
 }
 
 static int add_chain(sc_report *r, const sc_seal *seal, const sc_trust *trust, sc_time at)

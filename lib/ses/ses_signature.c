@@ -98,6 +98,16 @@ static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const 
 
     sig->cert_der = ASN1_STRING_get0_data(cert);
     sig->cert_der_len = (size_t)ASN1_STRING_length(cert);
+    /* The signer's certificate is usually also in the seal's certList, already parsed: share
+     * it. Certificate parsing is the most expensive step of parsing a signature (OpenSSL 3.0
+     * decodes the public key through its provider decoders). */
+    for (size_t i = 0; sig->seal->certs && i < sig->seal->cert_count; i++) {
+        if (sig->seal->certs[i] && sig->seal->cert_der_lens[i] == sig->cert_der_len &&
+            memcmp(sig->seal->cert_ders[i], sig->cert_der, sig->cert_der_len) == 0) {
+            sig->cert = sc_cert_ref(sig->seal->certs[i]);
+            return 0;
+        }
+    }
     error = sc_cert_parse(&sig->cert, sig->cert_der, sig->cert_der_len);
     if (error == SC_ENOMEM)
         return error;
@@ -242,10 +252,9 @@ int sc_ses_signature_has_timestamp(const sc_ses_signature *sig)
 
 static int add_format(sc_report *r, const sc_ses_signature *sig)
 {
-    const char *sig_field =
-        sig->v4 ? "SES_Signature.signature" : "SES_Signature.signature";
-    const ASN1_VALUE *tbs = sig->v4 ? (const ASN1_VALUE *)sig->v4->toSign
-                                    : (const ASN1_VALUE *)sig->v1->toSign;
+    const char *sig_field = "SES_Signature.signature";
+    const ASN1_VALUE *tbs =
+        sig->v4 ? (const ASN1_VALUE *)sig->v4->toSign : (const ASN1_VALUE *)sig->v1->toSign;
     const ASN1_ITEM *tbs_it = sig->v4 ? ASN1_ITEM_rptr(TBS_Sign) : ASN1_ITEM_rptr(TBS_Sign_v1);
     int error;
 
@@ -433,7 +442,8 @@ int sc_ses_signature_verify(sc_report **out, const sc_ses_signature *sig,
     so.trust = o.trust;
     if ((error = sc_report_new(&r)) < 0)
         goto done;
-    if ((error = add_format(r, sig)) < 0 || (error = add_data_hash(r, sig, o.data, o.data_len)) < 0 ||
+    if ((error = add_format(r, sig)) < 0 ||
+        (error = add_data_hash(r, sig, o.data, o.data_len)) < 0 ||
         (error = add_signature(r, sig)) < 0 || (error = add_signer(r, sig, at)) < 0 ||
         (error = add_in_cert_list(r, sig)) < 0 ||
         (error = add_signer_chain(r, sig, o.trust, at)) < 0)

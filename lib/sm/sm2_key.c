@@ -73,7 +73,7 @@ int sc_key_generate(sc_key **out)
 
 /* An EC key on the SM2 curve read from a SEC1 or PKCS#8 structure may come back with key type
  * "EC" (the OID says ecPublicKey). Re-decode it as "SM2" so signing uses SM2, not ECDSA. */
-static int ec_to_sm2(EVP_PKEY **pkey)
+int sc_sm__pkey_to_sm2(EVP_PKEY **pkey)
 {
     char curve[64] = "";
     unsigned char *der = NULL;
@@ -178,7 +178,7 @@ int sc_key_parse(sc_key **out, const void *data, size_t len, const char *passwor
         ERR_clear_error();
         goto done;
     }
-    if ((error = ec_to_sm2(&pkey)) < 0)
+    if ((error = sc_sm__pkey_to_sm2(&pkey)) < 0)
         goto done;
     error = sc_sm__key_wrap(out, pkey);
     pkey = NULL;
@@ -243,7 +243,7 @@ int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size
             error = sc_error_set(SC_ENOTFOUND, "PKCS#12 file holds no private key");
             goto done;
         }
-        if ((error = ec_to_sm2(&pkey)) < 0 || (error = sc_sm__key_wrap(&key, pkey)) < 0) {
+        if ((error = sc_sm__pkey_to_sm2(&pkey)) < 0 || (error = sc_sm__key_wrap(&key, pkey)) < 0) {
             pkey = NULL;
             goto done;
         }

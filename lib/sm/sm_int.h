@@ -29,6 +29,13 @@ struct sc_cert {
 /** Wrap an EVP_PKEY (ownership taken) after checking it is SM2. */
 int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey);
 
+/**
+ * An EC key on the SM2 curve read from a SEC1, PKCS#8 or SPKI structure may come back with key
+ * type "EC"; replace it by the same key as type "SM2". Other keys are left alone.
+ * @return 0 or SC_ECRYPTO
+ */
+int sc_sm__pkey_to_sm2(EVP_PKEY **pkey);
+
 /** Make a certificate object from an X509 (ownership taken). */
 int sc_sm__cert_wrap(sc_cert **out, X509 *x509);
 

@@ -94,30 +94,20 @@ int sc_sm__cert_wrap(sc_cert **out, X509 *x509)
     nid = X509_get_signature_nid(x509);
     if (nid == NID_SM2_with_SM3 && (error = sc_sm__x509_set_sm2_id(x509)) < 0)
         goto done;
-    /* The subject key: kept only when it is SM2; other keys make sc_cert_key() NULL. */
+    /* The subject key: kept only when it is SM2 (an EC key on the SM2 curve is converted);
+     * other keys make sc_cert_key() NULL. */
     if ((pkey = X509_get_pubkey(x509)) != NULL) {
-        EVP_PKEY *dup = pkey;
-        pkey = NULL;
-        if (EVP_PKEY_is_a(dup, "SM2") || EVP_PKEY_is_a(dup, "EC")) {
-            char curve[64] = "";
-            if (EVP_PKEY_is_a(dup, "SM2") ||
-                (EVP_PKEY_get_utf8_string_param(dup, "group", curve, sizeof(curve), NULL) &&
-                 strcmp(curve, "SM2") == 0)) {
-                unsigned char *spki = NULL;
-                int spki_len = i2d_PUBKEY(dup, &spki);
-                EVP_PKEY_free(dup);
-                if (spki_len > 0)
-                    error = sc_key_parse(&c->key, spki, (size_t)spki_len, NULL);
-                OPENSSL_free(spki);
-                if (error < 0) {
-                    sc_error_prefix("certificate public key");
-                    goto done;
-                }
-            } else {
-                EVP_PKEY_free(dup);
+        if ((error = sc_sm__pkey_to_sm2(&pkey)) < 0) {
+            sc_error_prefix("certificate public key");
+            goto done;
+        }
+        if (EVP_PKEY_is_a(pkey, "SM2")) {
+            error = sc_sm__key_wrap(&c->key, pkey);
+            pkey = NULL;
+            if (error < 0) {
+                sc_error_prefix("certificate public key");
+                goto done;
             }
-        } else {
-            EVP_PKEY_free(dup);
         }
     }
     ERR_clear_error();

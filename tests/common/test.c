@@ -87,3 +87,25 @@ sc_buf sctest_hex(const char *hex)
         fail_msg("out of memory");
     return b;
 }
+
+void sctest_oom_loop(sctest_oom_fn fn, void *payload)
+{
+    size_t count;
+    int rc;
+    sc_alloc_fail_after(0, false);
+    rc = fn(payload);
+    count = sc_alloc_fail_after(0, false);
+    if (rc != 0)
+        fail_msg("OOM loop: the run without failures returned %d: %s", rc,
+                 sc_error_last()->message);
+    if (count == 0)
+        fail_msg("OOM loop: the run made no allocation through sc_malloc");
+    for (size_t n = 1; n <= count; n++) {
+        sc_alloc_fail_after(n, false);
+        rc = fn(payload);
+        sc_alloc_fail_after(0, false);
+        if (rc != 0 && rc != SC_ENOMEM)
+            fail_msg("OOM loop: failing allocation %zu of %zu gave %d (%s), not SC_ENOMEM", n,
+                     count, rc, sc_error_last()->message);
+    }
+}

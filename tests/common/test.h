@@ -23,6 +23,14 @@ sc_buf sctest_read(const char *path);
 /** Decode hex (whitespace ignored) into a buffer; fails the test on bad input. */
 sc_buf sctest_hex(const char *hex);
 
+/**
+ * OOM injection (after SQLite src/test_malloc.c): run @p fn once counting our allocations (it
+ * must succeed), then once more for each allocation N making the Nth fail. Every run must end in
+ * 0 or SC_ENOMEM, never another code, a crash or (under ASan) a leak. @p fn frees all it makes.
+ */
+typedef int (*sctest_oom_fn)(void *payload);
+void sctest_oom_loop(sctest_oom_fn fn, void *payload);
+
 /** assert a library call returned 0, printing sc_error_last() otherwise. */
 #define sc_assert_ok(expr)                                                                         \
     do {                                                                                           \
