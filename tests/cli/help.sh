@@ -5,6 +5,13 @@ expect_exit 0 "$SC" --version
 expect_stdout_contains "sealcert 0.1.0"
 expect_stdout_contains "OpenSSL 3"
 
+# A full disk or a closed stdout is an error, not a success with lost output.
+CASES=$((CASES + 1))
+"$SC" seal show "$SAMPLES/keys/UserV4.esl" --json >/dev/full 2>"$ERR" </dev/null
+RC=$?
+[[ $RC -eq 2 ]] || fail "writing to /dev/full: exit $RC, expected 2"
+expect_stderr_contains "sealcert: stdout: cannot write"
+
 expect_exit 2 "$SC"
 expect_stderr_contains "sealcert: missing command"
 expect_stderr_contains "usage: sealcert <command>"

@@ -276,7 +276,7 @@ done:
     for (size_t i = 0; signers && i < nsigners; i++)
         sc_cert_free(signers[i]);
     sc_free(signers);
-    free(signer_paths);
+    sc_free(signer_paths);
     sc_buf_dispose(&pic);
     sc_seal_free(seal);
     sc_cert_free(cert);

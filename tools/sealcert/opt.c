@@ -53,9 +53,9 @@ int sc_opts_parse(sc_opts *o, const sc_opt_spec *specs, int argc, char **argv, c
         o->spec_count++;
     /* At most one occurrence or positional per word, so argc bounds both arrays. */
     size_t cap = argc > 0 ? (size_t)argc : 1;
-    o->spec_of = calloc(cap, sizeof(*o->spec_of));
-    o->value_of = calloc(cap, sizeof(*o->value_of));
-    o->args = calloc(cap, sizeof(*o->args));
+    o->spec_of = sc_calloc(cap, sizeof(*o->spec_of));
+    o->value_of = sc_calloc(cap, sizeof(*o->value_of));
+    o->args = sc_calloc(cap, sizeof(*o->args));
     if (!o->spec_of || !o->value_of || !o->args) {
         snprintf(msg, msg_len, "out of memory");
         return -1;
@@ -141,9 +141,9 @@ int sc_opts_parse(sc_opts *o, const sc_opt_spec *specs, int argc, char **argv, c
 
 void sc_opts_dispose(sc_opts *o)
 {
-    free(o->spec_of);
-    free(o->value_of);
-    free(o->args);
+    sc_free(o->spec_of);
+    sc_free(o->value_of);
+    sc_free(o->args);
     memset(o, 0, sizeof(*o));
 }
 
@@ -182,7 +182,7 @@ size_t sc_opt_all(const sc_opts *o, const char *name, const char ***values)
         n += o->spec_of[i] == idx;
     if (n == 0)
         return 0;
-    if (!(*values = calloc(n, sizeof(**values))))
+    if (!(*values = sc_calloc(n, sizeof(**values))))
         return (size_t)-1;
     n = 0;
     for (size_t i = 0; i < o->count; i++)

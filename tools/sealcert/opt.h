@@ -58,7 +58,7 @@ int sc_opt_has(const sc_opts *opts, const char *name);
 
 /**
  * Every value of a repeatable option, in command-line order.
- * @param[out] values an array owned by the caller (free()), NULL when there are none
+ * @param[out] values an array owned by the caller (sc_free()), NULL when there are none
  * @return the number of values, or (size_t)-1 when out of memory
  */
 size_t sc_opt_all(const sc_opts *opts, const char *name, const char ***values);

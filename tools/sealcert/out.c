@@ -79,7 +79,10 @@ int sc_out_json(json_t *obj)
         return -1;
     }
     sc_out("%s\n", text);
-    free(text);
+    /* Back through jansson's own allocator (STYLE.md 3: never mix allocators). */
+    json_free_t jfree;
+    json_get_alloc_funcs(NULL, &jfree);
+    jfree(text);
     return 0;
 }
 
