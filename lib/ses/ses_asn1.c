@@ -439,17 +439,6 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
 
 /* ---- field helpers ----------------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off)
 {
     struct tm tm;
@@ -458,10 +447,8 @@ int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off)
         return sc_error_set(SC_EFORMAT, "%s: not a valid UTCTime or GeneralizedTime (offset %zu)",
                             path, off);
     }
-    *out =
-        days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) *
-            86400 +
-        tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    *out = sc_time_from_utc(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                            tm.tm_sec);
     return 0;
 }
 
@@ -489,8 +476,7 @@ int sc_ses__time_text(sc_time *out, const unsigned char *text, size_t len, const
             v[3] > 23 || v[4] > 59 || v[5] > 59)
             goto bad;
     }
-    *out = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 + v[4] * 60 +
-           v[5];
+    *out = sc_time_from_utc(v[0], v[1], v[2], v[3], v[4], v[5]);
     return 0;
 bad:
     return sc_error_set(SC_EFORMAT, "%s: not a time text YYYYMMDDHHMMSSZ (offset %zu)", path, off);
