@@ -9,6 +9,7 @@
 #include "sealcert/version.h"
 #include "sm.h"
 #include "ses.h"
+#include "ofd.h"
 
 #ifdef __cplusplus
 extern "C" {
