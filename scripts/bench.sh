@@ -20,11 +20,13 @@ while IFS=: read -r tag _ alg rate; do
 done < <(openssl speed -seconds "$secs" -mr -evp sm3 -bytes 16384 2>/dev/null)
 
 # seal verification is bounded by one SM2 verify: set it beside the raw rate of this run.
-base[seal_verify]=${base[sm2_verify]:-}
+for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verify_cached; do
+    base[$f]=${base[sm2_verify]:-}
+done
 src_seal_verify="openssl sm2 verify"
 
 export SEALCERT_SAMPLES=${SEALCERT_SAMPLES:-$(cd "$(dirname "$0")/.." && pwd)/../shared/samples}
-printf '%-22s %14s %-7s %14s %-22s %7s\n' figure sealcert unit baseline "baseline source" ratio
+printf '%-28s %12s %-6s %12s %-20s %6s\n' figure sealcert unit baseline "baseline source" ratio
 for b in "$build"/bench/bench_*; do
     [[ -x $b ]] || continue
     while IFS=$'\t' read -r name value unit; do
@@ -32,10 +34,10 @@ for b in "$build"/bench/bench_*; do
         if [[ -n $bl ]]; then
             ratio=$(awk -v a="$value" -v b="$bl" 'BEGIN{printf "%.2f", a/b}')
             src="openssl speed"
-            [[ $name == seal_verify ]] && src=$src_seal_verify
-            printf '%-22s %14s %-7s %14.1f %-22s %7s\n' "$name" "$value" "$unit" "$bl" "$src" "$ratio"
+            [[ $name == seal_verify* || $name == ses_signature* ]] && src=$src_seal_verify
+            printf '%-28s %12s %-6s %12.1f %-20s %6s\n' "$name" "$value" "$unit" "$bl" "$src" "$ratio"
         else
-            printf '%-22s %14s %-7s %14s %-22s %7s\n' "$name" "$value" "$unit" "-" "-" "-"
+            printf '%-28s %12s %-6s %12s %-20s %6s\n' "$name" "$value" "$unit" "-" "-" "-"
         fi
     done < <("$b")
 done

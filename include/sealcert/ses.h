@@ -12,6 +12,34 @@
 extern "C" {
 #endif
 
+/* ---- verification cache ------------------------------------------------------------------ */
+
+/**
+ * A cache shared by many verifications, for servers and batch verifiers: parsed certificates
+ * (keyed by their DER bytes) and seal makers' signature results (keyed by the whole seal DER, so
+ * a hit means the very same signed bytes, signature and certificate). Thread-safe. Results are
+ * the same with or without it; only the time changes. Bounded: a full cache starts over.
+ */
+typedef struct sc_verify_cache sc_verify_cache;
+
+/**
+ * @param[out] out the cache, owned by the caller (sc_verify_cache_free)
+ * @param max_entries entries per table (certificates, maker results); 0: 4096
+ * @return 0 or SC_ENOMEM
+ */
+SC_EXTERN int sc_verify_cache_new(sc_verify_cache **out, size_t max_entries);
+
+/** Release a cache; NULL is accepted. Objects obtained through it stay valid. */
+SC_EXTERN void sc_verify_cache_free(sc_verify_cache *cache);
+
+/**
+ * sc_cert_parse() through the cache (DER only): a hit returns a new reference to the certificate
+ * parsed before. @p cache may be NULL.
+ * @param[out] out a reference owned by the caller (sc_cert_free)
+ */
+SC_EXTERN int sc_verify_cache_cert(sc_cert **out, sc_verify_cache *cache, const void *der,
+                                   size_t len);
+
 /* ---- seals (SESeal) ----------------------------------------------------------------------- */
 
 /** A parsed electronic seal. Immutable; every borrowed pointer lives as long as the seal. */
@@ -51,6 +79,10 @@ typedef struct {
  *         version) or SC_ELIMIT (over SC_SES_MAX_SEAL_SIZE)
  */
 SC_EXTERN int sc_seal_parse(sc_seal **out, const void *der, size_t len);
+
+/** sc_seal_parse() taking its certificates from @p cache (may be NULL). */
+SC_EXTERN int sc_seal_parse_cached(sc_seal **out, const void *der, size_t len,
+                                   sc_verify_cache *cache);
 
 /** sc_seal_parse() on a file's contents. */
 SC_EXTERN int sc_seal_read_file(sc_seal **out, const char *path);
@@ -148,15 +180,16 @@ SC_EXTERN int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert
 
 /** Options of sc_seal_verify(). */
 typedef struct {
-    unsigned int version;  /**< SC_SEAL_VERIFY_OPTIONS_VERSION */
-    sc_time at;            /**< time of the validity checks; SC_TIME_NOW: now */
-    const sc_trust *trust; /**< when not NULL, the maker's chain is checked against it */
+    unsigned int version;   /**< SC_SEAL_VERIFY_OPTIONS_VERSION */
+    sc_time at;             /**< time of the validity checks; SC_TIME_NOW: now */
+    const sc_trust *trust;  /**< when not NULL, the maker's chain is checked against it */
+    sc_verify_cache *cache; /**< when not NULL, maker-signature results are remembered */
 } sc_seal_verify_options;
 
 #define SC_SEAL_VERIFY_OPTIONS_VERSION 1
 #define SC_SEAL_VERIFY_OPTIONS_INIT                                                                \
     {                                                                                              \
-        SC_SEAL_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL                                          \
+        SC_SEAL_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL                                    \
     }
 
 /**
@@ -183,6 +216,10 @@ typedef struct sc_ses_signature sc_ses_signature;
  */
 SC_EXTERN int sc_ses_signature_parse(sc_ses_signature **out, const void *der, size_t len);
 
+/** sc_ses_signature_parse() taking its certificates from @p cache (may be NULL). */
+SC_EXTERN int sc_ses_signature_parse_cached(sc_ses_signature **out, const void *der, size_t len,
+                                            sc_verify_cache *cache);
+
 /** TBS_Sign.version. */
 SC_EXTERN int sc_ses_signature_version(const sc_ses_signature *sig);
 /** The embedded seal; borrowed. */
@@ -202,17 +239,18 @@ SC_EXTERN void sc_ses_signature_free(sc_ses_signature *sig);
 
 /** Options of sc_ses_signature_verify(). */
 typedef struct {
-    unsigned int version;  /**< SC_SES_VERIFY_OPTIONS_VERSION */
-    sc_time at;            /**< time of the validity checks; SC_TIME_NOW: TBS_Sign.timeInfo */
-    const sc_trust *trust; /**< when not NULL, signer and maker chains are checked */
-    const void *data;      /**< the signed data (OFD: Signature.xml bytes); NULL: skip dataHash */
-    size_t data_len;       /**< bytes in data */
+    unsigned int version;   /**< SC_SES_VERIFY_OPTIONS_VERSION */
+    sc_time at;             /**< time of the validity checks; SC_TIME_NOW: TBS_Sign.timeInfo */
+    const sc_trust *trust;  /**< when not NULL, signer and maker chains are checked */
+    const void *data;       /**< the signed data (OFD: Signature.xml bytes); NULL: skip dataHash */
+    size_t data_len;        /**< bytes in data */
+    sc_verify_cache *cache; /**< when not NULL, the seal maker's result is remembered */
 } sc_ses_verify_options;
 
 #define SC_SES_VERIFY_OPTIONS_VERSION 1
 #define SC_SES_VERIFY_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        SC_SES_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL, 0                                  \
+        SC_SES_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL, 0, NULL                            \
     }
 
 /**

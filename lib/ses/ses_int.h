@@ -94,9 +94,10 @@ struct sc_ses_signature {
  * Parse a seal. With @p borrow the seal points into @p der (which must outlive it: a signature's
  * own copy) instead of copying it. @p root names the structure in messages ("SESeal" or
  * "SES_Signature.toSign.eseal") and @p base is the offset of @p der in the caller's input.
+ * Certificates come from @p cache when it is not NULL.
  */
 int sc_ses__seal_parse(sc_seal **out, const unsigned char *der, size_t len, bool borrow,
-                       const char *root, size_t base);
+                       const char *root, size_t base, sc_verify_cache *cache);
 
 /**
  * Add a "format" WARN finding when the bytes at @p signed_der are not what DER re-encoding of
@@ -113,5 +114,20 @@ int sc_ses__check_der(sc_report *report, const char *field, const ASN1_VALUE *va
  */
 int sc_ses__v1_tbs(sc_buf *out, const unsigned char *info, size_t info_len,
                    const unsigned char *certalg, size_t certalg_len);
+
+/** The seal maker's signature outcome remembered in a cache (ses_cache.c). */
+typedef struct {
+    int valid;            /* 1 verified, 0 not */
+    int conv;             /* the convention that verified: 0 GB/T 38540, 1 GM/T 0031 */
+    int fallback;         /* 1 when it verified only with the other layout's convention */
+    sc_sm2_sig_form form; /* encoding of the signature value */
+} sc_ses_maker_result;
+
+/** Look up the maker result of a seal (keyed by its whole DER); 1 found, 0 not. */
+int sc_ses__cache_maker_get(sc_verify_cache *cache, const sc_seal *seal, sc_ses_maker_result *out);
+
+/** Remember the maker result of a seal. @return 0 or SC_ENOMEM */
+int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
+                            const sc_ses_maker_result *res);
 
 #endif

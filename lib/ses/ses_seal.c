@@ -94,13 +94,14 @@ static int parse_common(sc_seal *seal, const SES_Header *header, const ASN1_IA5S
 
 /* Parse the certificates of a type-1 certList. A certificate that does not parse leaves a NULL
  * entry: the seal is still readable, and verification reports the entry ("cert_list"). */
-static int parse_certs(sc_seal *seal)
+static int parse_certs(sc_seal *seal, sc_verify_cache *cache)
 {
     int error;
     if (!(seal->certs = sc_calloc(seal->cert_count, sizeof(*seal->certs))))
         return sc_error_oom();
     for (size_t i = 0; i < seal->cert_count; i++) {
-        error = sc_cert_parse(&seal->certs[i], seal->cert_ders[i], seal->cert_der_lens[i]);
+        error = sc_verify_cache_cert(&seal->certs[i], cache, seal->cert_ders[i],
+                                     seal->cert_der_lens[i]);
         if (error == SC_ENOMEM)
             return error;
         if (error < 0)
@@ -249,7 +250,8 @@ static int parse_property_v1(sc_seal *seal, const SES_ESPropertyInfo_v1 *pr, con
 /* The maker's certificate, algorithm and signature: SESeal fields 2-4 (GB/T 38540) or
  * SES_SignInfo (GM/T 0031). @p parent holds the three TLVs from index @p first. */
 static int parse_maker(sc_seal *seal, const ASN1_OCTET_STRING *cert, const ASN1_OBJECT *alg,
-                       const sc_ses_tlv *parent, size_t first, const char *alg_path)
+                       const sc_ses_tlv *parent, size_t first, const char *alg_path,
+                       sc_verify_cache *cache)
 {
     sc_ses_tlv tc, ta, ts;
     int error;
@@ -269,7 +271,8 @@ static int parse_maker(sc_seal *seal, const ASN1_OCTET_STRING *cert, const ASN1_
         seal->quirks |= SC_SEAL_QUIRK_SIG_UNUSED_BITS;
     seal->maker_cert_der = ASN1_STRING_get0_data(cert);
     seal->maker_cert_der_len = (size_t)ASN1_STRING_length(cert);
-    error = sc_cert_parse(&seal->maker_cert, seal->maker_cert_der, seal->maker_cert_der_len);
+    error = sc_verify_cache_cert(&seal->maker_cert, cache, seal->maker_cert_der,
+                                 seal->maker_cert_der_len);
     if (error == SC_ENOMEM)
         return error;
     if (error < 0) /* reported by sc_seal_verify ("maker_certificate") */
@@ -278,7 +281,7 @@ static int parse_maker(sc_seal *seal, const ASN1_OCTET_STRING *cert, const ASN1_
 }
 
 int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool borrow,
-                       const char *root, size_t base)
+                       const char *root, size_t base, sc_verify_cache *cache)
 {
     sc_seal *seal = NULL;
     sc_ses_tlv top, second, sign_info;
@@ -326,7 +329,7 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
                                   root)) < 0 ||
             (error = parse_property_v4(seal, seal->v4->esealInfo->property, root)) < 0 ||
             (error = parse_maker(seal, seal->v4->cert, seal->v4->signAlgID, &top, 1,
-                                 fpath(p, root, ".signAlgID"))) < 0)
+                                 fpath(p, root, ".signAlgID"), cache)) < 0)
             goto done;
         seal->has_timestamp = seal->v4->timeStamp != NULL;
     } else if (second.tag == (V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED)) {
@@ -339,9 +342,9 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
                                   seal->v1->esealInfo->picture, seal->v1->esealInfo->extDatas,
                                   root)) < 0 ||
             (error = parse_property_v1(seal, seal->v1->esealInfo->property, root)) < 0 ||
-            (error =
-                 parse_maker(seal, seal->v1->signInfo->cert, seal->v1->signInfo->signatureAlgorithm,
-                             &sign_info, 0, fpath(p, root, ".signInfo.signatureAlgorithm"))) < 0)
+            (error = parse_maker(seal, seal->v1->signInfo->cert,
+                                 seal->v1->signInfo->signatureAlgorithm, &sign_info, 0,
+                                 fpath(p, root, ".signInfo.signatureAlgorithm"), cache)) < 0)
             goto done;
     } else {
         error = sc_error_set(SC_EFORMAT,
@@ -350,7 +353,7 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
                              root, second.tag, base + second.off);
         goto done;
     }
-    if (seal->cert_list_type == 1 && (error = parse_certs(seal)) < 0)
+    if (seal->cert_list_type == 1 && (error = parse_certs(seal, cache)) < 0)
         goto done;
 
     *out = seal;
@@ -367,7 +370,17 @@ int sc_seal_parse(sc_seal **out, const void *der, size_t len)
     *out = NULL;
     if (!der)
         return sc_error_set(SC_EFORMAT, "SESeal: empty input");
-    return sc_ses__seal_parse(out, der, len, false, "SESeal", 0);
+    return sc_ses__seal_parse(out, der, len, false, "SESeal", 0, NULL);
+}
+
+int sc_seal_parse_cached(sc_seal **out, const void *der, size_t len, sc_verify_cache *cache)
+{
+    SC_ASSERT_ARG(out);
+    SC_ASSERT_ARG(der || len == 0);
+    *out = NULL;
+    if (!der)
+        return sc_error_set(SC_EFORMAT, "SESeal: empty input");
+    return sc_ses__seal_parse(out, der, len, false, "SESeal", 0, cache);
 }
 
 int sc_seal_read_file(sc_seal **out, const char *path)
@@ -380,7 +393,7 @@ int sc_seal_read_file(sc_seal **out, const char *path)
     *out = NULL;
     if ((error = sc_fs_read_file(&buf, path, SC_SES_MAX_SEAL_SIZE)) < 0)
         goto done;
-    error = sc_ses__seal_parse(out, buf.ptr, buf.size, false, "SESeal", 0);
+    error = sc_ses__seal_parse(out, buf.ptr, buf.size, false, "SESeal", 0, NULL);
 done:
     sc_buf_dispose(&buf);
     return error;
@@ -881,7 +894,7 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
             goto done;
     }
     /* Parse what was written: the object is then exactly what a reader of the bytes sees. */
-    error = sc_ses__seal_parse(out, seal_der, (size_t)seal_len, false, "SESeal", 0);
+    error = sc_ses__seal_parse(out, seal_der, (size_t)seal_len, false, "SESeal", 0, NULL);
 done:
     for (int i = 0; i < 3; i++)
         ASN1_TIME_free(times[i]);

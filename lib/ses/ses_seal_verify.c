@@ -133,71 +133,80 @@ static int verify_over(int *valid, sc_sm2_sig_form *form, const sc_seal *seal,
     return 0;
 }
 
-static int add_maker_signature(sc_report *r, const sc_seal *seal)
+/* Check the maker's signature: the layout's own convention first, the other as a fallback. */
+static int check_maker(sc_ses_maker_result *res, const sc_seal *seal)
+{
+    const unsigned char *info = seal->der + seal->info.off;
+    size_t info_len = seal->info.hdr + seal->info.len;
+    sc_buf seq = SC_BUF_INIT;
+    int first = seal->layout == SC_SEAL_LAYOUT_GBT38540 ? 0 : 1, error = 0;
+
+    memset(res, 0, sizeof(*res));
+    for (int k = 0; k < 2 && !res->valid; k++) {
+        res->conv = (first + k) % 2;
+        res->fallback = k;
+        if (res->conv == 0) {
+            error = verify_over(&res->valid, &res->form, seal, info, info_len);
+        } else {
+            if ((error = sc_ses__v1_tbs(&seq, info, info_len, seal->der + seal->certalg_off,
+                                        seal->certalg_len)) < 0)
+                break;
+            error = verify_over(&res->valid, &res->form, seal, seq.ptr, seq.size);
+        }
+        if (error < 0)
+            break;
+    }
+    sc_buf_dispose(&seq);
+    return error;
+}
+
+static int add_maker_signature(sc_report *r, const sc_seal *seal, sc_verify_cache *cache)
 {
     static const char *conv_name[2] = {
         "DER(SES_SealInfo) (GB/T 38540 convention)",
         "DER(SEQUENCE{SES_SealInfo, cert, signatureAlgorithm}) (GM/T 0031 convention)",
     };
     const char *field = seal->v4 ? "SESeal.signedValue" : "SESeal.signInfo.signData";
-    const unsigned char *info = seal->der + seal->info.off;
-    size_t info_len = seal->info.hdr + seal->info.len;
-    sc_buf seq = SC_BUF_INIT;
-    sc_sm2_sig_form form = SC_SM2_SIG_DER;
-    int valid = 0, error = 0, first, conv;
+    sc_ses_maker_result res;
+    int error;
 
     if (!seal->maker_cert || !sc_cert_key(seal->maker_cert))
         return sc_report_add(r, "maker_signature", SC_STATUS_FAIL, field,
                              "cannot be checked: no usable maker certificate");
-    /* The layout's own convention first, the other as a fallback reported as a warning. */
-    first = seal->layout == SC_SEAL_LAYOUT_GBT38540 ? 0 : 1;
-    for (int k = 0; k < 2 && !valid; k++) {
-        conv = (first + k) % 2;
-        if (conv == 0) {
-            error = verify_over(&valid, &form, seal, info, info_len);
-        } else {
-            if ((error = sc_ses__v1_tbs(&seq, info, info_len, seal->der + seal->certalg_off,
-                                        seal->certalg_len)) < 0)
-                goto done;
-            error = verify_over(&valid, &form, seal, seq.ptr, seq.size);
-        }
-        if (error < 0)
-            goto done;
-        if (valid && k == 0)
-            error = sc_report_add(r, "maker_signature", SC_STATUS_OK, field, "verifies over %s",
-                                  conv_name[conv]);
-        else if (valid)
-            error = sc_report_add(r, "maker_signature", SC_STATUS_WARN, field,
-                                  "verifies only over %s, not the convention of its %s layout",
-                                  conv_name[conv], layout_name(seal->layout));
-        if (valid)
-            break;
+    /* The cache is keyed by the whole seal DER: a hit means the same signed bytes, signature
+     * value and maker certificate, hence the same outcome. */
+    if (!sc_ses__cache_maker_get(cache, seal, &res)) {
+        if ((error = check_maker(&res, seal)) < 0 ||
+            (error = sc_ses__cache_maker_put(cache, seal, &res)) < 0)
+            return error;
     }
-    if (error < 0)
-        goto done;
-    if (!valid) {
+    if (!res.valid) {
         unsigned char rs[SC_SM2_RAW_SIG_LEN];
-        if (sc_sm2_sig_to_raw(rs, NULL, seal->sig, seal->sig_len) < 0) {
-            error = sc_report_add(r, "maker_signature", SC_STATUS_FAIL, field,
-                                  "not an SM2 signature value (%zu bytes): %s", seal->sig_len,
-                                  sc_error_last()->message);
-            goto done;
-        }
-        error = sc_report_add(r, "maker_signature", SC_STATUS_FAIL, field,
-                              "does not verify with the maker's key; both conventions were "
-                              "tried: %s and %s",
-                              conv_name[0], conv_name[1]);
-        goto done;
+        if (sc_sm2_sig_to_raw(rs, NULL, seal->sig, seal->sig_len) < 0)
+            return sc_report_add(r, "maker_signature", SC_STATUS_FAIL, field,
+                                 "not an SM2 signature value (%zu bytes): %s", seal->sig_len,
+                                 sc_error_last()->message);
+        return sc_report_add(r, "maker_signature", SC_STATUS_FAIL, field,
+                             "does not verify with the maker's key; both conventions were "
+                             "tried: %s and %s",
+                             conv_name[0], conv_name[1]);
     }
-    if (form == SC_SM2_SIG_RAW)
-        error = sc_report_add(r, "format", SC_STATUS_WARN, field,
-                              "raw 64-byte r||s signature value, not DER SEQUENCE{r, s}");
-    else if (form == SC_SM2_SIG_DER_LENIENT)
-        error = sc_report_add(r, "format", SC_STATUS_WARN, field,
-                              "signature value INTEGERs are not minimally encoded (not DER)");
-done:
-    sc_buf_dispose(&seq);
-    return error;
+    if (!res.fallback)
+        error = sc_report_add(r, "maker_signature", SC_STATUS_OK, field, "verifies over %s",
+                              conv_name[res.conv]);
+    else
+        error = sc_report_add(r, "maker_signature", SC_STATUS_WARN, field,
+                              "verifies only over %s, not the convention of its %s layout",
+                              conv_name[res.conv], layout_name(seal->layout));
+    if (error < 0)
+        return error;
+    if (res.form == SC_SM2_SIG_RAW)
+        return sc_report_add(r, "format", SC_STATUS_WARN, field,
+                             "raw 64-byte r||s signature value, not DER SEQUENCE{r, s}");
+    if (res.form == SC_SM2_SIG_DER_LENIENT)
+        return sc_report_add(r, "format", SC_STATUS_WARN, field,
+                             "signature value INTEGERs are not minimally encoded (not DER)");
+    return 0;
 }
 
 static int add_validity(sc_report *r, const sc_seal *seal, sc_time at)
@@ -290,8 +299,9 @@ int sc_seal_verify(sc_report **out, const sc_seal *seal, const sc_seal_verify_op
     if ((error = sc_report_new(&r)) < 0)
         goto done;
     if ((error = add_format(r, seal)) < 0 || (error = add_maker_certificate(r, seal, at)) < 0 ||
-        (error = add_maker_signature(r, seal)) < 0 || (error = add_validity(r, seal, at)) < 0 ||
-        (error = add_cert_list(r, seal)) < 0 || (error = add_chain(r, seal, o.trust, at)) < 0)
+        (error = add_maker_signature(r, seal, o.cache)) < 0 ||
+        (error = add_validity(r, seal, at)) < 0 || (error = add_cert_list(r, seal)) < 0 ||
+        (error = add_chain(r, seal, o.trust, at)) < 0)
         goto done;
     if ((error = sc_report_add(r, "picture", SC_STATUS_INFO, "SESeal.esealInfo.picture",
                                "%s, %zu bytes, %lldx%lld mm", seal->picture.type,

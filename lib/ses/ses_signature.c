@@ -54,7 +54,8 @@ static int parse_time_v1(sc_ses_signature *sig, const ASN1_TYPE *t, const sc_ses
 static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const ASN1_TYPE *eseal,
                       const ASN1_BIT_STRING *data_hash, const ASN1_IA5STRING *property_info,
                       const ASN1_OCTET_STRING *cert, const ASN1_OBJECT *alg,
-                      const sc_ses_tlv *alg_tlv, const sc_ses_tlv *sig_tlv, const char *alg_path)
+                      const sc_ses_tlv *alg_tlv, const sc_ses_tlv *sig_tlv, const char *alg_path,
+                      sc_verify_cache *cache)
 {
     sc_ses_tlv t;
     int64_t v;
@@ -79,7 +80,7 @@ static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const 
                             "0x%02x (offset %zu)",
                             t.tag, t.off);
     if ((error = sc_ses__seal_parse(&sig->seal, sig->der + t.off, t.hdr + t.len, true,
-                                    "SES_Signature.toSign.eseal", t.off)) < 0)
+                                    "SES_Signature.toSign.eseal", t.off, cache)) < 0)
         return error;
 
     child_off(sig, &sig->tbs, 3, &t);
@@ -108,7 +109,7 @@ static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const 
             return 0;
         }
     }
-    error = sc_cert_parse(&sig->cert, sig->cert_der, sig->cert_der_len);
+    error = sc_verify_cache_cert(&sig->cert, cache, sig->cert_der, sig->cert_der_len);
     if (error == SC_ENOMEM)
         return error;
     if (error < 0) /* reported by sc_ses_signature_verify ("signer_certificate") */
@@ -117,6 +118,12 @@ static int parse_tail(sc_ses_signature *sig, const ASN1_INTEGER *version, const 
 }
 
 int sc_ses_signature_parse(sc_ses_signature **out, const void *der, size_t len)
+{
+    return sc_ses_signature_parse_cached(out, der, len, NULL);
+}
+
+int sc_ses_signature_parse_cached(sc_ses_signature **out, const void *der, size_t len,
+                                  sc_verify_cache *cache)
 {
     const char *root = "SES_Signature";
     sc_ses_signature *sig = NULL;
@@ -158,7 +165,7 @@ int sc_ses_signature_parse(sc_ses_signature **out, const void *der, size_t len)
         child_off(sig, &top, 3, &sig_tlv);
         if ((error = parse_tail(sig, tbs->version, tbs->eseal, tbs->dataHash, tbs->propertyInfo,
                                 sig->v4->cert, sig->v4->signatureAlgID, &alg_tlv, &sig_tlv,
-                                "SES_Signature.signatureAlgID")) < 0)
+                                "SES_Signature.signatureAlgID", cache)) < 0)
             goto done;
         sig->time_form = ASN1_STRING_type(tbs->timeInfo) == V_ASN1_UTCTIME
                              ? SC_SES_TIME_UTC
@@ -178,7 +185,7 @@ int sc_ses_signature_parse(sc_ses_signature **out, const void *der, size_t len)
         child_off(sig, &sig->tbs, 6, &alg_tlv);
         if ((error = parse_tail(sig, tbs->version, tbs->eseal, tbs->dataHash, tbs->propertyInfo,
                                 tbs->cert, tbs->signatureAlgorithm, &alg_tlv, &second,
-                                "SES_Signature.toSign.signatureAlgorithm")) < 0)
+                                "SES_Signature.toSign.signatureAlgorithm", cache)) < 0)
             goto done;
         child_off(sig, &sig->tbs, 2, &t);
         if ((error = parse_time_v1(sig, tbs->timeInfo, &t)) < 0)
@@ -440,6 +447,7 @@ int sc_ses_signature_verify(sc_report **out, const sc_ses_signature *sig,
     at = o.at == SC_TIME_NOW ? sig->time : o.at;
     so.at = at;
     so.trust = o.trust;
+    so.cache = o.cache;
     if ((error = sc_report_new(&r)) < 0)
         goto done;
     if ((error = add_format(r, sig)) < 0 ||

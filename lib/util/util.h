@@ -130,6 +130,25 @@ void sc_fs_fail_after(size_t n, int err);
 /** Load the OpenSSL providers once (default + legacy); thread-safe. @return 0 or SC_ECRYPTO */
 int sc_util__ossl_init(void);
 
+/* ---- bounded thread-safe byte-string map (bytemap.c) ----------------------------------------- */
+
+typedef struct sc_bytemap sc_bytemap;
+
+/** A map holding at most @p max_entries; values are released with @p free_value. */
+int sc_bytemap_new(sc_bytemap **out, size_t max_entries, void (*free_value)(void *));
+/** Release the map and every value; NULL is accepted. */
+void sc_bytemap_free(sc_bytemap *map);
+/**
+ * Look a key up. When found and @p use is not NULL, use(value) runs under the map's lock and its
+ * result is returned (e.g. taking a reference); otherwise the value itself. NULL when absent.
+ */
+void *sc_bytemap_get(sc_bytemap *map, const void *key, size_t len, void *(*use)(void *));
+/** Insert (the key is copied, the value owned; an existing key keeps its value and @p value is
+ * released). A full map is emptied first. @return 0 or SC_ENOMEM (value released) */
+int sc_bytemap_put(sc_bytemap *map, const void *key, size_t len, void *value);
+/** Entries in the map. */
+size_t sc_bytemap_count(sc_bytemap *map);
+
 /* ---- time ------------------------------------------------------------------------------ */
 
 /** Seconds since the epoch of a UTC calendar time (proleptic Gregorian; fields not checked). */

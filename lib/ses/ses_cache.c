@@ -1,0 +1,100 @@
+/* The verification cache: parsed certificates and seal makers' signature results shared by many
+ * verifications (servers, batch verifiers). See sc_verify_cache in ses.h. */
+#include "ses/ses_int.h"
+
+#include <string.h>
+
+/* Default entries per table: a laboratory's or a platform's seals and signers number in the
+ * hundreds; 4096 covers them with room, at a few MB. */
+#define SC_VERIFY_CACHE_DEFAULT 4096
+
+struct sc_verify_cache {
+    sc_bytemap *certs; /* cert DER -> sc_cert* (a reference) */
+    sc_bytemap *maker; /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
+};
+
+static void free_cert(void *v)
+{
+    sc_cert_free(v);
+}
+
+static void *ref_cert(void *v)
+{
+    return sc_cert_ref(v);
+}
+
+int sc_verify_cache_new(sc_verify_cache **out, size_t max_entries)
+{
+    sc_verify_cache *c;
+    int error;
+    SC_ASSERT_ARG(out);
+    *out = NULL;
+    if (!max_entries)
+        max_entries = SC_VERIFY_CACHE_DEFAULT;
+    if (!(c = sc_calloc(1, sizeof(*c))))
+        return sc_error_oom();
+    if ((error = sc_bytemap_new(&c->certs, max_entries, free_cert)) < 0 ||
+        (error = sc_bytemap_new(&c->maker, max_entries, sc_free)) < 0) {
+        sc_verify_cache_free(c);
+        return error;
+    }
+    *out = c;
+    return 0;
+}
+
+void sc_verify_cache_free(sc_verify_cache *cache)
+{
+    if (!cache)
+        return;
+    sc_bytemap_free(cache->certs);
+    sc_bytemap_free(cache->maker);
+    sc_free(cache);
+}
+
+int sc_verify_cache_cert(sc_cert **out, sc_verify_cache *cache, const void *der, size_t len)
+{
+    sc_cert *cert = NULL;
+    int error;
+    SC_ASSERT_ARG(out);
+    *out = NULL;
+    if (!cache)
+        return sc_cert_parse(out, der, len);
+    if ((*out = sc_bytemap_get(cache->certs, der, len, ref_cert)) != NULL)
+        return 0;
+    if ((error = sc_cert_parse(&cert, der, len)) < 0)
+        return error; /* failures are not cached: they are rare and their message matters */
+    if ((error = sc_bytemap_put(cache->certs, der, len, sc_cert_ref(cert))) < 0) {
+        sc_cert_free(cert);
+        return error;
+    }
+    *out = cert;
+    return 0;
+}
+
+/* Runs under the map's lock: the entry may be dropped by another thread's insertion as soon as
+ * the lock is released, so the result is copied out here. */
+static void *dup_result(void *v)
+{
+    return sc_memdup(v, sizeof(sc_ses_maker_result));
+}
+
+int sc_ses__cache_maker_get(sc_verify_cache *cache, const sc_seal *seal, sc_ses_maker_result *out)
+{
+    sc_ses_maker_result *r;
+    if (!cache || !(r = sc_bytemap_get(cache->maker, seal->der, seal->len, dup_result)))
+        return 0; /* absent, or no memory for the copy: verify again */
+    *out = *r;
+    sc_free(r);
+    return 1;
+}
+
+int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
+                            const sc_ses_maker_result *res)
+{
+    sc_ses_maker_result *copy;
+    if (!cache)
+        return 0;
+    if (!(copy = sc_memdup(res, sizeof(*res))))
+        return sc_error_oom();
+    return sc_bytemap_put(cache->maker, seal->der, seal->len, copy);
+}
