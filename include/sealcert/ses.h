@@ -262,6 +262,33 @@ typedef struct {
 SC_EXTERN int sc_ses_signature_verify(sc_report **out, const sc_ses_signature *sig,
                                       const sc_ses_verify_options *opts);
 
+/** Options of sc_ses_signature_make(). */
+typedef struct {
+    unsigned int version;      /**< SC_SES_SIGN_OPTIONS_VERSION */
+    sc_time time;              /**< TBS_Sign.timeInfo; SC_TIME_NOW: now */
+    const char *property_info; /**< TBS_Sign.propertyInfo (OFD: the Signature.xml path) */
+} sc_ses_sign_options;
+
+#define SC_SES_SIGN_OPTIONS_VERSION 1
+#define SC_SES_SIGN_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        SC_SES_SIGN_OPTIONS_VERSION, SC_TIME_NOW, NULL                                             \
+    }
+
+/**
+ * Make a GB/T 38540-2020 seal signature (SES_Signature version 4): TBS_Sign{4, the seal's DER as
+ * is, timeInfo, dataHash = SM3(@p data), propertyInfo}, signed with SM2-with-SM3 (DER r,s) by
+ * @p key, whose certificate @p cert is embedded. Strict DER.
+ * Refuses (SC_EINVALID, the message says why): a key that does not match @p cert, a certificate
+ * the seal's certList does not list, a time outside the seal's validity or the certificate's.
+ * A GM/T 0031 seal cannot make a version 4 signature (SC_EUNSUPPORTED).
+ * @param[out] out the DER SES_Signature (caller disposes)
+ * @return 0, SC_EINVALID, SC_EUNSUPPORTED or SC_ECRYPTO
+ */
+SC_EXTERN int sc_ses_signature_make(sc_buf *out, const sc_seal *seal, const sc_key *key,
+                                    const sc_cert *cert, const void *data, size_t data_len,
+                                    const sc_ses_sign_options *opts);
+
 /* ---- seal pictures ------------------------------------------------------------------------ */
 
 /** Options of sc_seal_draw(). */

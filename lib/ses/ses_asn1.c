@@ -570,3 +570,32 @@ int sc_ses__check_sig_alg(const ASN1_OBJECT *oid, const char *path, size_t off)
                             path, text, SC_OID_SM2_WITH_SM3, off);
     return 0;
 }
+
+/* ---- encoding helpers ------------------------------------------------------------------ */
+
+int sc_ses__set_string(ASN1_STRING *s, const void *data, size_t len)
+{
+    if (len > INT_MAX || !ASN1_STRING_set(s, data, (int)len))
+        return sc_error_set_ossl(SC_ENOMEM, "cannot set a string");
+    return 0;
+}
+
+/* Without ASN1_STRING_FLAG_BITS_LEFT OpenSSL would count the trailing zero bits of the last byte
+ * as unused (what Suwell writes). */
+int sc_ses__set_bits(ASN1_BIT_STRING *bs, const unsigned char *data, size_t len)
+{
+    int error;
+    if ((error = sc_ses__set_string(bs, data, len)) < 0)
+        return error;
+    bs->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
+    bs->flags |= ASN1_STRING_FLAG_BITS_LEFT;
+    return 0;
+}
+
+int sc_ses__encode(unsigned char **der, int *len, const ASN1_VALUE *val, const ASN1_ITEM *it)
+{
+    *der = NULL;
+    if ((*len = ASN1_item_i2d(val, der, it)) <= 0)
+        return sc_error_set_ossl(SC_ENOMEM, "cannot encode %s", it->sname);
+    return 0;
+}

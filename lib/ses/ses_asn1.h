@@ -332,4 +332,13 @@ int sc_ses__check_sig_alg(const ASN1_OBJECT *oid, const char *path, size_t off);
 void sc_ses__bit_string(const unsigned char **bytes, size_t *len, int *unused,
                         const unsigned char *der, const sc_ses_tlv *t);
 
+/** Set a string's bytes. @return 0 or SC_ENOMEM */
+int sc_ses__set_string(ASN1_STRING *s, const void *data, size_t len);
+
+/** Set a BIT STRING to whole bytes with 0 unused bits (strict DER). @return 0 or SC_ENOMEM */
+int sc_ses__set_bits(ASN1_BIT_STRING *bs, const unsigned char *data, size_t len);
+
+/** i2d into a fresh OPENSSL_malloc'ed buffer (release with OPENSSL_free). @return 0 or SC_ENOMEM */
+int sc_ses__encode(unsigned char **der, int *len, const ASN1_VALUE *val, const ASN1_ITEM *it);
+
 #endif

@@ -656,24 +656,17 @@ static int make_time(ASN1_TIME **out, sc_time t, int seal_version, const char *n
     return 0;
 }
 
-static int set_string(ASN1_STRING *s, const void *data, size_t len)
-{
-    if (len > INT_MAX || !ASN1_STRING_set(s, data, (int)len))
-        return sc_error_set_ossl(SC_ENOMEM, "cannot set a string");
-    return 0;
-}
-
 /* Fill the parts of SES_SealInfo shared by both layouts. */
 static int make_common(SES_Header *h, ASN1_IA5STRING *esid, SES_ESPictrueInfo *pic,
                        const sc_seal_make_options *o)
 {
     const char *vid = o->vid ? o->vid : "sealcert";
     int error;
-    if ((error = set_string(h->ID, "ES", 2)) < 0 ||
-        (error = set_string(h->vid, vid, strlen(vid))) < 0 ||
-        (error = set_string(esid, o->esid, strlen(o->esid))) < 0 ||
-        (error = set_string(pic->type, o->picture_type, strlen(o->picture_type))) < 0 ||
-        (error = set_string(pic->data, o->picture, o->picture_size)) < 0)
+    if ((error = sc_ses__set_string(h->ID, "ES", 2)) < 0 ||
+        (error = sc_ses__set_string(h->vid, vid, strlen(vid))) < 0 ||
+        (error = sc_ses__set_string(esid, o->esid, strlen(o->esid))) < 0 ||
+        (error = sc_ses__set_string(pic->type, o->picture_type, strlen(o->picture_type))) < 0 ||
+        (error = sc_ses__set_string(pic->data, o->picture, o->picture_size)) < 0)
         return error;
     if (!ASN1_INTEGER_set_int64(h->version, o->seal_version) ||
         !ASN1_INTEGER_set_int64(pic->width, o->picture_width_mm) ||
@@ -695,7 +688,7 @@ static int add_cert_entry(STACK_OF(ASN1_OCTET_STRING) * certs, STACK_OF(ASN1_TYP
     int enc_len, error = 0;
 
     if (cert_list_type == 1) {
-        if (!(os = ASN1_OCTET_STRING_new()) || (error = set_string(os, der, len)) < 0)
+        if (!(os = ASN1_OCTET_STRING_new()) || (error = sc_ses__set_string(os, der, len)) < 0)
             goto oom;
         if (certs) {
             if (!sk_ASN1_OCTET_STRING_push(certs, os))
@@ -710,8 +703,8 @@ static int add_cert_entry(STACK_OF(ASN1_OCTET_STRING) * certs, STACK_OF(ASN1_TYP
     } else {
         if ((error = sc_cert_sm3(md, cert)) < 0)
             goto done;
-        if (!(d = CertDigestObj_new()) || (error = set_string(d->type, "SM3", 3)) < 0 ||
-            (error = set_string(d->value, md, sizeof(md))) < 0)
+        if (!(d = CertDigestObj_new()) || (error = sc_ses__set_string(d->type, "SM3", 3)) < 0 ||
+            (error = sc_ses__set_string(d->value, md, sizeof(md))) < 0)
             goto oom;
         /* An ANY holding a SEQUENCE is written back verbatim: encode the CertDigestObj first. */
         if ((enc_len = i2d_CertDigestObj(d, &enc)) <= 0)
@@ -737,27 +730,6 @@ done:
     CertDigestObj_free(d);
     OPENSSL_free(enc);
     return error;
-}
-
-/* Set a BIT STRING to whole bytes with 0 unused bits: without ASN1_STRING_FLAG_BITS_LEFT OpenSSL
- * would count the trailing zero bits of the last byte as unused (what Suwell writes). */
-static int set_bits(ASN1_BIT_STRING *bs, const unsigned char *data, size_t len)
-{
-    int error;
-    if ((error = set_string(bs, data, len)) < 0)
-        return error;
-    bs->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
-    bs->flags |= ASN1_STRING_FLAG_BITS_LEFT;
-    return 0;
-}
-
-/* i2d into a fresh OPENSSL_malloc'ed buffer. */
-static int encode(unsigned char **der, int *len, const ASN1_VALUE *val, const ASN1_ITEM *it)
-{
-    *der = NULL;
-    if ((*len = ASN1_item_i2d(val, der, it)) <= 0)
-        return sc_error_set_ossl(SC_ENOMEM, "cannot encode %s", it->sname);
-    return 0;
 }
 
 int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_cert,
@@ -792,7 +764,7 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
 
     cert_der = sc_cert_der(maker_cert, &cert_len);
     if (!(cert_os = ASN1_OCTET_STRING_new()) ||
-        (error = set_string(cert_os, cert_der, cert_len)) < 0 ||
+        (error = sc_ses__set_string(cert_os, cert_der, cert_len)) < 0 ||
         !(alg = OBJ_txt2obj(SC_OID_SM2_WITH_SM3, 1))) {
         error = error < 0 ? error : sc_error_set_ossl(SC_ENOMEM, "cannot build the seal");
         goto done;
@@ -808,7 +780,7 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         si = s4->esealInfo;
         pr = si->property;
         if ((error = make_common(si->header, si->esID, si->picture, &o)) < 0 ||
-            (error = set_string(pr->name, o.name, strlen(o.name))) < 0)
+            (error = sc_ses__set_string(pr->name, o.name, strlen(o.name))) < 0)
             goto done;
         if (!ASN1_INTEGER_set_int64(pr->type, o.type) ||
             !ASN1_INTEGER_set_int64(pr->certListType, o.cert_list_type)) {
@@ -826,7 +798,8 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         pr->validStart = times[1];
         pr->validEnd = times[2];
         times[0] = times[1] = times[2] = NULL;
-        if ((error = encode(&info, &info_len, (ASN1_VALUE *)si, ASN1_ITEM_rptr(SES_SealInfo))) < 0)
+        if ((error = sc_ses__encode(&info, &info_len, (ASN1_VALUE *)si,
+                                    ASN1_ITEM_rptr(SES_SealInfo))) < 0)
             goto done;
         /* GB/T 38540 clause 8.1: the maker signs DER(SES_SealInfo). */
         if ((error = sc_sm2_sign(&sig, maker_key, info, (size_t)info_len)) < 0)
@@ -837,8 +810,9 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         s4->signAlgID = alg;
         cert_os = NULL;
         alg = NULL;
-        if ((error = set_bits(s4->signedValue, sig.ptr, sig.size)) < 0 ||
-            (error = encode(&seal_der, &seal_len, (ASN1_VALUE *)s4, ASN1_ITEM_rptr(SESeal))) < 0)
+        if ((error = sc_ses__set_bits(s4->signedValue, sig.ptr, sig.size)) < 0 ||
+            (error = sc_ses__encode(&seal_der, &seal_len, (ASN1_VALUE *)s4,
+                                    ASN1_ITEM_rptr(SESeal))) < 0)
             goto done;
     } else {
         SES_SealInfo_v1 *si;
@@ -850,7 +824,7 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         si = s1->esealInfo;
         pr = si->property;
         if ((error = make_common(si->header, si->esID, si->picture, &o)) < 0 ||
-            (error = set_string(pr->name, o.name, strlen(o.name))) < 0)
+            (error = sc_ses__set_string(pr->name, o.name, strlen(o.name))) < 0)
             goto done;
         if (!ASN1_INTEGER_set_int64(pr->type, o.type)) {
             error = sc_error_set_ossl(SC_ENOMEM, "cannot set an INTEGER");
@@ -872,8 +846,8 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         s1->signInfo->signatureAlgorithm = alg;
         cert_os = NULL;
         alg = NULL;
-        if ((error = encode(&info, &info_len, (ASN1_VALUE *)si, ASN1_ITEM_rptr(SES_SealInfo_v1))) <
-            0)
+        if ((error = sc_ses__encode(&info, &info_len, (ASN1_VALUE *)si,
+                                    ASN1_ITEM_rptr(SES_SealInfo_v1))) < 0)
             goto done;
         /* GM/T 0031 clause 5.2.7: the maker signs DER(SEQUENCE{SES_SealInfo, cert, alg}). */
         n = i2d_ASN1_OCTET_STRING(s1->signInfo->cert, NULL) +
@@ -889,8 +863,9 @@ int sc_seal_make(sc_seal **out, const sc_key *maker_key, const sc_cert *maker_ce
         if ((error = sc_ses__v1_tbs(&tbs, info, (size_t)info_len, certalg, (size_t)certalg_len)) <
                 0 ||
             (error = sc_sm2_sign(&sig, maker_key, tbs.ptr, tbs.size)) < 0 ||
-            (error = set_bits(s1->signInfo->signData, sig.ptr, sig.size)) < 0 ||
-            (error = encode(&seal_der, &seal_len, (ASN1_VALUE *)s1, ASN1_ITEM_rptr(SESeal_v1))) < 0)
+            (error = sc_ses__set_bits(s1->signInfo->signData, sig.ptr, sig.size)) < 0 ||
+            (error = sc_ses__encode(&seal_der, &seal_len, (ASN1_VALUE *)s1,
+                                    ASN1_ITEM_rptr(SESeal_v1))) < 0)
             goto done;
     }
     /* Parse what was written: the object is then exactly what a reader of the bytes sees. */

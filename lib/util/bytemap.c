@@ -20,12 +20,12 @@ typedef struct entry {
 } entry;
 
 struct sc_bytemap {
-    pthread_mutex_t lock;        /* guards everything below */
-    entry **buckets;             /* owned array of nbuckets chains */
-    size_t nbuckets;             /* a power of two */
-    size_t count;                /* entries in the map */
-    size_t max;                  /* entries at most */
-    void (*free_value)(void *);  /* releases a value */
+    pthread_mutex_t lock;       /* guards everything below */
+    entry **buckets;            /* owned array of nbuckets chains */
+    size_t nbuckets;            /* a power of two */
+    size_t count;               /* entries in the map */
+    size_t max;                 /* entries at most */
+    void (*free_value)(void *); /* releases a value */
 };
 
 static uint64_t fnv1a(const unsigned char *p, size_t len)

@@ -7,8 +7,11 @@
 #define AT_2021 ((sc_time)1622505600) /* 2021-06-01, inside the ofdrw samples' validity */
 
 static const char *const samples[] = {
-    "ofdrw/keys/UserV1.esl", "ofdrw/keys/UserV4.esl", "ofdrw/keys/UserV5.esl",
-    "ofdrw/vectors/kinggrid_v1_Seal.esl", "ofdrw/vectors/SESealData_hebeigede_v4.der",
+    "ofdrw/keys/UserV1.esl",
+    "ofdrw/keys/UserV4.esl",
+    "ofdrw/keys/UserV5.esl",
+    "ofdrw/vectors/kinggrid_v1_Seal.esl",
+    "ofdrw/vectors/SESealData_hebeigede_v4.der",
 };
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
 
@@ -121,8 +124,7 @@ static void *worker(void *p)
         o.at = AT_2021;
         o.cache = s->cache;
         if (sc_seal_parse_cached(&seal, s->der[i].ptr, s->der[i].size, s->cache) != 0 ||
-            sc_seal_verify(&r, seal, &o) != 0 ||
-            sc_report_verdict(r) != s->expected[i])
+            sc_seal_verify(&r, seal, &o) != 0 || sc_report_verdict(r) != s->expected[i])
             __atomic_add_fetch(&s->failures, 1, __ATOMIC_RELAXED);
         sc_report_free(r);
         sc_seal_free(seal);
