@@ -10,6 +10,7 @@
 #include "sm.h"
 #include "ses.h"
 #include "ofd.h"
+#include "ecert.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -441,37 +441,6 @@ static double sqrt_pos(double x)
     return r;
 }
 
-/* One UTF-8 character from *s (strict: no overlong forms, surrogates or values over U+10FFFF). */
-static bool utf8_next(const unsigned char **s, uint32_t *cp)
-{
-    const unsigned char *p = *s;
-    uint32_t c = p[0], min;
-    int n;
-    if (c < 0x80) {
-        *cp = c;
-        *s = p + 1;
-        return true;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 1, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 2, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 3, c &= 0x07, min = 0x10000;
-    } else {
-        return false;
-    }
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return false;
-        c = c << 6 | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return false;
-    *cp = c;
-    *s = p + n + 1;
-    return true;
-}
-
 static int font_open_face(FT_Face *out, font *f, const char *path, FT_Long index)
 {
     FT_Error fe = FT_New_Face(f->lib, path, index, out);
@@ -603,7 +572,7 @@ static int text_prepare(text_run *run, font *f, const char *field, const char *t
     while (*s) {
         uint32_t cp;
         size_t offset = (size_t)(s - (const unsigned char *)text);
-        if (!utf8_next(&s, &cp))
+        if (!sc_utf8_next(&s, &cp))
             return sc_error_set(SC_EINVALID, "%s: invalid UTF-8 (offset %zu)", field, offset);
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return sc_error_set(SC_EINVALID, "%s: control character U+%04X (offset %zu)", field,

@@ -26,8 +26,7 @@ static int check_signer(const sc_seal *seal, const sc_key *key, const sc_cert *c
     if (at < seal->valid_start || at > seal->valid_end) {
         sc_time_format(t_a, seal->valid_start);
         sc_time_format(t_b, seal->valid_end);
-        return sc_error_set(SC_EINVALID, "seal: not valid at %s (valid %s to %s)", t_at, t_a,
-                            t_b);
+        return sc_error_set(SC_EINVALID, "seal: not valid at %s (valid %s to %s)", t_at, t_a, t_b);
     }
     if (at < sc_cert_not_before(cert) || at > sc_cert_not_after(cert)) {
         sc_time_format(t_a, sc_cert_not_before(cert));
@@ -38,9 +37,8 @@ static int check_signer(const sc_seal *seal, const sc_key *key, const sc_cert *c
     return 0;
 }
 
-int sc_ses_signature_make(sc_buf *out, const sc_seal *seal, const sc_key *key,
-                          const sc_cert *cert, const void *data, size_t data_len,
-                          const sc_ses_sign_options *opts)
+int sc_ses_signature_make(sc_buf *out, const sc_seal *seal, const sc_key *key, const sc_cert *cert,
+                          const void *data, size_t data_len, const sc_ses_sign_options *opts)
 {
     sc_ses_sign_options o = SC_SES_SIGN_OPTIONS_INIT;
     SES_Signature *s = NULL;

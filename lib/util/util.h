@@ -154,6 +154,14 @@ size_t sc_bytemap_count(sc_bytemap *map);
 /** Seconds since the epoch of a UTC calendar time (proleptic Gregorian; fields not checked). */
 sc_time sc_time_from_utc(int year, int month, int day, int hour, int minute, int second);
 
+/* ---- UTF-8 ------------------------------------------------------------------------------ */
+
+/**
+ * Decode one character of a NUL-terminated UTF-8 string at *s and advance *s past it. Strict: no
+ * overlong forms, surrogates or values over U+10FFFF. @return false on a malformed sequence
+ */
+bool sc_utf8_next(const unsigned char **s, uint32_t *cp);
+
 /* ---- misc -------------------------------------------------------------------------------- */
 
 /** Wipe secret memory (not optimised away). */

@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 
-#define KEYS     "ofdrw/keys/"
-#define AT_2021  ((sc_time)1622505600) /* 2021-06-01: inside USER's certificate and UserV4.esl */
-#define AT_2023  ((sc_time)1672531200) /* 2023-01-01: both expired */
+#define KEYS    "ofdrw/keys/"
+#define AT_2021 ((sc_time)1622505600) /* 2021-06-01: inside USER's certificate and UserV4.esl */
+#define AT_2023 ((sc_time)1672531200) /* 2023-01-01: both expired */
 
 static const char xml[] = "<ofd:Signature xmlns:ofd=\"http://www.ofdspec.org/2016\"/>";
 
@@ -180,8 +180,7 @@ static int make_roundtrip(void *payload)
     (void)payload;
     o.time = AT_2021;
     o.property_info = "/Doc_0/Signs/Sign_0/Signature.xml";
-    if ((error = sc_ses_signature_make(&der, oom_f->v4, oom_f->key, oom_f->cert, "x", 1, &o)) ==
-        0)
+    if ((error = sc_ses_signature_make(&der, oom_f->v4, oom_f->key, oom_f->cert, "x", 1, &o)) == 0)
         error = sc_ses_signature_parse(&sig, der.ptr, der.size);
     sc_ses_signature_free(sig);
     sc_buf_dispose(&der);

@@ -1,0 +1,108 @@
+/* Certificate file names (T/CMA 4.4): category + "电子证书", number, instrument, serial. */
+#include "util/util.h"
+
+#include <string.h>
+
+/* T/CMA 4.4.2: at most 255 characters (and 255 bytes is what file systems allow), and
+ * preferably at most 50 Chinese characters. */
+#define NAME_MAX_BYTES 255
+#define NAME_MAX_CJK   50
+
+/* CJK ideographs and CJK punctuation/full-width forms count as Chinese characters. */
+static bool is_cjk(uint32_t c)
+{
+    return (c >= 0x3000 && c <= 0x303F) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+/* Append @p s with characters illegal in file names replaced by '_'; at most @p max_chars
+ * characters (SIZE_MAX: all). Also counts the CJK characters appended. */
+static int put_clean(sc_buf *b, const char *s, size_t max_chars, size_t *cjk)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    int error = 0;
+    while (*p && n < max_chars && error == 0) {
+        const unsigned char *start = p;
+        uint32_t c;
+        if (!sc_utf8_next(&p, &c))
+            return sc_error_set(SC_EINVALID, "'%s' is not valid UTF-8", s);
+        n++;
+        if (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", (int)c) != NULL || c == '\0') {
+            error = sc_buf_put(b, "_", 1);
+            continue;
+        }
+        if (is_cjk(c))
+            (*cjk)++;
+        error = sc_buf_put(b, start, (size_t)(p - start));
+    }
+    return error;
+}
+
+static size_t char_count(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    uint32_t c;
+    while (*p && sc_utf8_next(&p, &c))
+        n++;
+    return n;
+}
+
+/* Build the name with the instrument cut to @p inst_chars characters. */
+static int build(sc_buf *b, size_t *cjk, int type, const char *number, const char *inst,
+                 size_t inst_chars, const char *serial)
+{
+    int error;
+    *cjk = 0;
+    sc_buf_clear(b);
+    if ((error = put_clean(b, sc_ecert_type_category(type), SIZE_MAX, cjk)) < 0 ||
+        (error = put_clean(b, "电子证书-", SIZE_MAX, cjk)) < 0 ||
+        (error = put_clean(b, number, SIZE_MAX, cjk)) < 0)
+        return error;
+    if (inst && *inst && inst_chars > 0 &&
+        ((error = sc_buf_put(b, "-", 1)) < 0 || (error = put_clean(b, inst, inst_chars, cjk)) < 0))
+        return error;
+    if (serial && *serial &&
+        ((error = sc_buf_put(b, "-", 1)) < 0 || (error = put_clean(b, serial, SIZE_MAX, cjk)) < 0))
+        return error;
+    return sc_buf_put(b, ".ofd", 4);
+}
+
+int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
+                       const char *instrument_serial)
+{
+    sc_buf tmp = SC_BUF_INIT;
+    size_t cjk = 0, inst_chars;
+    int error;
+
+    SC_ASSERT_ARG(out);
+    if (!sc_ecert_type_category(type))
+        return sc_error_set(SC_EINVALID, "type: %d is not a certificate type code 1..8", type);
+    if (!number || !*number)
+        return sc_error_set(SC_EINVALID, "number: empty");
+    /* Shorten the instrument name first, one character at a time, down to nothing. */
+    inst_chars = instrument ? char_count(instrument) : 0;
+    for (;;) {
+        if ((error = build(&tmp, &cjk, type, number, instrument, inst_chars,
+                           instrument_serial)) < 0)
+            goto done;
+        if (tmp.size <= NAME_MAX_BYTES && cjk <= NAME_MAX_CJK)
+            break;
+        if (inst_chars == 0) {
+            error = sc_error_set(SC_EINVALID,
+                                 "number and serial: the file name is over %d bytes or %d Chinese "
+                                 "characters even without the instrument name",
+                                 NAME_MAX_BYTES, NAME_MAX_CJK);
+            goto done;
+        }
+        inst_chars--;
+    }
+    sc_buf_dispose(out);
+    *out = tmp;
+    tmp = (sc_buf)SC_BUF_INIT;
+done:
+    sc_buf_dispose(&tmp);
+    return error;
+}

@@ -1,0 +1,32 @@
+/* UTF-8 decoding (strict: no overlong forms, surrogates or values over U+10FFFF). */
+#include "util/util.h"
+
+bool sc_utf8_next(const unsigned char **s, uint32_t *cp)
+{
+    const unsigned char *p = *s;
+    uint32_t c = p[0], min;
+    int n;
+    if (c < 0x80) {
+        *cp = c;
+        *s = p + 1;
+        return true;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1, c &= 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2, c &= 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3, c &= 0x07, min = 0x10000;
+    } else {
+        return false;
+    }
+    for (int i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return false;
+        c = c << 6 | (p[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return false;
+    *cp = c;
+    *s = p + n + 1;
+    return true;
+}
