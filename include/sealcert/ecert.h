@@ -13,14 +13,14 @@ extern "C" {
 
 /** Certificate type codes of T/CMA 4.5.5. */
 typedef enum {
-    SC_ECERT_VERIFICATION = 1,   /**< 检定证书 */
+    SC_ECERT_VERIFICATION = 1,               /**< 检定证书 */
     SC_ECERT_VERIFICATION_RESULT_NOTICE = 2, /**< 检定结果通知书 */
-    SC_ECERT_ARBITRATION = 3,    /**< 仲裁检定证书 */
-    SC_ECERT_PATTERN_EVALUATION = 4, /**< 型式评价报告 */
-    SC_ECERT_PREPACKAGED = 5,    /**< 商品量及商品包装检验报告 */
-    SC_ECERT_ENERGY_EFFICIENCY = 6, /**< 能源效率标识检验报告 */
-    SC_ECERT_CALIBRATION = 7,    /**< 校准证书 */
-    SC_ECERT_OTHER = 8,          /**< 其他 */
+    SC_ECERT_ARBITRATION = 3,                /**< 仲裁检定证书 */
+    SC_ECERT_PATTERN_EVALUATION = 4,         /**< 型式评价报告 */
+    SC_ECERT_PREPACKAGED = 5,                /**< 商品量及商品包装检验报告 */
+    SC_ECERT_ENERGY_EFFICIENCY = 6,          /**< 能源效率标识检验报告 */
+    SC_ECERT_CALIBRATION = 7,                /**< 校准证书 */
+    SC_ECERT_OTHER = 8,                      /**< 其他 */
 } sc_ecert_type;
 
 /** The Chinese name of a type ("校准证书"), or NULL when the code is not 1..8; static. */
@@ -88,8 +88,8 @@ SC_EXTERN int sc_ecert_id_url_decode(sc_buf *out, const char *text);
  * characters: the instrument name is shortened first.
  * @return 0, SC_EINVALID (type, empty number, or no room even without the instrument name)
  */
-SC_EXTERN int sc_ecert_file_name(sc_buf *out, int type, const char *number,
-                                 const char *instrument, const char *instrument_serial);
+SC_EXTERN int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
+                                 const char *instrument_serial);
 
 #ifdef __cplusplus
 }

@@ -5,14 +5,28 @@
 #include <string.h>
 
 static const char *const type_names[] = {
-    NULL,           "检定证书",          "检定结果通知书", "仲裁检定证书", "型式评价报告",
-    "商品量及商品包装检验报告", "能源效率标识检验报告", "校准证书", "其他",
+    NULL,
+    "检定证书",
+    "检定结果通知书",
+    "仲裁检定证书",
+    "型式评价报告",
+    "商品量及商品包装检验报告",
+    "能源效率标识检验报告",
+    "校准证书",
+    "其他",
 };
 
 /* File-name categories (T/CMA 4.4.3 examples: 检定电子证书, 校准电子证书). */
 static const char *const type_categories[] = {
-    NULL,           "检定",              "检定结果通知书", "仲裁检定", "型式评价报告",
-    "商品量及商品包装检验报告", "能源效率标识检验报告", "校准", "其他",
+    NULL,
+    "检定",
+    "检定结果通知书",
+    "仲裁检定",
+    "型式评价报告",
+    "商品量及商品包装检验报告",
+    "能源效率标识检验报告",
+    "校准",
+    "其他",
 };
 
 const char *sc_ecert_type_name(int type)
@@ -96,9 +110,10 @@ int sc_ecert_org_code_check(const char *code)
         return org_code_9(code);
     if (len == 18)
         return uscc_18(code);
-    return sc_error_set(SC_EFORMAT,
-                        "organisation code %s: %zu characters; a 组织机构代码 has 9, a 统一社会信用代码 18",
-                        code, len);
+    return sc_error_set(
+        SC_EFORMAT,
+        "organisation code %s: %zu characters; a 组织机构代码 has 9, a 统一社会信用代码 18", code,
+        len);
 }
 
 /* ---- identifier ------------------------------------------------------------------------- */
@@ -186,9 +201,9 @@ int sc_ecert_id_format(sc_buf *out, const sc_ecert_id *id)
     if ((error = check_id(id, SC_EINVALID)) < 0)
         return error;
     if ((error = sc_buf_printf(&tmp, "%s%s%d%s%s%s%s%s%s%s%d", id->root, SC_ECERT_ID_SEPARATOR,
-                               id->type, SC_ECERT_ID_SEPARATOR, id->issuer,
-                               SC_ECERT_ID_SEPARATOR, id->accreditation, SC_ECERT_ID_SEPARATOR,
-                               id->serial, SC_ECERT_ID_SEPARATOR, id->revision)) < 0) {
+                               id->type, SC_ECERT_ID_SEPARATOR, id->issuer, SC_ECERT_ID_SEPARATOR,
+                               id->accreditation, SC_ECERT_ID_SEPARATOR, id->serial,
+                               SC_ECERT_ID_SEPARATOR, id->revision)) < 0) {
         sc_buf_dispose(&tmp);
         return error;
     }
@@ -208,8 +223,8 @@ static bool one_digit(const char *s, int *out)
 
 int sc_ecert_id_parse(sc_ecert_id **out, const char *text)
 {
-    static const char *const names[6] = {"root", "type", "issuer", "accreditation", "serial",
-                                         "revision"};
+    static const char *const names[6] = {"root",          "type",   "issuer",
+                                         "accreditation", "serial", "revision"};
     const size_t seplen = sizeof(SC_ECERT_ID_SEPARATOR) - 1;
     char *parts[6];
     sc_ecert_id *id;
@@ -266,8 +281,8 @@ int sc_ecert_id_parse(sc_ecert_id **out, const char *text)
         goto done;
     }
     if (!one_digit(parts[5], &id->revision)) {
-        error = sc_error_set(SC_EFORMAT, "identifier: revision '%s' is not one digit 0..9",
-                             parts[5]);
+        error =
+            sc_error_set(SC_EFORMAT, "identifier: revision '%s' is not one digit 0..9", parts[5]);
         goto done;
     }
     if ((error = check_id(id, SC_EFORMAT)) < 0) {
@@ -290,8 +305,8 @@ void sc_ecert_id_free(sc_ecert_id *id)
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 int sc_ecert_id_url_encode(sc_buf *out, const char *id)
@@ -343,8 +358,7 @@ int sc_ecert_id_url_decode(sc_buf *out, const char *text)
             c = (unsigned char)(hi << 4 | lo);
             p += 2;
         } else if (!unreserved(c)) {
-            error = sc_error_set(SC_EFORMAT, "identifier URL: character '%c' must be escaped",
-                                 c);
+            error = sc_error_set(SC_EFORMAT, "identifier URL: character '%c' must be escaped", c);
             break;
         }
         if (c == 0)

@@ -85,8 +85,8 @@ int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *in
     /* Shorten the instrument name first, one character at a time, down to nothing. */
     inst_chars = instrument ? char_count(instrument) : 0;
     for (;;) {
-        if ((error = build(&tmp, &cjk, type, number, instrument, inst_chars,
-                           instrument_serial)) < 0)
+        if ((error = build(&tmp, &cjk, type, number, instrument, inst_chars, instrument_serial)) <
+            0)
             goto done;
         if (tmp.size <= NAME_MAX_BYTES && cjk <= NAME_MAX_CJK)
             break;

@@ -16,8 +16,13 @@ static void test_ecert_types__names(void **state)
 
 static void test_ecert_org_code__check_characters(void **state)
 {
-    static const char *const good[] = {USCC, "91440101MA5CJQ4N59", "913502000728319549",
-                                       "9135021359498494XQ", "123456788", "776049653", NULL};
+    static const char *const good[] = {USCC,
+                                       "91440101MA5CJQ4N59",
+                                       "913502000728319549",
+                                       "9135021359498494XQ",
+                                       "123456788",
+                                       "776049653",
+                                       NULL};
     (void)state;
     for (int i = 0; good[i]; i++)
         sc_assert_ok(sc_ecert_org_code_check(good[i]));
@@ -38,8 +43,7 @@ static void test_ecert_id__format_parse_roundtrip(void **state)
     sc_buf s = SC_BUF_INIT, url = SC_BUF_INIT, dec = SC_BUF_INIT;
     (void)state;
     sc_assert_ok(sc_ecert_id_format(&s, &id));
-    assert_string_equal((char *)s.ptr,
-                        ROOT "·7·" USCC "·CNAS L0001·JZ2026-000123·0");
+    assert_string_equal((char *)s.ptr, ROOT "·7·" USCC "·CNAS L0001·JZ2026-000123·0");
     sc_assert_ok(sc_ecert_id_parse(&back, (char *)s.ptr));
     assert_string_equal(back->root, ROOT);
     assert_int_equal(back->type, 7);
@@ -106,11 +110,11 @@ static void test_ecert_name__rule_and_limits(void **state)
     sc_buf n = SC_BUF_INIT;
     char longname[400] = "";
     (void)state;
-    sc_assert_ok(sc_ecert_file_name(&n, SC_ECERT_CALIBRATION, "JZ2026-000123", "数字多用表",
-                                    "MY5700123"));
+    sc_assert_ok(
+        sc_ecert_file_name(&n, SC_ECERT_CALIBRATION, "JZ2026-000123", "数字多用表", "MY5700123"));
     assert_string_equal((char *)n.ptr, "校准电子证书-JZ2026-000123-数字多用表-MY5700123.ofd");
-    sc_assert_ok(sc_ecert_file_name(&n, SC_ECERT_VERIFICATION, "质字20211203/2377", "压力表*",
-                                    "A:1"));
+    sc_assert_ok(
+        sc_ecert_file_name(&n, SC_ECERT_VERIFICATION, "质字20211203/2377", "压力表*", "A:1"));
     assert_string_equal((char *)n.ptr, "检定电子证书-质字20211203_2377-压力表_-A_1.ofd");
     /* 60 CJK characters of instrument name: shortened to fit 50 in all */
     for (int i = 0; i < 60; i++)
