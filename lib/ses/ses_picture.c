@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cairo.h>
+#include <png.h>
+#include <setjmp.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
@@ -863,9 +865,74 @@ static int draw_name(cairo_t *cr, font *f, const layout *L, const text_run *run)
     return 0;
 }
 
-static cairo_status_t write_png(void *closure, const unsigned char *data, unsigned int length)
+/* libpng writes through this into an sc_buf; a failed append is reported with png_error, which
+ * longjmps back to write_seal_png. */
+static void png_put(png_structp png, png_bytep data, size_t length)
 {
-    return sc_buf_put(closure, data, length) < 0 ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+    if (sc_buf_put(png_get_io_ptr(png), data, length) < 0)
+        png_error(png, "out of memory");
+}
+
+static void png_flush_none(png_structp png)
+{
+    (void)png;
+}
+
+/*
+ * The seal is one colour over a transparent background, so every pixel is that colour at some
+ * opacity: a palette PNG (one byte per pixel, 256 entries of the same RGB whose tRNS alphas run
+ * 0..255) holds it exactly, at about a quarter of cairo's RGBA output. It keeps the seal small
+ * inside every certificate that carries it. libpng writes no time chunk: the bytes are
+ * deterministic.
+ */
+static int write_seal_png(sc_buf *out, cairo_surface_t *surface, uint32_t color)
+{
+    int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char *data = cairo_image_surface_get_data(surface);
+    png_structp png = NULL;
+    png_infop info = NULL;
+    png_color palette[256];
+    png_byte alpha[256];
+    unsigned char *row = NULL;
+    volatile int error = 0;
+
+    if (!(row = sc_malloc((size_t)w)))
+        return sc_error_oom();
+    for (int i = 0; i < 256; i++) {
+        palette[i].red = (png_byte)(color >> 16 & 0xFF);
+        palette[i].green = (png_byte)(color >> 8 & 0xFF);
+        palette[i].blue = (png_byte)(color & 0xFF);
+        alpha[i] = (png_byte)i;
+    }
+    if (!(png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL)) ||
+        !(info = png_create_info_struct(png))) {
+        error = sc_error_oom();
+        goto done;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        error = sc_error_set(SC_ENOMEM, "writing the seal PNG: out of memory");
+        goto done;
+    }
+    png_set_write_fn(png, out, png_put, png_flush_none);
+    png_set_compression_level(png, 9);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_PALETTE,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_PLTE(png, info, palette, 256);
+    png_set_tRNS(png, info, alpha, 256, NULL);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        /* CAIRO_FORMAT_ARGB32 is native-endian 32-bit premultiplied; the alpha is the top byte. */
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++)
+            row[x] = (unsigned char)(px[x] >> 24);
+        png_write_row(png, row);
+    }
+    png_write_end(png, NULL);
+done:
+    png_destroy_write_struct(&png, &info);
+    sc_free(row);
+    return error;
 }
 
 static int cairo_error(cairo_status_t st)
@@ -952,11 +1019,8 @@ int sc_seal_draw(sc_buf *png, const sc_seal_draw_options *opts)
         error = cairo_error(cairo_status(cr));
         goto done;
     }
-    cairo_status_t st = cairo_surface_write_to_png_stream(surface, write_png, &out);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        error = st == CAIRO_STATUS_WRITE_ERROR ? sc_error_oom() : cairo_error(st);
+    if ((error = write_seal_png(&out, surface, opts->color)) < 0)
         goto done;
-    }
     sc_buf_dispose(png);
     *png = out;
     out = (sc_buf)SC_BUF_INIT;

@@ -6,7 +6,8 @@
 static const sc_opt_spec make_options[] = {
     {"root", 0, "OID", "电子证书根代码: the root OID from your configuration", SC_OPT_REQUIRED},
     {"type", 0, "N", "certificate type code 1..8 (1 检定证书, 7 校准证书, ...)", SC_OPT_REQUIRED},
-    {"issuer", 0, "CODE", "issuer's 组织机构代码 (9) or 统一社会信用代码 (18); check character verified",
+    {"issuer", 0, "CODE",
+     "issuer's 组织机构代码 (9) or 统一社会信用代码 (18); check character verified",
      SC_OPT_REQUIRED},
     {"accreditation", 0, "ID", "认可/授权标识, e.g. \"CNAS L0001\"", SC_OPT_REQUIRED},
     {"serial", 0, "SERIAL", "流水号 of the certificate", SC_OPT_REQUIRED},
@@ -51,8 +52,9 @@ static void id_text(const sc_ecert_id *id)
 
 static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
 {
-    sc_ecert_id id = {sc_opt_get(opts, "root"), 0, sc_opt_get(opts, "issuer"),
-                      sc_opt_get(opts, "accreditation"), sc_opt_get(opts, "serial"), 0};
+    sc_ecert_id id = {sc_opt_get(opts, "root"),   0,
+                      sc_opt_get(opts, "issuer"), sc_opt_get(opts, "accreditation"),
+                      sc_opt_get(opts, "serial"), 0};
     const char *base = sc_opt_get(opts, "url");
     sc_buf text = SC_BUF_INIT, url = SC_BUF_INIT;
     long type, rev = 0;
