@@ -1,5 +1,6 @@
 /* sealcert lib/ofd: OFD packages (GB/T 33190-2016): reading, the document model, and the
- * verification of their signatures (GB/T 38540 seal signatures, GB/T 35275 SignedData, plain SM2). */
+ * verification of their signatures (GB/T 38540 seal signatures, GB/T 35275 SignedData, plain SM2).
+ */
 #ifndef SC_INCLUDE_OFD_H
 #define SC_INCLUDE_OFD_H
 
@@ -31,7 +32,10 @@ typedef struct {
 } sc_ofd_open_options;
 
 #define SC_OFD_OPEN_OPTIONS_VERSION 1
-#define SC_OFD_OPEN_OPTIONS_INIT {SC_OFD_OPEN_OPTIONS_VERSION, 0, 0, 0, 0}
+#define SC_OFD_OPEN_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        SC_OFD_OPEN_OPTIONS_VERSION, 0, 0, 0, 0                                                    \
+    }
 
 /**
  * Open an OFD package from memory. No network, no DTD or entity expansion; `..`, absolute,
@@ -76,12 +80,12 @@ SC_EXTERN const char *sc_ofd_warning(const sc_ofd *ofd, size_t i);
 
 /** DocInfo of the first document. Every string borrowed; "" when absent. */
 typedef struct {
-    const char *doc_id;        /**< DocInfo/DocID */
-    const char *title;         /**< DocInfo/Title */
-    const char *creator;       /**< DocInfo/Creator */
+    const char *doc_id;          /**< DocInfo/DocID */
+    const char *title;           /**< DocInfo/Title */
+    const char *creator;         /**< DocInfo/Creator */
     const char *creator_version; /**< DocInfo/CreatorVersion */
-    const char *creation_date; /**< DocInfo/CreationDate as written */
-    const char *doc_root;      /**< DocRoot, resolved to an absolute package path */
+    const char *creation_date;   /**< DocInfo/CreationDate as written */
+    const char *doc_root;        /**< DocRoot, resolved to an absolute package path */
 } sc_ofd_doc_info;
 
 /** The DocInfo of document @p doc (0 for the first); NULL when out of range. */
@@ -92,14 +96,14 @@ SC_EXTERN size_t sc_ofd_doc_count(const sc_ofd *ofd);
 
 /** One page of a document. */
 typedef struct {
-    unsigned long id;      /**< Page ID */
-    const char *path;      /**< Content.xml, absolute package path; borrowed */
-    double box[4];         /**< PhysicalBox x, y, width, height in mm (page's own or the document's) */
-    size_t text_count;     /**< TextObject elements on the page (all layers, templates excluded) */
-    size_t image_count;    /**< ImageObject elements */
-    size_t path_count;     /**< PathObject elements */
-    const char *text;      /**< the page's text (TextCode contents, in content order, one line per
-                                TextObject); borrowed */
+    unsigned long id;   /**< Page ID */
+    const char *path;   /**< Content.xml, absolute package path; borrowed */
+    double box[4];      /**< PhysicalBox x, y, width, height in mm (page's own or the document's) */
+    size_t text_count;  /**< TextObject elements on the page (all layers, templates excluded) */
+    size_t image_count; /**< ImageObject elements */
+    size_t path_count;  /**< PathObject elements */
+    const char *text;   /**< the page's text (TextCode contents, in content order, one line per
+                             TextObject); borrowed */
 } sc_ofd_page;
 
 /** Number of pages of document @p doc. */
@@ -110,12 +114,12 @@ SC_EXTERN const sc_ofd_page *sc_ofd_page_of(const sc_ofd *ofd, size_t doc, size_
 
 /** A resource of the document: font, image or other multimedia. */
 typedef struct {
-    unsigned long id;     /**< resource ID */
-    const char *kind;     /**< "font", "image", "colorspace", "drawparam", ... */
-    const char *name;     /**< FontName, or the MultiMedia Type ("Image"); borrowed */
-    const char *path;     /**< the file (FontFile / MediaFile), absolute; "" when none */
-    int is_embedded;      /**< 1 when the file is in the package */
-    const char *format;   /**< image Format attribute or sniffed type; "" when unknown */
+    unsigned long id;   /**< resource ID */
+    const char *kind;   /**< "font", "image", "colorspace", "drawparam", ... */
+    const char *name;   /**< FontName, or the MultiMedia Type ("Image"); borrowed */
+    const char *path;   /**< the file (FontFile / MediaFile), absolute; "" when none */
+    int is_embedded;    /**< 1 when the file is in the package */
+    const char *format; /**< image Format attribute or sniffed type; "" when unknown */
 } sc_ofd_resource;
 
 /** Number of resources (PublicRes + DocumentRes) of document @p doc. */
@@ -126,10 +130,10 @@ SC_EXTERN const sc_ofd_resource *sc_ofd_resource_of(const sc_ofd *ofd, size_t do
 
 /** An attachment or a custom tag file. */
 typedef struct {
-    const char *name;  /**< Attachment Name / CustomTag TypeID; borrowed */
-    const char *path;  /**< the file, absolute; borrowed */
+    const char *name;   /**< Attachment Name / CustomTag TypeID; borrowed */
+    const char *path;   /**< the file, absolute; borrowed */
     const char *format; /**< Attachment Format; "" for tags */
-    size_t size;       /**< bytes of the file; 0 when missing */
+    size_t size;        /**< bytes of the file; 0 when missing */
 } sc_ofd_item;
 
 /** Number of attachments of document @p doc. */
@@ -151,15 +155,15 @@ typedef enum {
 
 /** What a verification found about one signature. Strings borrowed from the report. */
 typedef struct {
-    const char *id;         /**< Signatures.xml Signature/@ID */
-    sc_ofd_sig_type type;   /**< Seal or Sign */
-    const char *path;       /**< the Signature.xml, absolute */
-    const char *provider;   /**< Provider name (attribute or child element); "" when absent */
-    const char *method;     /**< SignatureMethod as written */
-    const char *date;       /**< SignatureDateTime as written */
-    const char *seal_name;  /**< the seal's name; "" for Type="Sign" */
-    const char *signer;     /**< the signer certificate's subject; "" when unknown */
-    size_t page_count;      /**< pages carrying a StampAnnot of this signature */
+    const char *id;          /**< Signatures.xml Signature/@ID */
+    sc_ofd_sig_type type;    /**< Seal or Sign */
+    const char *path;        /**< the Signature.xml, absolute */
+    const char *provider;    /**< Provider name (attribute or child element); "" when absent */
+    const char *method;      /**< SignatureMethod as written */
+    const char *date;        /**< SignatureDateTime as written */
+    const char *seal_name;   /**< the seal's name; "" for Type="Sign" */
+    const char *signer;      /**< the signer certificate's subject; "" when unknown */
+    size_t page_count;       /**< pages carrying a StampAnnot of this signature */
     const sc_report *report; /**< the findings (stable check names: docs/formats/ofd-verify.md) */
 } sc_ofd_signature_result;
 
@@ -176,7 +180,10 @@ typedef struct {
 } sc_ofd_verify_options;
 
 #define SC_OFD_VERIFY_OPTIONS_VERSION 1
-#define SC_OFD_VERIFY_OPTIONS_INIT {SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL}
+#define SC_OFD_VERIFY_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL                                     \
+    }
 
 /**
  * Verify every signature of a package: each Reference digest (naming the file that changed),

@@ -45,27 +45,27 @@ typedef struct {
 
 /* One document of the model (DocBody). Arrays sc_realloc'd, strings in the package pool. */
 typedef struct {
-    sc_ofd_doc_info info;                  /* strings in the pool */
-    const char *signatures;                /* DocBody/Signatures, absolute; NULL when none */
-    double box[4];                         /* CommonData/PageArea/PhysicalBox, mm */
-    sc_ofd_page *pages;                    /* owned array */
-    size_t page_count, page_cap;           /* pages in use, allocated */
-    sc_ofd_resource *res;                  /* owned array */
-    size_t res_count, res_cap;             /* resources in use, allocated */
-    sc_ofd_item *attachments;              /* owned array */
-    size_t attachment_count, attach_cap;   /* attachments in use, allocated */
-    sc_ofd_item *tags;                     /* owned array */
-    size_t tag_count, tag_cap;             /* custom tags in use, allocated */
+    sc_ofd_doc_info info;                /* strings in the pool */
+    const char *signatures;              /* DocBody/Signatures, absolute; NULL when none */
+    double box[4];                       /* CommonData/PageArea/PhysicalBox, mm */
+    sc_ofd_page *pages;                  /* owned array */
+    size_t page_count, page_cap;         /* pages in use, allocated */
+    sc_ofd_resource *res;                /* owned array */
+    size_t res_count, res_cap;           /* resources in use, allocated */
+    sc_ofd_item *attachments;            /* owned array */
+    size_t attachment_count, attach_cap; /* attachments in use, allocated */
+    sc_ofd_item *tags;                   /* owned array */
+    size_t tag_count, tag_cap;           /* custom tags in use, allocated */
 } sc_ofd__doc;
 
 struct sc_ofd {
-    sc_ofd__entry *entries;        /* sorted by sc_ofd__name_cmp; owned */
-    size_t entry_count;            /* entries in use */
-    const char **warnings;         /* one line each, in the pool; array owned */
+    sc_ofd__entry *entries;         /* sorted by sc_ofd__name_cmp; owned */
+    size_t entry_count;             /* entries in use */
+    const char **warnings;          /* one line each, in the pool; array owned */
     size_t warning_count, warn_cap; /* warnings in use, allocated */
-    sc_ofd__doc *docs;             /* owned array */
-    size_t doc_count, doc_cap;     /* documents in use, allocated */
-    sc_ofd__pool pool;             /* names, warnings, model strings */
+    sc_ofd__doc *docs;              /* owned array */
+    size_t doc_count, doc_cap;      /* documents in use, allocated */
+    sc_ofd__pool pool;              /* names, warnings, model strings */
 };
 
 /** Record a tolerated deviation (a named producer quirk) as a warning; 0 or SC_ENOMEM. */
@@ -137,7 +137,7 @@ size_t sc_ofd__numbers(double *out, size_t n, const char *text);
 
 /** What a SignedValue holding a digital signature came to. */
 typedef struct {
-    const char *signer; /* the signer certificate's subject, in the caller's pool; "" if none */
+    const char *signer;   /* the signer certificate's subject, in the caller's pool; "" if none */
     sc_time signing_time; /* signingTime attribute; SC_TIME_NOW when absent */
 } sc_ofd__sign_info;
 

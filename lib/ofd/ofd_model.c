@@ -29,8 +29,8 @@ static int load_xml(loader *L, xmlDoc **doc, const char *path, const char *what)
     *doc = NULL;
     if (!e)
         return sc_ofd__warn(L->ofd, "model: %s %s is not in the package", what, path);
-    if (folded && (error = sc_ofd__warn(L->ofd, "package: %s found as %s (case differs)", path,
-                                        e->name)) < 0)
+    if (folded &&
+        (error = sc_ofd__warn(L->ofd, "package: %s found as %s (case differs)", path, e->name)) < 0)
         return error;
     if ((error = sc_ofd__xml_parse(doc, e->data, e->len, e->name)) < 0) {
         if (error == SC_ENOMEM)
@@ -125,8 +125,9 @@ static int load_page(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const ch
 
     if ((error = sc_ofd__grow((void **)&d->pages, &d->page_cap, d->page_count, sizeof(*d->pages),
                               SC_OFD_MAX_PAGES)) < 0)
-        return error == SC_ELIMIT ? sc_ofd__warn(L->ofd, "model: more than %d pages; the rest "
-                                                         "ignored",
+        return error == SC_ELIMIT ? sc_ofd__warn(L->ofd,
+                                                 "model: more than %d pages; the rest "
+                                                 "ignored",
                                                  SC_OFD_MAX_PAGES)
                                   : error;
     p = &d->pages[d->page_count++];
@@ -154,14 +155,13 @@ static int load_page(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const ch
     }
     /* Page/Content/Layer/...; templates (Page/Template) are other files and not counted. */
     const xmlNode *content = sc_ofd__xml_child(root, "Content");
-    if (content && content->children &&
-        (error = walk_content(L, content->children, &pc, 1)) < 0)
+    if (content && content->children && (error = walk_content(L, content->children, &pc, 1)) < 0)
         goto done;
     p->text_count = pc.text;
     p->image_count = pc.image;
     p->path_count = pc.path;
-    if (L->page.size && !(p->text = sc_ofd__pstrndup(&L->ofd->pool, (const char *)L->page.ptr,
-                                                     L->page.size)))
+    if (L->page.size &&
+        !(p->text = sc_ofd__pstrndup(&L->ofd->pool, (const char *)L->page.ptr, L->page.size)))
         error = SC_ENOMEM;
 done:
     xmlFreeDoc(doc);
@@ -217,8 +217,9 @@ static int add_resource(loader *L, sc_ofd__doc *d, const xmlNode *el, const char
         if (error < 0)
             return error;
         if (alt && sc_ofd__find(L->ofd, alt, NULL)) {
-            if ((error = sc_ofd__warn(L->ofd, "model: %s not found under the BaseLoc of %s; "
-                                              "found at %s",
+            if ((error = sc_ofd__warn(L->ofd,
+                                      "model: %s not found under the BaseLoc of %s; "
+                                      "found at %s",
                                       r->path, res_path, alt)) < 0)
                 return error;
             r->path = alt;
@@ -282,8 +283,7 @@ static int load_res(loader *L, sc_ofd__doc *d, const char *res_path)
                     if (t && strcasecmp(t, "Image") != 0)
                         kind = "multimedia";
                 }
-                if ((error = add_resource(L, d, it, kind, res_path, dir_file, kinds[k].file)) <
-                    0)
+                if ((error = add_resource(L, d, it, kind, res_path, dir_file, kinds[k].file)) < 0)
                     goto done;
             }
         }
@@ -358,8 +358,8 @@ static int load_tags(loader *L, sc_ofd__doc *d, const char *path)
             error = SC_ENOMEM;
             break;
         }
-        if ((error = add_item(L, &d->tags, &d->tag_count, &d->tag_cap, type ? type : "", path,
-                              loc, "")) < 0)
+        if ((error = add_item(L, &d->tags, &d->tag_count, &d->tag_cap, type ? type : "", path, loc,
+                              "")) < 0)
             break;
     }
     xmlFreeDoc(doc);
@@ -442,8 +442,9 @@ static int load_doc_body(loader *L, const xmlNode *body)
 
     if ((error = sc_ofd__grow((void **)&L->ofd->docs, &L->ofd->doc_cap, L->ofd->doc_count,
                               sizeof(*L->ofd->docs), SC_OFD_MAX_DOCS)) < 0)
-        return error == SC_ELIMIT ? sc_ofd__warn(L->ofd, "model: more than %d documents; the "
-                                                         "rest ignored",
+        return error == SC_ELIMIT ? sc_ofd__warn(L->ofd,
+                                                 "model: more than %d documents; the "
+                                                 "rest ignored",
                                                  SC_OFD_MAX_DOCS)
                                   : error;
     d = &L->ofd->docs[L->ofd->doc_count++];
@@ -498,8 +499,8 @@ int sc_ofd__model_load(sc_ofd *ofd)
         error = sc_error_set(SC_EFORMAT, "no OFD.xml: not an OFD package");
         goto done;
     }
-    if (folded && (error = sc_ofd__warn(ofd, "package: /OFD.xml found as %s (case differs)",
-                                        e->name)) < 0)
+    if (folded &&
+        (error = sc_ofd__warn(ofd, "package: /OFD.xml found as %s (case differs)", e->name)) < 0)
         goto done;
     if ((error = sc_ofd__xml_parse(&doc, e->data, e->len, e->name)) < 0)
         goto done;
@@ -519,8 +520,7 @@ int sc_ofd__model_load(sc_ofd *ofd)
          b = sc_ofd__xml_next(b, "DocBody"))
         if ((error = load_doc_body(&L, b)) < 0)
             goto done;
-    if (ofd->doc_count == 0 &&
-        (error = sc_ofd__warn(ofd, "model: OFD.xml has no DocBody")) < 0)
+    if (ofd->doc_count == 0 && (error = sc_ofd__warn(ofd, "model: OFD.xml has no DocBody")) < 0)
         goto done;
 done:
     if (doc)
@@ -561,7 +561,7 @@ size_t sc_ofd_page_count(const sc_ofd *ofd, size_t doc)
 const sc_ofd_page *sc_ofd_page_of(const sc_ofd *ofd, size_t doc, size_t i)
 {
     return ofd && doc < ofd->doc_count && i < ofd->docs[doc].page_count ? &ofd->docs[doc].pages[i]
-                                                                         : NULL;
+                                                                        : NULL;
 }
 
 size_t sc_ofd_resource_count(const sc_ofd *ofd, size_t doc)
@@ -572,7 +572,7 @@ size_t sc_ofd_resource_count(const sc_ofd *ofd, size_t doc)
 const sc_ofd_resource *sc_ofd_resource_of(const sc_ofd *ofd, size_t doc, size_t i)
 {
     return ofd && doc < ofd->doc_count && i < ofd->docs[doc].res_count ? &ofd->docs[doc].res[i]
-                                                                        : NULL;
+                                                                       : NULL;
 }
 
 size_t sc_ofd_attachment_count(const sc_ofd *ofd, size_t doc)
@@ -595,5 +595,5 @@ size_t sc_ofd_custom_tag_count(const sc_ofd *ofd, size_t doc)
 const sc_ofd_item *sc_ofd_custom_tag_of(const sc_ofd *ofd, size_t doc, size_t i)
 {
     return ofd && doc < ofd->doc_count && i < ofd->docs[doc].tag_count ? &ofd->docs[doc].tags[i]
-                                                                        : NULL;
+                                                                       : NULL;
 }

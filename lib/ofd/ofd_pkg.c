@@ -218,8 +218,7 @@ static int push_components(component *comps, size_t *count, const char *s, size_
             (*count)--;
         } else {
             if (*count == MAX_COMPONENTS)
-                return sc_error_set(SC_ELIMIT, "path has more than %d components",
-                                    MAX_COMPONENTS);
+                return sc_error_set(SC_ELIMIT, "path has more than %d components", MAX_COMPONENTS);
             comps[*count].p = s + i;
             comps[*count].n = j - i;
             (*count)++;
@@ -254,8 +253,8 @@ int sc_ofd__resolve(char *out, const char *base_file, const char *loc)
     }
     if (loc[0] != '/' && base_file) {
         const char *slash = strrchr(base_file, '/');
-        if (slash && (error = push_components(comps, &count, base_file,
-                                              (size_t)(slash - base_file))) < 0)
+        if (slash &&
+            (error = push_components(comps, &count, base_file, (size_t)(slash - base_file))) < 0)
             return error;
     }
     if ((error = push_components(comps, &count, loc, len)) < 0) {
@@ -288,8 +287,7 @@ static int entry_path(char *out, const char *name)
     if (len == 0)
         return sc_error_set(SC_EFORMAT, "zip entry with an empty name");
     if (len >= SC_OFD_MAX_PATH)
-        return sc_error_set(SC_ELIMIT, "zip entry name longer than %d bytes",
-                            SC_OFD_MAX_PATH - 1);
+        return sc_error_set(SC_ELIMIT, "zip entry name longer than %d bytes", SC_OFD_MAX_PATH - 1);
     if (name[0] == '/')
         return sc_error_set(SC_EFORMAT, "zip entry \"%s\": absolute path", name);
     for (size_t i = 0; i < len; i++) {
@@ -297,8 +295,7 @@ static int entry_path(char *out, const char *name)
         if (c == '\\')
             return sc_error_set(SC_EFORMAT, "zip entry \"%s\": backslash in the name", name);
         if (c < 0x20 || (c == ':' && i == 1))
-            return sc_error_set(SC_EFORMAT, "zip entry \"%s\": control character or drive",
-                                name);
+            return sc_error_set(SC_EFORMAT, "zip entry \"%s\": control character or drive", name);
     }
     for (size_t i = 0; i + 1 < len; i++)
         if (name[i] == '.' && name[i + 1] == '.' && (i == 0 || name[i - 1] == '/') &&
@@ -353,8 +350,7 @@ static int locate_zip(size_t *start, size_t *end, const unsigned char *d, size_t
         if (i + 22 + comment > len)
             continue; /* a "PK\5\6" inside the comment or junk; look further back */
         if (cd_off == 0xFFFFFFFFu || cd_size == 0xFFFFFFFFu ||
-            (i >= 20 && d[i - 20] == 'P' && d[i - 19] == 'K' && d[i - 18] == 6 &&
-             d[i - 17] == 7))
+            (i >= 20 && d[i - 20] == 'P' && d[i - 19] == 'K' && d[i - 18] == 6 && d[i - 17] == 7))
             return 0; /* zip64: let libzip decide */
         if ((uint64_t)cd_off + cd_size > i)
             return 0; /* inconsistent: libzip gives the error */
@@ -442,8 +438,9 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
     src = NULL; /* owned by za now */
     /* Producer quirk tolerated: bytes around the archive (a prepended stub, a trailing
      * signature block); the entries are read as the directory describes them. */
-    if (start > 0 && (error = sc_ofd__warn(ofd, "package: %zu bytes before the zip archive "
-                                                "ignored",
+    if (start > 0 && (error = sc_ofd__warn(ofd,
+                                           "package: %zu bytes before the zip archive "
+                                           "ignored",
                                            start)) < 0)
         goto done;
     if (end < len && (error = sc_ofd__warn(ofd, "package: %zu bytes after the zip archive ignored",
@@ -454,8 +451,8 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
         goto done;
     }
     if ((size_t)n > o->max_entries) {
-        error = sc_error_set(SC_ELIMIT, "zip archive has %lld entries, more than %zu",
-                             (long long)n, o->max_entries);
+        error = sc_error_set(SC_ELIMIT, "zip archive has %lld entries, more than %zu", (long long)n,
+                             o->max_entries);
         goto done;
     }
     if (n && !(ofd->entries = sc_calloc((size_t)n, sizeof(*ofd->entries)))) {
@@ -481,8 +478,9 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
             goto stats_done;
         }
         if (st->size > o->max_entry_size) {
-            error = sc_error_set(SC_ELIMIT, "zip entry \"%s\": %llu bytes uncompressed, more than "
-                                            "%zu",
+            error = sc_error_set(SC_ELIMIT,
+                                 "zip entry \"%s\": %llu bytes uncompressed, more than "
+                                 "%zu",
                                  st->name, (unsigned long long)st->size, o->max_entry_size);
             goto stats_done;
         }
@@ -493,8 +491,9 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
         }
         if (st->size > SC_OFD_RATIO_MIN_SIZE && (st->valid & ZIP_STAT_COMP_SIZE) &&
             st->size / (st->comp_size ? st->comp_size : 1) > o->max_ratio) {
-            error = sc_error_set(SC_ELIMIT, "zip entry \"%s\": compression ratio over %u:1 (%llu "
-                                            "bytes from %llu)",
+            error = sc_error_set(SC_ELIMIT,
+                                 "zip entry \"%s\": compression ratio over %u:1 (%llu "
+                                 "bytes from %llu)",
                                  st->name, o->max_ratio, (unsigned long long)st->size,
                                  (unsigned long long)st->comp_size);
             goto stats_done;
@@ -525,7 +524,8 @@ stats_done:
     sc_free(stats);
     if (error < 0)
         goto done;
-    qsort(ofd->entries, ofd->entry_count, sizeof(*ofd->entries), entry_cmp);
+    if (ofd->entry_count > 1)
+        qsort(ofd->entries, ofd->entry_count, sizeof(*ofd->entries), entry_cmp);
     /* Names that differ only by case would reach different files on different systems; equal
      * names are ambiguous. Refused, but for one quirk (below). */
     for (size_t i = 1; i < ofd->entry_count; i++) {
@@ -536,8 +536,9 @@ stats_done:
             memcmp(a->data, b->data, a->len) == 0) {
             /* KingGrid on a Foxit document (foxit-kinggrid sample) stores
              * Doc_0/Signs/Sign_0/Seal.esl twice with identical bytes: harmless, one is kept. */
-            if ((error = sc_ofd__warn(ofd, "package: %s stored twice with identical bytes "
-                                           "(KingGrid); one copy used",
+            if ((error = sc_ofd__warn(ofd,
+                                      "package: %s stored twice with identical bytes "
+                                      "(KingGrid); one copy used",
                                       a->name)) < 0)
                 goto done;
             sc_free(b->data);

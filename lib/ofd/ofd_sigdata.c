@@ -110,18 +110,18 @@ int sc_ofd__is_content_info(const unsigned char *der, size_t len)
 #define OID_SIGNING_TIME    "1.2.840.113549.1.9.5"
 
 static int add_cert_checks(sc_report *r, const sc_cert *cert, const char *field,
-                           const sc_cert *const *others, size_t other_count,
-                           const sc_trust *trust, sc_time at)
+                           const sc_cert *const *others, size_t other_count, const sc_trust *trust,
+                           sc_time at)
 {
     char t_at[21], t_nb[21], t_na[21];
     sc_time nb = sc_cert_not_before(cert), na = sc_cert_not_after(cert);
     sc_chain_result res;
     int error;
 
-    if ((error = sc_report_add(r, "signer_certificate", sc_cert_key(cert) ? SC_STATUS_OK
-                                                                          : SC_STATUS_UNSUPPORTED,
-                               field, "\"%s\", issuer \"%s\", serial %s%s",
-                               sc_cert_subject(cert), sc_cert_issuer(cert), sc_cert_serial(cert),
+    if ((error = sc_report_add(r, "signer_certificate",
+                               sc_cert_key(cert) ? SC_STATUS_OK : SC_STATUS_UNSUPPORTED, field,
+                               "\"%s\", issuer \"%s\", serial %s%s", sc_cert_subject(cert),
+                               sc_cert_issuer(cert), sc_cert_serial(cert),
                                sc_cert_key(cert) ? "" : ": not an SM2 key")) < 0)
         return error;
     sc_time_format(t_at, at);
@@ -218,14 +218,14 @@ static sc_time asn1_time(const tlv *t)
  *     unauthenticatedAttributes [1] IMPLICIT SET OF Attribute OPTIONAL }
  */
 typedef struct {
-    tlv content;        /* inner content OCTET STRING contents; len 0 when detached */
-    bool has_content;   /* an inner [0] content is present */
-    tlv certs;          /* [0] certificates (contents: the certificates); len 0 when absent */
-    tlv serial;         /* issuerAndSerialNumber.serialNumber */
+    tlv content;         /* inner content OCTET STRING contents; len 0 when detached */
+    bool has_content;    /* an inner [0] content is present */
+    tlv certs;           /* [0] certificates (contents: the certificates); len 0 when absent */
+    tlv serial;          /* issuerAndSerialNumber.serialNumber */
     char digest_alg[64]; /* SignerInfo.digestAlgorithm */
-    tlv attrs;          /* [0] authenticatedAttributes; raw_len 0 when absent */
-    tlv sig;            /* encryptedDigest contents */
-    char outer_oid[64]; /* ContentInfo.contentType */
+    tlv attrs;           /* [0] authenticatedAttributes; raw_len 0 when absent */
+    tlv sig;             /* encryptedDigest contents */
+    char outer_oid[64];  /* ContentInfo.contentType */
 } signed_data;
 
 static int parse_signed_data(signed_data *sd, const unsigned char *der, size_t len)
@@ -267,8 +267,7 @@ static int parse_signed_data(signed_data *sd, const unsigned char *der, size_t l
         w = wrap.v;
         if (tlv_next(&sd->content, &w, wrap.v + wrap.len) < 0 || w != wrap.v + wrap.len ||
             sd->content.tag != 0x04)
-            return sc_error_set(SC_EFORMAT,
-                                "SignedData.contentInfo.content: not one OCTET STRING");
+            return sc_error_set(SC_EFORMAT, "SignedData.contentInfo.content: not one OCTET STRING");
         sd->has_content = true;
     }
     if (tlv_next(&t, &q, qe) < 0)
@@ -354,8 +353,8 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
         int code = error;
         if (code == SC_ENOMEM)
             return code;
-        return sc_report_add(r, "signed_value", code == SC_EUNSUPPORTED ? SC_STATUS_UNSUPPORTED
-                                                                        : SC_STATUS_FAIL,
+        return sc_report_add(r, "signed_value",
+                             code == SC_EUNSUPPORTED ? SC_STATUS_UNSUPPORTED : SC_STATUS_FAIL,
                              field, "GB/T 35275 SignedData: %s", sc_error_last()->message);
     }
     if (strcmp(sd.outer_oid, OID_GBT35275_SIGNED) != 0 &&
@@ -373,9 +372,8 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
                                OID_GBT35275_SIGNED)) < 0)
         return error;
     if (strcmp(sd.digest_alg, SC_OID_SM3) != 0)
-        return sc_report_add(r, "signature", SC_STATUS_UNSUPPORTED,
-                             "SignerInfo.digestAlgorithm", "digest algorithm %s is not SM3",
-                             sd.digest_alg);
+        return sc_report_add(r, "signature", SC_STATUS_UNSUPPORTED, "SignerInfo.digestAlgorithm",
+                             "digest algorithm %s is not SM3", sd.digest_alg);
     /* The certificates, and the signer among them by serial number. */
     const unsigned char *p = sd.certs.v, *end = sd.certs.v + sd.certs.len;
     char want[130];
@@ -402,10 +400,9 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
             signer = cert;
     }
     if (!signer) {
-        error = sc_report_add(r, "signer_certificate", SC_STATUS_FAIL,
-                              "SignerInfo.issuerAndSerialNumber",
-                              "no certificate with serial %s among the %zu in SignedData", want,
-                              cert_count);
+        error = sc_report_add(
+            r, "signer_certificate", SC_STATUS_FAIL, "SignerInfo.issuerAndSerialNumber",
+            "no certificate with serial %s among the %zu in SignedData", want, cert_count);
         goto done;
     }
     if (!(info->signer = sc_ofd__pstrdup(pool, sc_cert_subject(signer)))) {
@@ -435,21 +432,20 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
             if (strcmp(name, OID_MESSAGE_DIGEST) == 0 && val.tag == 0x04) {
                 has_md = true;
                 bool same = val.len == sizeof(md) && memcmp(val.v, md, sizeof(md)) == 0;
-                if ((error = sc_report_add(
-                         r, "message_digest", same ? SC_STATUS_OK : SC_STATUS_FAIL,
-                         "SignerInfo.authenticatedAttributes.messageDigest",
-                         same ? "SM3 of the %zu bytes of %s matches"
-                              : "differs from SM3 of the %zu bytes of %s",
-                         data_len, data_name)) < 0)
+                if ((error =
+                         sc_report_add(r, "message_digest", same ? SC_STATUS_OK : SC_STATUS_FAIL,
+                                       "SignerInfo.authenticatedAttributes.messageDigest",
+                                       same ? "SM3 of the %zu bytes of %s matches"
+                                            : "differs from SM3 of the %zu bytes of %s",
+                                       data_len, data_name)) < 0)
                     goto done;
             } else if (strcmp(name, OID_SIGNING_TIME) == 0) {
                 info->signing_time = asn1_time(&val);
             }
         }
-        if (!has_md &&
-            (error = sc_report_add(r, "message_digest", SC_STATUS_FAIL,
-                                   "SignerInfo.authenticatedAttributes",
-                                   "no messageDigest attribute")) < 0)
+        if (!has_md && (error = sc_report_add(r, "message_digest", SC_STATUS_FAIL,
+                                              "SignerInfo.authenticatedAttributes",
+                                              "no messageDigest attribute")) < 0)
             goto done;
         /* RFC 2315 clause 9.3: the signature is over DER(SET OF Attribute), i.e. the [0]
          * IMPLICIT bytes as received with the tag replaced by SET (0x31). */
@@ -506,8 +502,8 @@ int sc_ofd__verify_sign(sc_report *r, sc_ofd__sign_info *info, sc_ofd__pool *poo
     info->signer = "";
     info->signing_time = SC_TIME_NOW;
     if (sc_ofd__is_content_info(sv, sv_len))
-        return verify_signed_data(r, info, pool, sv, sv_len, data, data_len, data_name, trust,
-                                  at, fallback_at);
+        return verify_signed_data(r, info, pool, sv, sv_len, data, data_len, data_name, trust, at,
+                                  fallback_at);
     /* ofdrw DigitalSign: a bare DER SM2 signature (SEQUENCE {r, s}) over Signature.xml. */
     bool is_bare = tlv_expect(&seq, &p, end, 0x30) == 0 && p == end &&
                    (q = seq.v, tlv_expect(&a, &q, seq.v + seq.len, 0x02) == 0) &&

@@ -152,8 +152,9 @@ static int check_references(run *R, sc_report *r, const xmlNode *info, const cha
     int error;
 
     if (!refs || !sc_ofd__xml_child(refs, "Reference"))
-        return sc_report_add(r, "reference", SC_STATUS_FAIL, field, "no References: %s signs no "
-                                                                    "file",
+        return sc_report_add(r, "reference", SC_STATUS_FAIL, field,
+                             "no References: %s signs no "
+                             "file",
                              sig_path);
     /* GB/T 38540 clause 9: SM3, by name ("SM3", ofdrw) or by OID (DianJu, gomain). Anything
      * else (SHA1 of HNCA, iOFD's 1.2.156.10197.1.401.2) cannot be checked here. */
@@ -173,8 +174,8 @@ static int check_references(run *R, sc_report *r, const xmlNode *info, const cha
         bool folded = false;
 
         if (++count > SC_OFD_MAX_REFERENCES)
-            return sc_report_add(r, "reference", SC_STATUS_FAIL, field,
-                                 "more than %d References", SC_OFD_MAX_REFERENCES);
+            return sc_report_add(r, "reference", SC_STATUS_FAIL, field, "more than %d References",
+                                 SC_OFD_MAX_REFERENCES);
         if (!file || sc_ofd__resolve(abs, "/", file) < 0) {
             if ((error = sc_report_add(r, "reference", SC_STATUS_FAIL, field,
                                        "Reference %zu: unusable FileRef \"%s\"", count,
@@ -204,8 +205,8 @@ static int check_references(run *R, sc_report *r, const xmlNode *info, const cha
             error = sc_report_add(r, "reference", SC_STATUS_FAIL, field,
                                   "%s: CheckValue is not a base64 SM3 digest", abs);
         else if (memcmp(md, want, sizeof(md)) != 0)
-            error = sc_report_add(r, "reference", SC_STATUS_FAIL, field, "%s: digest mismatch",
-                                  abs);
+            error =
+                sc_report_add(r, "reference", SC_STATUS_FAIL, field, "%s: digest mismatch", abs);
         else
             error = sc_report_add(r, "reference", SC_STATUS_OK, field, "%s: SM3 matches", abs);
         if (error < 0)
@@ -231,8 +232,8 @@ static int check_seal(run *R, sc_ofd_signature_result *res, sc_report *r, const 
     if ((error = sc_ses_signature_parse(&sig, sv, sv_len)) < 0) {
         if (error == SC_ENOMEM)
             return error;
-        return sc_report_add(r, "signed_value", error == SC_EUNSUPPORTED ? SC_STATUS_UNSUPPORTED
-                                                                         : SC_STATUS_FAIL,
+        return sc_report_add(r, "signed_value",
+                             error == SC_EUNSUPPORTED ? SC_STATUS_UNSUPPORTED : SC_STATUS_FAIL,
                              "SignedValue", "not an SES_Signature: %s", sc_error_last()->message);
     }
     so.at = R->opt->at;
@@ -260,8 +261,8 @@ static int check_seal(run *R, sc_ofd_signature_result *res, sc_report *r, const 
         const unsigned char *der = sc_seal_der(seal, &der_len);
         if ((error = sc_ofd__xml_text(&R->text, sc_ofd__xml_child(seal_el, "BaseLoc"))) < 0)
             goto done;
-        if (R->text.size && (e = find_rel(R, sig_file->name, (const char *)R->text.ptr, NULL,
-                                          abs))) {
+        if (R->text.size &&
+            (e = find_rel(R, sig_file->name, (const char *)R->text.ptr, NULL, abs))) {
             bool same = e->len == der_len && memcmp(e->data, der, der_len) == 0;
             error = sc_report_add(r, "seal_file", same ? SC_STATUS_OK : SC_STATUS_WARN,
                                   "Signature.SignedInfo.Seal.BaseLoc",
@@ -269,9 +270,9 @@ static int check_seal(run *R, sc_ofd_signature_result *res, sc_report *r, const 
                                        : "%s differs from the seal inside the SignedValue",
                                   e->name);
         } else if (R->text.size) {
-            error = sc_report_add(r, "seal_file", SC_STATUS_WARN,
-                                  "Signature.SignedInfo.Seal.BaseLoc", "%s: not in the package",
-                                  (const char *)R->text.ptr);
+            error =
+                sc_report_add(r, "seal_file", SC_STATUS_WARN, "Signature.SignedInfo.Seal.BaseLoc",
+                              "%s: not in the package", (const char *)R->text.ptr);
         }
     }
 done:
@@ -380,8 +381,8 @@ static int verify_one(run *R, sc_ofd_signature_result *res, const xmlNode *el,
     /* Provider: attributes (standard) or child elements (iOFD). */
     const xmlNode *prov = sc_ofd__xml_child(info, "Provider");
     const char *pname = sc_ofd__xml_attr(prov, "ProviderName");
-    res->provider = pname ? sc_ofd__pstrdup(pool, pname)
-                          : sc_ofd__xml_child_text(pool, prov, "ProviderName");
+    res->provider =
+        pname ? sc_ofd__pstrdup(pool, pname) : sc_ofd__xml_child_text(pool, prov, "ProviderName");
     res->method = sc_ofd__xml_child_text(pool, info, "SignatureMethod");
     res->date = sc_ofd__xml_child_text(pool, info, "SignatureDateTime");
     if (!res->provider || !res->method || !res->date) {
@@ -411,8 +412,8 @@ static int verify_one(run *R, sc_ofd_signature_result *res, const xmlNode *el,
     if (*res->method && strcmp(res->method, SC_OID_SM2_WITH_SM3) != 0 &&
         strcasecmp(res->method, "SM2") != 0 && strcasecmp(res->method, "SM3withSM2") != 0 &&
         (error = sc_report_add(r, "signature_method", SC_STATUS_UNSUPPORTED,
-                               "Signature.SignedInfo.SignatureMethod",
-                               "%s is not SM2 with SM3", res->method)) < 0)
+                               "Signature.SignedInfo.SignatureMethod", "%s is not SM2 with SM3",
+                               res->method)) < 0)
         goto done;
     if ((error = check_references(R, r, info, sig_file->name)) < 0)
         goto done;
@@ -466,10 +467,9 @@ static int verify_list(run *R, const char *list_path)
          m = sc_ofd__xml_next(m, "MaxSignId"))
         max_ids++;
     /* ofdrw 1.5 appended a second MaxSignId when adding a signature: harmless. */
-    if (max_ids > 1 && (error = sc_report_add(file, "package", SC_STATUS_WARN,
-                                              "Signatures.MaxSignId",
-                                              "%s has %zu MaxSignId elements (old ofdrw)",
-                                              e->name, max_ids)) < 0)
+    if (max_ids > 1 &&
+        (error = sc_report_add(file, "package", SC_STATUS_WARN, "Signatures.MaxSignId",
+                               "%s has %zu MaxSignId elements (old ofdrw)", e->name, max_ids)) < 0)
         goto done;
     for (const xmlNode *s = sc_ofd__xml_child(root, "Signature"); s;
          s = sc_ofd__xml_next(s, "Signature")) {
@@ -551,8 +551,8 @@ static int add_unprotected(run *R)
     for (size_t i = 0; i < R->ofd->entry_count; i++) {
         if (R->covered[i] || R->excluded[i])
             continue;
-        if (n < 10 && (error = sc_buf_printf(&list, "%s%s", n ? ", " : "",
-                                             R->ofd->entries[i].name)) < 0)
+        if (n < 10 &&
+            (error = sc_buf_printf(&list, "%s%s", n ? ", " : "", R->ofd->entries[i].name)) < 0)
             goto done;
         n++;
     }

@@ -177,8 +177,8 @@ int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node)
     while (s < e && (buf->ptr[s] == ' ' || buf->ptr[s] == '\t' || buf->ptr[s] == '\r' ||
                      buf->ptr[s] == '\n'))
         s++;
-    while (e > s && (buf->ptr[e - 1] == ' ' || buf->ptr[e - 1] == '\t' ||
-                     buf->ptr[e - 1] == '\r' || buf->ptr[e - 1] == '\n'))
+    while (e > s && (buf->ptr[e - 1] == ' ' || buf->ptr[e - 1] == '\t' || buf->ptr[e - 1] == '\r' ||
+                     buf->ptr[e - 1] == '\n'))
         e--;
     memmove(buf->ptr, buf->ptr + s, e - s);
     buf->size = e - s;

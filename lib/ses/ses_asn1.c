@@ -462,11 +462,9 @@ int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off)
         v[0] = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
         for (int i = 1; i < 6; i++)
             v[i] = (d[2 + 2 * i] - '0') * 10 + (d[3 + 2 * i] - '0');
-        if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 ||
-            v[5] > 59)
-            return sc_error_set(SC_EFORMAT,
-                                "%s: not a valid UTCTime or GeneralizedTime (offset %zu)", path,
-                                off);
+        if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 59)
+            return sc_error_set(
+                SC_EFORMAT, "%s: not a valid UTCTime or GeneralizedTime (offset %zu)", path, off);
         *out = sc_time_from_utc(v[0], v[1], v[2], v[3], v[4], v[5]) - 8 * 3600;
         return 0;
     }

@@ -81,7 +81,7 @@
 #define SC_OFD_MAX_DOCS 64
 
 /* Most pages of one document and most resources of one document. */
-#define SC_OFD_MAX_PAGES 100000
+#define SC_OFD_MAX_PAGES     100000
 #define SC_OFD_MAX_RESOURCES 200000
 
 /* Most text kept per page for search and `info` (UTF-8 bytes): a dense A4 page has 5-10 KB. */

@@ -157,8 +157,7 @@ static void test_ofd_read__minimal_model(void **state)
     sc_ofd_report *rep = NULL;
     sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
     assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_INVALID);
-    assert_int_equal(sc_report_find(sc_ofd_report_file(rep), "signatures")->status,
-                     SC_STATUS_FAIL);
+    assert_int_equal(sc_report_find(sc_ofd_report_file(rep), "signatures")->status, SC_STATUS_FAIL);
     sc_ofd_report_free(rep);
     sc_ofd_free(ofd);
     sc_buf_dispose(&z);
@@ -220,15 +219,16 @@ static void test_ofd_read__refusals(void **state)
         const char *name;
         const char *fragment;
     } bad[] = {
-        {"../evil.xml", ".."},     {"Doc_0/../../evil.xml", ".."}, {"/etc/passwd", "absolute"},
-        {"Doc_0\\x.xml", "backslash"}, {"C:/x.xml", "drive"},       {"ofd.xml", "collide"},
+        {"../evil.xml", ".."},         {"Doc_0/../../evil.xml", ".."}, {"/etc/passwd", "absolute"},
+        {"Doc_0\\x.xml", "backslash"}, {"C:/x.xml", "drive"},          {"ofd.xml", "collide"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         e[1].name = bad[i].name;
         expect_open(e, 2, NULL, SC_EFORMAT, bad[i].fragment);
     }
     /* the same name twice with different bytes */
-    zentry dup[] = {{"OFD.xml", OFD_XML, 0, 0, 0}, {"a.xml", "1", 0, 0, 0}, {"a.xml", "2", 0, 0, 0}};
+    zentry dup[] = {
+        {"OFD.xml", OFD_XML, 0, 0, 0}, {"a.xml", "1", 0, 0, 0}, {"a.xml", "2", 0, 0, 0}};
     expect_open(dup, 3, NULL, SC_EFORMAT, "different bytes");
     /* encrypted */
     zentry enc[] = {{"OFD.xml", OFD_XML, 0, 0, 0}, {"s.xml", "secret", 0, 0, 1}};
@@ -249,7 +249,8 @@ static void test_ofd_read__tolerances(void **state)
 {
     (void)state;
     /* identical duplicate (KingGrid): one kept, a warning */
-    zentry dup[] = {{"OFD.xml", OFD_XML, 0, 0, 0}, {"a.xml", "1", 0, 0, 0}, {"a.xml", "1", 0, 0, 0}};
+    zentry dup[] = {
+        {"OFD.xml", OFD_XML, 0, 0, 0}, {"a.xml", "1", 0, 0, 0}, {"a.xml", "1", 0, 0, 0}};
     sc_buf z = make_zip(dup, 3, NULL, NULL);
     sc_ofd *ofd = NULL;
     sc_assert_ok(open_zip(&ofd, &z, NULL));
@@ -274,14 +275,16 @@ static void test_ofd_read__tolerances(void **state)
     sc_ofd_free(ofd);
     sc_buf_dispose(&z);
     /* namespace omitted everywhere: read, one warning */
-    zentry nons[] = {{"OFD.xml", "<OFD><DocBody><DocRoot>/D/Document.xml</DocRoot></DocBody></OFD>",
-                      0, 0, 0},
-                     {"D/Document.xml", "<Document><Pages><Page ID='1' BaseLoc='P.xml'/></Pages>"
-                                        "</Document>",
-                      0, 0, 0},
-                     {"D/P.xml", "<Page><Content><Layer><TextObject><TextCode>a</TextCode>"
-                                 "</TextObject></Layer></Content></Page>",
-                      0, 0, 0}};
+    zentry nons[] = {
+        {"OFD.xml", "<OFD><DocBody><DocRoot>/D/Document.xml</DocRoot></DocBody></OFD>", 0, 0, 0},
+        {"D/Document.xml",
+         "<Document><Pages><Page ID='1' BaseLoc='P.xml'/></Pages>"
+         "</Document>",
+         0, 0, 0},
+        {"D/P.xml",
+         "<Page><Content><Layer><TextObject><TextCode>a</TextCode>"
+         "</TextObject></Layer></Content></Page>",
+         0, 0, 0}};
     z = make_zip(nons, 3, NULL, NULL);
     sc_assert_ok(open_zip(&ofd, &z, NULL));
     assert_int_equal(sc_ofd_page_count(ofd, 0), 1);
@@ -376,8 +379,7 @@ static void test_ofd_read__samples_open(void **state)
         sc_ofd *ofd = NULL;
         sc_assert_ok(sc_ofd_open_file(&ofd, sctest_sample(files[i]), NULL));
         if (sc_ofd_page_count(ofd, 0) != pages[i])
-            fail_msg("%s: %zu pages, expected %zu", files[i], sc_ofd_page_count(ofd, 0),
-                     pages[i]);
+            fail_msg("%s: %zu pages, expected %zu", files[i], sc_ofd_page_count(ofd, 0), pages[i]);
         for (size_t p = 0; p < pages[i]; p++)
             assert_non_null(sc_ofd_page_of(ofd, 0, p)->path[0] ? "ok" : NULL);
         sc_ofd_free(ofd);

@@ -21,8 +21,8 @@ static sc_ofd_report *verify(const char *rel, const sc_ofd_verify_options *o)
 static int has(const sc_ofd_report *rep, size_t sig, const char *check, sc_status status,
                const char *fragment)
 {
-    const sc_report *r = sig == SIZE_MAX ? sc_ofd_report_file(rep)
-                                         : sc_ofd_report_signature(rep, sig)->report;
+    const sc_report *r =
+        sig == SIZE_MAX ? sc_ofd_report_file(rep) : sc_ofd_report_signature(rep, sig)->report;
     for (size_t i = 0; i < sc_report_count(r); i++) {
         const sc_finding *f = sc_report_get(r, i);
         if (strcmp(f->check, check) == 0 && f->status == status &&
@@ -92,10 +92,9 @@ static void test_ofd_verify__named_findings(void **state)
     sc_ofd_report *rep = verify("ofdrw/ofdrw_v4_two_seals_first_broken.ofd", NULL);
     assert_int_equal(sc_report_verdict(sc_ofd_report_signature(rep, 0)->report),
                      SC_VERDICT_INVALID);
-    assert_true(has(rep, 0, "reference", SC_STATUS_FAIL,
-                    "/Doc_0/Signs/Signatures.xml: digest mismatch"));
-    assert_int_equal(sc_report_verdict(sc_ofd_report_signature(rep, 1)->report),
-                     SC_VERDICT_VALID);
+    assert_true(
+        has(rep, 0, "reference", SC_STATUS_FAIL, "/Doc_0/Signs/Signatures.xml: digest mismatch"));
+    assert_int_equal(sc_report_verdict(sc_ofd_report_signature(rep, 1)->report), SC_VERDICT_VALID);
     assert_true(has(rep, SIZE_MAX, "package", SC_STATUS_WARN, "MaxSignId"));
     sc_ofd_report_free(rep);
 

@@ -14,10 +14,11 @@ static json_t *items_json(const sc_ofd *ofd, size_t d, int tags)
     json_t *a = json_array();
     size_t n = tags ? sc_ofd_custom_tag_count(ofd, d) : sc_ofd_attachment_count(ofd, d);
     for (size_t i = 0; i < n; i++) {
-        const sc_ofd_item *it = tags ? sc_ofd_custom_tag_of(ofd, d, i) : sc_ofd_attachment_of(ofd, d, i);
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path",
-                                           it->path, "format", it->format, "size",
-                                           (json_int_t)it->size));
+        const sc_ofd_item *it =
+            tags ? sc_ofd_custom_tag_of(ofd, d, i) : sc_ofd_attachment_of(ofd, d, i);
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path", it->path,
+                                        "format", it->format, "size", (json_int_t)it->size));
     }
     return a;
 }
@@ -32,26 +33,25 @@ static json_t *doc_json(const sc_ofd *ofd, size_t d)
             pages, json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I}", "id", (json_int_t)p->id,
                              "path", p->path, "width_mm", p->box[2], "height_mm", p->box[3],
                              "text_objects", (json_int_t)p->text_count, "image_objects",
-                             (json_int_t)p->image_count, "path_objects",
-                             (json_int_t)p->path_count, "text_bytes",
-                             (json_int_t)strlen(p->text)));
+                             (json_int_t)p->image_count, "path_objects", (json_int_t)p->path_count,
+                             "text_bytes", (json_int_t)strlen(p->text)));
     }
     for (size_t i = 0; i < sc_ofd_resource_count(ofd, d); i++) {
         const sc_ofd_resource *r = sc_ofd_resource_of(ofd, d, i);
         if (strcmp(r->kind, "font") == 0)
-            json_array_append_new(fonts, json_pack("{s:I, s:s, s:s, s:b}", "id",
-                                                   (json_int_t)r->id, "name", r->name, "path",
-                                                   r->path, "embedded", r->is_embedded));
+            json_array_append_new(fonts,
+                                  json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)r->id, "name",
+                                            r->name, "path", r->path, "embedded", r->is_embedded));
         else if (strcmp(r->kind, "image") == 0)
-            json_array_append_new(images, json_pack("{s:I, s:s, s:s, s:b}", "id",
-                                                    (json_int_t)r->id, "format", r->format,
-                                                    "path", r->path, "embedded", r->is_embedded));
+            json_array_append_new(images, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)r->id,
+                                                    "format", r->format, "path", r->path,
+                                                    "embedded", r->is_embedded));
     }
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "doc_id",
                      di->doc_id, "title", di->title, "creator", di->creator, "creator_version",
                      di->creator_version, "creation_date", di->creation_date, "doc_root",
-                     di->doc_root, "pages", pages, "fonts", fonts, "images", images,
-                     "attachments", items_json(ofd, d, 0), "custom_tags", items_json(ofd, d, 1));
+                     di->doc_root, "pages", pages, "fonts", fonts, "images", images, "attachments",
+                     items_json(ofd, d, 0), "custom_tags", items_json(ofd, d, 1));
 }
 
 static void print_doc(const sc_ofd *ofd, size_t d)
@@ -121,32 +121,32 @@ static int run_info(const sc_cli_cmd *cmd, const sc_opts *opts)
         for (size_t i = 0; i < ns; i++) {
             const sc_ofd_signature_result *s = sc_ofd_report_signature(rep, i);
             json_array_append_new(
-                sigs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id", s->id,
-                                "type", s->type == SC_OFD_SIG_SIGN ? "Sign" : "Seal", "path",
-                                s->path, "provider", s->provider, "date", s->date, "seal_name",
-                                s->seal_name, "signer", s->signer, "page_count",
-                                (json_int_t)s->page_count, "verdict",
-                                sc_verdict_name(sc_report_verdict(s->report))));
+                sigs,
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id", s->id, "type",
+                          s->type == SC_OFD_SIG_SIGN ? "Sign" : "Seal", "path", s->path, "provider",
+                          s->provider, "date", s->date, "seal_name", s->seal_name, "signer",
+                          s->signer, "page_count", (json_int_t)s->page_count, "verdict",
+                          sc_verdict_name(sc_report_verdict(s->report))));
         }
         for (size_t i = 0; i < sc_ofd_warning_count(ofd); i++)
             json_array_append_new(warns, json_string(sc_ofd_warning(ofd, i)));
         json_t *o = json_pack("{s:s, s:I, s:o, s:o, s:o}", "file", path, "entry_count",
-                              (json_int_t)sc_ofd_entry_count(ofd), "documents", docs,
-                              "signatures", sigs, "warnings", warns);
+                              (json_int_t)sc_ofd_entry_count(ofd), "documents", docs, "signatures",
+                              sigs, "warnings", warns);
         if (!o || sc_out_json(o) < 0)
             code = SC_EXIT_ERROR;
         goto done;
     }
-    sc_out("%s: %zu files, %zu document%s\n", path, sc_ofd_entry_count(ofd),
-           sc_ofd_doc_count(ofd), sc_ofd_doc_count(ofd) == 1 ? "" : "s");
+    sc_out("%s: %zu files, %zu document%s\n", path, sc_ofd_entry_count(ofd), sc_ofd_doc_count(ofd),
+           sc_ofd_doc_count(ofd) == 1 ? "" : "s");
     for (size_t d = 0; d < sc_ofd_doc_count(ofd); d++)
         print_doc(ofd, d);
     sc_out("signatures: %zu\n", ns);
     for (size_t i = 0; i < ns; i++) {
         const sc_ofd_signature_result *s = sc_ofd_report_signature(rep, i);
-        sc_out("  %s (%s) %s: provider \"%s\", seal \"%s\", signer \"%s\", %zu page%s, %s\n",
-               s->id, s->type == SC_OFD_SIG_SIGN ? "Sign" : "Seal", s->path, s->provider,
-               s->seal_name, s->signer, s->page_count, s->page_count == 1 ? "" : "s",
+        sc_out("  %s (%s) %s: provider \"%s\", seal \"%s\", signer \"%s\", %zu page%s, %s\n", s->id,
+               s->type == SC_OFD_SIG_SIGN ? "Sign" : "Seal", s->path, s->provider, s->seal_name,
+               s->signer, s->page_count, s->page_count == 1 ? "" : "s",
                sc_verdict_name(sc_report_verdict(s->report)));
     }
     if (sc_ofd_warning_count(ofd))

@@ -7,8 +7,9 @@
 #include "cli.h"
 
 static const sc_opt_spec verify_options[] = {
-    {"at", 0, "TIME", "check validity at this time (RFC 3339 or YYYY-MM-DD; default: each "
-                      "signature's own time)",
+    {"at", 0, "TIME",
+     "check validity at this time (RFC 3339 or YYYY-MM-DD; default: each "
+     "signature's own time)",
      0},
     {"trust", 't', "DIR", "check the signer and maker chains against the roots in DIR", 0},
     {"cert", 0, "FILE", "the signer's certificate for bare SM2 signatures, which carry none", 0},
@@ -60,10 +61,10 @@ static const char *type_name(sc_ofd_sig_type t)
 
 static json_t *signature_json(const sc_ofd_signature_result *s)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}", "id", s->id,
-                     "type", type_name(s->type), "path", s->path, "provider", s->provider,
-                     "method", s->method, "date", s->date, "seal_name", s->seal_name, "signer",
-                     s->signer, "page_count", (json_int_t)s->page_count, "verdict",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}", "id", s->id, "type",
+                     type_name(s->type), "path", s->path, "provider", s->provider, "method",
+                     s->method, "date", s->date, "seal_name", s->seal_name, "signer", s->signer,
+                     "page_count", (json_int_t)s->page_count, "verdict",
                      sc_verdict_name(sc_report_verdict(s->report)), "findings",
                      findings_json(s->report));
 }
@@ -73,12 +74,11 @@ static json_t *file_json(const file_result *fr)
     if (fr->report) {
         json_t *sigs = json_array();
         for (size_t i = 0; i < sc_ofd_report_signature_count(fr->report); i++)
-            json_array_append_new(sigs,
-                                  signature_json(sc_ofd_report_signature(fr->report, i)));
+            json_array_append_new(sigs, signature_json(sc_ofd_report_signature(fr->report, i)));
         return json_pack("{s:s, s:s, s:i, s:o, s:o}", "file", fr->path, "verdict",
-                         sc_verdict_name(sc_ofd_report_verdict(fr->report)), "exit_code",
-                         fr->code, "findings", findings_json(sc_ofd_report_file(fr->report)),
-                         "signatures", sigs);
+                         sc_verdict_name(sc_ofd_report_verdict(fr->report)), "exit_code", fr->code,
+                         "findings", findings_json(sc_ofd_report_file(fr->report)), "signatures",
+                         sigs);
     }
     return json_pack("{s:s, s:s, s:i, s:o, s:o, s:{s:s, s:s}}", "file", fr->path, "verdict",
                      "error", "exit_code", fr->code, "findings", json_array(), "signatures",
