@@ -62,9 +62,10 @@ SC_EXTERN size_t sc_ofd_entry_count(const sc_ofd *ofd);
 SC_EXTERN const char *sc_ofd_entry_name(const sc_ofd *ofd, size_t i);
 
 /**
- * The bytes of an entry, by absolute package path. An exact match first; otherwise a
- * case-insensitive one (recorded as a warning). Borrowed from the package.
- * @return 0 or SC_ENOTFOUND
+ * The bytes of an entry, by package path (resolved from the root). An exact match first;
+ * otherwise a case-insensitive one (the model and the verifier record such matches as
+ * warnings; this lookup, on an immutable package, does not). Borrowed from the package.
+ * @return 0, SC_ENOTFOUND or SC_EFORMAT (a path that leaves the package)
  */
 SC_EXTERN int sc_ofd_entry(const unsigned char **data, size_t *len, const sc_ofd *ofd,
                            const char *path);
@@ -174,12 +175,14 @@ typedef struct {
     unsigned int version;  /**< SC_OFD_VERIFY_OPTIONS_VERSION */
     sc_time at;            /**< validity checks at this time; SC_TIME_NOW: each signature's time */
     const sc_trust *trust; /**< when not NULL, signer and maker chains are checked against it */
+    const sc_cert *cert;   /**< the signer's certificate for bare SM2 SignedValues, which carry
+                                none (ofdrw DigitalSign); NULL: such signatures are unsupported */
 } sc_ofd_verify_options;
 
 #define SC_OFD_VERIFY_OPTIONS_VERSION 1
 #define SC_OFD_VERIFY_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL                                           \
+        SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL                                     \
     }
 
 /**

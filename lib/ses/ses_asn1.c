@@ -439,9 +439,35 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
 
 /* ---- field helpers ----------------------------------------------------------------------- */
 
+int sc_ses__time_is_local(const ASN1_TIME *t)
+{
+    const unsigned char *d = t ? ASN1_STRING_get0_data(t) : NULL;
+    if (!d || ASN1_STRING_type(t) != V_ASN1_GENERALIZEDTIME || ASN1_STRING_length(t) != 14)
+        return 0;
+    for (int i = 0; i < 14; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return 0;
+    return 1;
+}
+
 int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off)
 {
     struct tm tm;
+    /* Suwell SDK (bankreceipt-ceb sample) writes GeneralizedTime without a zone, "local time"
+     * in X.680 terms: "20201122203202". Read as China Standard Time (UTC+8), the producer's;
+     * the seal reports it (SC_SEAL_QUIRK_LOCAL_TIME). */
+    if (sc_ses__time_is_local(t)) {
+        const unsigned char *d = ASN1_STRING_get0_data(t);
+        int v[6];
+        v[0] = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+        for (int i = 1; i < 6; i++)
+            v[i] = (d[2 + 2 * i] - '0') * 10 + (d[3 + 2 * i] - '0');
+        if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 59)
+            return sc_error_set(
+                SC_EFORMAT, "%s: not a valid UTCTime or GeneralizedTime (offset %zu)", path, off);
+        *out = sc_time_from_utc(v[0], v[1], v[2], v[3], v[4], v[5]) - 8 * 3600;
+        return 0;
+    }
     if (!t || !ASN1_TIME_to_tm(t, &tm)) {
         ERR_clear_error();
         return sc_error_set(SC_EFORMAT, "%s: not a valid UTCTime or GeneralizedTime (offset %zu)",
@@ -458,7 +484,22 @@ int sc_ses__time_text(sc_time *out, const unsigned char *text, size_t len, const
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int v[7] = {0}; /* year, month, day, hour, minute, second */
     size_t ylen = len == 15 ? 4 : 2, pos = 0;
+    unsigned char compact[15];
 
+    /* Suwell/FJSEAL: "2022-03-24 08:54:12" (local time, read as UTC+8) instead of
+     * "20220324005412Z". */
+    if (len == 19 && text[4] == '-' && text[7] == '-' && text[10] == ' ' && text[13] == ':' &&
+        text[16] == ':') {
+        static const size_t at[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+        sc_time local;
+        for (size_t i = 0; i < 14; i++)
+            compact[i] = text[at[i]];
+        compact[14] = 'Z';
+        if (sc_ses__time_text(&local, compact, 15, path, off) < 0)
+            return SC_EFORMAT;
+        *out = local - 8 * 3600;
+        return 0;
+    }
     if ((len != 13 && len != 15) || text[len - 1] != 'Z')
         goto bad;
     for (size_t i = 0; i < len - 1; i++)

@@ -297,6 +297,8 @@ int sc_ses__d2i(ASN1_VALUE **out, const ASN1_ITEM *it, const unsigned char *der,
 
 /** ASN1_TIME (UTCTime or GeneralizedTime) to seconds. @return 0 or SC_EFORMAT ("<path>: ...") */
 int sc_ses__time(sc_time *out, const ASN1_TIME *t, const char *path, size_t off);
+/** 1 if @p t is a GeneralizedTime without a zone (Suwell SDK), read by sc_ses__time as UTC+8. */
+int sc_ses__time_is_local(const ASN1_TIME *t);
 
 /** Time text "YYMMDDHHMMSSZ" / "YYYYMMDDHHMMSSZ" (KingGrid's BIT STRING timeInfo) to seconds. */
 int sc_ses__time_text(sc_time *out, const unsigned char *text, size_t len, const char *path,

@@ -17,6 +17,7 @@ typedef struct {
 enum {
     SC_SEAL_QUIRK_SIG_UNUSED_BITS = 1 << 0, /* Suwell: signature BIT STRING with unused bits */
     SC_SEAL_QUIRK_VERSION_LAYOUT = 1 << 1,  /* header version does not match the layout */
+    SC_SEAL_QUIRK_LOCAL_TIME = 1 << 2,      /* Suwell SDK: GeneralizedTime without a zone */
 };
 
 struct sc_seal {
@@ -77,6 +78,7 @@ struct sc_ses_signature {
     const unsigned char *data_hash; /* TBS_Sign.dataHash content as received, borrowed */
     size_t data_hash_len;           /* bytes in data_hash */
     int data_hash_unused;           /* its unused-bits count */
+    int time_unused;                /* timeInfo BIT STRING's unused-bits count (Suwell) */
     const char *property_info;      /* borrowed from the decoded TBS_Sign */
     sc_cert *cert;                  /* signer certificate (owned), NULL when it does not parse */
     const unsigned char *cert_der;  /* its OCTET STRING content, borrowed */

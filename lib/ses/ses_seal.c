@@ -125,6 +125,8 @@ static int parse_times(sc_seal *seal, const ASN1_TIME *create, const ASN1_TIME *
         (error = sc_ses__time(&seal->valid_end, end, fpath(p, root, ".esealInfo.property.validEnd"),
                               child_off(seal, prop, first + 2, &t))) < 0)
         return error;
+    if (sc_ses__time_is_local(create) || sc_ses__time_is_local(start) || sc_ses__time_is_local(end))
+        seal->quirks |= SC_SEAL_QUIRK_LOCAL_TIME;
     return 0;
 }
 

@@ -59,6 +59,11 @@ static int add_format(sc_report *r, const sc_seal *seal)
                            "header version %d with the %s layout%s", seal->version,
                            layout_name(seal->layout), seal->version == 2 ? " (KingGrid)" : "")) < 0)
         return error;
+    if ((seal->quirks & SC_SEAL_QUIRK_LOCAL_TIME) &&
+        (error = sc_report_add(r, "format", SC_STATUS_WARN, "SESeal.esealInfo.property",
+                               "GeneralizedTime without a time zone (Suwell SDK); read as "
+                               "UTC+8")) < 0)
+        return error;
     /* Suwell: a nonzero unused-bits count on a signature BIT STRING. */
     if ((seal->quirks & SC_SEAL_QUIRK_SIG_UNUSED_BITS) &&
         (error = sc_report_add(r, "format", SC_STATUS_WARN, sig_field,

@@ -29,9 +29,12 @@ static int parse_time_v1(sc_ses_signature *sig, const ASN1_TYPE *t, const sc_ses
         size_t len;
         int unused;
         sc_ses__bit_string(&text, &len, &unused, sig->der, tlv);
-        if (unused != 0)
+        /* Suwell (FJSEAL sample) counts the last byte's trailing zero bits as "unused": only
+         * that count is tolerated, as the bits it declares unused are then zero anyway. */
+        if (unused != 0 && (unused > 7 || len == 0 || (text[len - 1] & ((1u << unused) - 1))))
             return sc_error_set(SC_EFORMAT, "%s: time text with %d unused bits (offset %zu)", path,
                                 unused, tlv->off);
+        sig->time_unused = unused;
         sig->time_form = SC_SES_TIME_BIT_TEXT;
         return sc_ses__time_text(&sig->time, text, len, path, tlv->off);
     }
@@ -275,6 +278,12 @@ static int add_format(sc_report *r, const sc_ses_signature *sig)
     if (sig->time_form == SC_SES_TIME_BIT_TEXT &&
         (error = sc_report_add(r, "format", SC_STATUS_WARN, "SES_Signature.toSign.timeInfo",
                                "time given as ASCII text in a BIT STRING (KingGrid)")) < 0)
+        return error;
+    if (sig->time_unused &&
+        (error = sc_report_add(r, "format", SC_STATUS_WARN, "SES_Signature.toSign.timeInfo",
+                               "BIT STRING declares %d unused bits (Suwell); the text was used "
+                               "unchanged",
+                               sig->time_unused)) < 0)
         return error;
     /* Suwell: nonzero unused-bits counts on BIT STRINGs holding whole bytes. */
     if (sig->sig_unused &&

@@ -39,4 +39,61 @@
 /* Most certificates loaded from a trust directory. */
 #define SC_SM_MAX_TRUST_CERTS 4096
 
+/* ---- OFD packages (lib/ofd read side) ---- */
+
+/* Largest .ofd file read from disk: real documents are under 10 MB, scanned ones with many pages
+ * reach 100 MB; the whole file is held in memory with every entry decompressed. */
+#define SC_OFD_MAX_FILE_SIZE ((size_t)256 << 20)
+
+/* Most zip entries: a 1000-page document with one image per page has about 3000. The central
+ * directory is walked before anything is decompressed, so this bounds the work up front. */
+#define SC_OFD_MAX_ENTRIES 20000
+
+/* Largest uncompressed entry: CJK fonts embedded whole are 10-20 MB; scanned page images a few
+ * MB. Checked against the declared size before decompressing and again while reading. */
+#define SC_OFD_MAX_ENTRY_SIZE ((size_t)64 << 20)
+
+/* Largest sum of uncompressed entries: every entry is decompressed at open, so this is the memory
+ * one package may take. */
+#define SC_OFD_MAX_TOTAL_SIZE ((size_t)512 << 20)
+
+/* Largest uncompressed/compressed ratio of one entry (zip bombs reach millions). Deflate tops out
+ * near 1032:1, and only runs of one byte get there; XML compresses 5-50:1, a blank 1-bit BMP a
+ * few hundred. Applied to entries over SC_OFD_RATIO_MIN_SIZE, where the memory matters. */
+#define SC_OFD_MAX_RATIO 1100
+
+/* Entries at most this large are not ratio-checked: a few MB cannot hurt and small files of
+ * repeated bytes legitimately compress beyond any ratio. */
+#define SC_OFD_RATIO_MIN_SIZE ((size_t)4 << 20)
+
+/* Longest package path (ST_Loc) in bytes with the NUL: real ones are under 200. */
+#define SC_OFD_MAX_PATH 1024
+
+/* Largest XML file parsed: page contents with all glyphs as paths reach a few MB (the LibreOffice
+ * sample: 550 KB); libxml2 builds a tree of about 10x the text. */
+#define SC_OFD_MAX_XML_SIZE ((size_t)32 << 20)
+
+/* Deepest element nesting walked in page contents (nested PageBlock/CompositeObject): real pages
+ * stay under 10; the bound keeps the recursive walk off the end of the stack. */
+#define SC_OFD_MAX_XML_DEPTH 128
+
+/* Most documents (DocBody) in one package: the standard allows several, producers write one. */
+#define SC_OFD_MAX_DOCS 64
+
+/* Most pages of one document and most resources of one document. */
+#define SC_OFD_MAX_PAGES     100000
+#define SC_OFD_MAX_RESOURCES 200000
+
+/* Most text kept per page for search and `info` (UTF-8 bytes): a dense A4 page has 5-10 KB. */
+#define SC_OFD_MAX_PAGE_TEXT ((size_t)1 << 20)
+
+/* Most signatures in Signatures.xml and most References in one signature: real files have 1-10
+ * signatures and one Reference per package file. */
+#define SC_OFD_MAX_SIGNATURES 1000
+#define SC_OFD_MAX_REFERENCES 100000
+
+/* Largest SignedValue file: an SES_Signature (SC_SES_MAX_SIGNATURE_SIZE), base64-encoded by
+ * KingGrid (4/3 of it). */
+#define SC_OFD_MAX_SIGNED_VALUE ((size_t)13 << 20)
+
 #endif

@@ -69,6 +69,8 @@ int sc_cmd_ca_main(int argc, char **argv);
 int sc_cmd_seal_main(int argc, char **argv);
 int sc_cmd_id_main(int argc, char **argv);
 int sc_cmd_help_main(int argc, char **argv);
+int sc_cmd_verify_main(int argc, char **argv);
+int sc_cmd_info_main(int argc, char **argv);
 
 /* Leaf descriptors, for help and the docs check. */
 extern const sc_cli_cmd *const sc_cmd_keygen_leaves[];
@@ -76,6 +78,8 @@ extern const sc_cli_cmd *const sc_cmd_ca_leaves[];
 extern const sc_cli_cmd *const sc_cmd_seal_leaves[];
 extern const sc_cli_cmd *const sc_cmd_id_leaves[];
 extern const sc_cli_cmd *const sc_cmd_help_leaves[];
+extern const sc_cli_cmd *const sc_cmd_verify_leaves[];
+extern const sc_cli_cmd *const sc_cmd_info_leaves[];
 
 /* ---- shared helpers: each returns 0, or an exit code after printing the diagnostic -------- */
 

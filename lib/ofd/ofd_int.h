@@ -1,0 +1,159 @@
+/* lib/ofd private header of the read side (GB/T 33190-2016 packages, model, verification):
+ * the package object, the string pool, path resolution and the libxml2 helpers shared by
+ * ofd_pkg.c, ofd_xml.c, ofd_model.c, ofd_sigdata.c and ofd_verify.c. The writer has its own. */
+#ifndef SC_OFD_INT_H
+#define SC_OFD_INT_H
+
+#include <stdbool.h>
+
+#include <libxml/tree.h>
+
+#include "util/util.h"
+
+/* The namespace of GB/T 33190-2016 clause 7.1. */
+#define SC_OFD_NS "http://www.ofdspec.org/2016"
+
+/* ---- string pool: every string and small array of a package or report, released at once ---- */
+
+typedef struct sc_ofd__chunk sc_ofd__chunk;
+
+typedef struct {
+    sc_ofd__chunk *head; /* newest chunk first; owned */
+} sc_ofd__pool;
+
+/** @p n bytes, zeroed, 8-aligned, from the pool; NULL (SC_ENOMEM recorded) when out of memory. */
+void *sc_ofd__palloc(sc_ofd__pool *pool, size_t n);
+/** A copy of @p n bytes of @p s, NUL-terminated, in the pool. */
+char *sc_ofd__pstrndup(sc_ofd__pool *pool, const char *s, size_t n);
+/** A copy of @p s in the pool (NULL gives ""). */
+char *sc_ofd__pstrdup(sc_ofd__pool *pool, const char *s);
+/** printf into the pool. */
+char *sc_ofd__pprintf(sc_ofd__pool *pool, const char *fmt, ...) SC_PRINTF(2, 3);
+/** Release every chunk. */
+void sc_ofd__pool_free(sc_ofd__pool *pool);
+
+/** Grow a pool-free array (sc_realloc) so one more element fits; 0 or SC_ENOMEM/SC_ELIMIT. */
+int sc_ofd__grow(void **arr, size_t *cap, size_t count, size_t elem, size_t max);
+
+/* ---- the package ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;    /* absolute, normalised ("/Doc_0/Document.xml"); in the pool */
+    unsigned char *data; /* the uncompressed bytes plus a NUL; owned (sc_free) */
+    size_t len;          /* bytes, without the NUL */
+} sc_ofd__entry;
+
+/* One document of the model (DocBody). Arrays sc_realloc'd, strings in the package pool. */
+typedef struct {
+    sc_ofd_doc_info info;                /* strings in the pool */
+    const char *signatures;              /* DocBody/Signatures, absolute; NULL when none */
+    double box[4];                       /* CommonData/PageArea/PhysicalBox, mm */
+    sc_ofd_page *pages;                  /* owned array */
+    size_t page_count, page_cap;         /* pages in use, allocated */
+    sc_ofd_resource *res;                /* owned array */
+    size_t res_count, res_cap;           /* resources in use, allocated */
+    sc_ofd_item *attachments;            /* owned array */
+    size_t attachment_count, attach_cap; /* attachments in use, allocated */
+    sc_ofd_item *tags;                   /* owned array */
+    size_t tag_count, tag_cap;           /* custom tags in use, allocated */
+} sc_ofd__doc;
+
+struct sc_ofd {
+    sc_ofd__entry *entries;         /* sorted by sc_ofd__name_cmp; owned */
+    size_t entry_count;             /* entries in use */
+    const char **warnings;          /* one line each, in the pool; array owned */
+    size_t warning_count, warn_cap; /* warnings in use, allocated */
+    sc_ofd__doc *docs;              /* owned array */
+    size_t doc_count, doc_cap;      /* documents in use, allocated */
+    sc_ofd__pool pool;              /* names, warnings, model strings */
+};
+
+/** Record a tolerated deviation (a named producer quirk) as a warning; 0 or SC_ENOMEM. */
+int sc_ofd__warn(sc_ofd *ofd, const char *fmt, ...) SC_PRINTF(2, 3);
+
+/**
+ * Find an entry by absolute path: exact match first, then case-insensitive (then *is_folded is
+ * set, when not NULL). NULL when absent.
+ */
+const sc_ofd__entry *sc_ofd__find(const sc_ofd *ofd, const char *abs, bool *is_folded);
+
+/**
+ * Resolve an ST_Loc (GB/T 33190 clause 7.3) against the file that refers to it: "/x" is
+ * absolute, anything else relative to @p base_file's directory; "." and ".." resolved.
+ * @param[out] out the normalised absolute path, at most SC_OFD_MAX_PATH bytes with the NUL
+ * @return 0, SC_EFORMAT (empty, a backslash, leaves the container) or SC_ELIMIT (too long)
+ */
+int sc_ofd__resolve(char *out, const char *base_file, const char *loc);
+
+/** Build the document model (ofd_model.c) once the entries are in place. */
+int sc_ofd__model_load(sc_ofd *ofd);
+/** Release the model arrays. */
+void sc_ofd__model_free(sc_ofd *ofd);
+
+/* ---- XML (ofd_xml.c) ------------------------------------------------------------------------ */
+
+/**
+ * Parse XML bytes safely: no network, no DTD loading, no entity substitution, and any DOCTYPE
+ * refused (OFD uses none; refusing it removes XXE and entity expansion at the root); size and
+ * depth capped. @p name is the entry for messages.
+ * @return 0, SC_EFORMAT, SC_ELIMIT or SC_ENOMEM
+ */
+int sc_ofd__xml_parse(xmlDoc **out, const unsigned char *data, size_t len, const char *name);
+
+/** 1 if @p node is an element named @p local in the document's OFD namespace, else 0. */
+int sc_ofd__xml_is(const xmlNode *node, const char *local);
+
+/**
+ * The namespace the document's elements are matched in: the root's. 1 when it is not the
+ * standard one (none, or a wrong URI: Foxit "http://www.ofdspec.org", an unknown producer's
+ * "http://ns.ofd.cn/ofd"), else 0.
+ */
+int sc_ofd__xml_ns_quirk(const xmlDoc *doc, const char **uri);
+
+/** The first child element named @p local, or NULL. */
+xmlNode *sc_ofd__xml_child(const xmlNode *parent, const char *local);
+/** The next sibling element named @p local after @p node, or NULL. */
+xmlNode *sc_ofd__xml_next(const xmlNode *node, const char *local);
+
+/**
+ * The text of @p node's own text and CDATA children (never entity references), trimmed, in
+ * @p buf (replaced). @return 0 or SC_ENOMEM/SC_ELIMIT
+ */
+int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node);
+
+/** The trimmed text of child @p local in the pool; "" when absent; NULL when out of memory. */
+const char *sc_ofd__xml_child_text(sc_ofd__pool *pool, const xmlNode *parent, const char *local);
+
+/**
+ * An attribute, with or without a namespace prefix, borrowed from the tree (valid while the
+ * document lives); NULL when absent. Only plain text attribute values are returned.
+ */
+const char *sc_ofd__xml_attr(const xmlNode *node, const char *name);
+
+/** Parse up to @p n numbers separated by blanks; returns how many were read. */
+size_t sc_ofd__numbers(double *out, size_t n, const char *text);
+
+/* ---- GB/T 35275 SignedData and bare SM2 signatures (ofd_sigdata.c) ------------------------- */
+
+/** What a SignedValue holding a digital signature came to. */
+typedef struct {
+    const char *signer;   /* the signer certificate's subject, in the caller's pool; "" if none */
+    sc_time signing_time; /* signingTime attribute; SC_TIME_NOW when absent */
+} sc_ofd__sign_info;
+
+/** 1 if @p der starts like a ContentInfo (SEQUENCE { OBJECT IDENTIFIER, ...}), else 0. */
+int sc_ofd__is_content_info(const unsigned char *der, size_t len);
+
+/**
+ * Verify a GB/T 35275 SignedData (ContentInfo) or a bare SM2 signature over @p data (the
+ * Signature.xml bytes, named @p data_name in messages), adding findings to @p r.
+ * @param cert the certificate for a bare signature (--cert); may be NULL
+ * @param at validity time; SC_TIME_NOW: signingTime, else @p fallback_at
+ * @return 0 when the checks ran, SC_ENOMEM otherwise
+ */
+int sc_ofd__verify_sign(sc_report *r, sc_ofd__sign_info *info, sc_ofd__pool *pool,
+                        const unsigned char *sv, size_t sv_len, const unsigned char *data,
+                        size_t data_len, const char *data_name, const sc_cert *cert,
+                        const sc_trust *trust, sc_time at, sc_time fallback_at);
+
+#endif
