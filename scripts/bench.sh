@@ -20,7 +20,8 @@ while IFS=: read -r tag _ alg rate; do
 done < <(openssl speed -seconds "$secs" -mr -evp sm3 -bytes 16384 2>/dev/null)
 
 # seal verification is bounded by one SM2 verify: set it beside the raw rate of this run.
-for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verify_cached; do
+for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verify_cached \
+    ofd_verify_1page ofd_verify_1page_cached; do
     base[$f]=${base[sm2_verify]:-}
 done
 src_seal_verify="openssl sm2 verify"
@@ -34,7 +35,8 @@ for b in "$build"/bench/bench_*; do
         if [[ -n $bl ]]; then
             ratio=$(awk -v a="$value" -v b="$bl" 'BEGIN{printf "%.2f", a/b}')
             src="openssl speed"
-            [[ $name == seal_verify* || $name == ses_signature* ]] && src=$src_seal_verify
+            [[ $name == seal_verify* || $name == ses_signature* || $name == ofd_verify* ]] &&
+                src=$src_seal_verify
             printf '%-28s %12s %-6s %12.1f %-20s %6s\n' "$name" "$value" "$unit" "$bl" "$src" "$ratio"
         else
             printf '%-28s %12s %-6s %12s %-20s %6s\n' "$name" "$value" "$unit" "-" "-" "-"

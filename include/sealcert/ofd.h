@@ -172,17 +172,22 @@ typedef struct sc_ofd_report sc_ofd_report;
 
 /** Options of sc_ofd_verify(). */
 typedef struct {
-    unsigned int version;  /**< SC_OFD_VERIFY_OPTIONS_VERSION */
-    sc_time at;            /**< validity checks at this time; SC_TIME_NOW: each signature's time */
-    const sc_trust *trust; /**< when not NULL, signer and maker chains are checked against it */
-    const sc_cert *cert;   /**< the signer's certificate for bare SM2 SignedValues, which carry
-                                none (ofdrw DigitalSign); NULL: such signatures are unsupported */
+    unsigned int version;   /**< SC_OFD_VERIFY_OPTIONS_VERSION */
+    sc_time at;             /**< validity checks at this time; SC_TIME_NOW: each signature's time */
+    const sc_trust *trust;  /**< when not NULL, signer and maker chains are checked against it */
+    const sc_cert *cert;    /**< the signer's certificate for bare SM2 SignedValues, which carry
+                                 none (ofdrw DigitalSign); NULL: such signatures are unsupported */
+    sc_verify_cache *cache; /**< shared certificates and seal-maker results (many files); or NULL */
+    int strict;             /**< 1: a certificate or seal outside its validity at the signing time
+                                 the signature claims is a failure; 0 (default): a warning, since
+                                 an untimestamped signing time is the signer's own claim. With an
+                                 explicit @p at, validity failures are always failures. */
 } sc_ofd_verify_options;
 
 #define SC_OFD_VERIFY_OPTIONS_VERSION 1
 #define SC_OFD_VERIFY_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL                                     \
+        SC_OFD_VERIFY_OPTIONS_VERSION, SC_TIME_NOW, NULL, NULL, NULL, 0                            \
     }
 
 /**

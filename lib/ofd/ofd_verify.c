@@ -229,7 +229,7 @@ static int check_seal(run *R, sc_ofd_signature_result *res, sc_report *r, const 
     sc_ses_verify_options so = SC_SES_VERIFY_OPTIONS_INIT;
     int error;
 
-    if ((error = sc_ses_signature_parse(&sig, sv, sv_len)) < 0) {
+    if ((error = sc_ses_signature_parse_cached(&sig, sv, sv_len, R->opt->cache)) < 0) {
         if (error == SC_ENOMEM)
             return error;
         return sc_report_add(r, "signed_value",
@@ -238,6 +238,7 @@ static int check_seal(run *R, sc_ofd_signature_result *res, sc_report *r, const 
     }
     so.at = R->opt->at;
     so.trust = R->opt->trust;
+    so.cache = R->opt->cache;
     so.data = sig_file->data;
     so.data_len = sig_file->len;
     if ((error = sc_ses_signature_verify(&sr, sig, &so)) < 0 ||
@@ -435,6 +436,18 @@ static int verify_one(run *R, sc_ofd_signature_result *res, const xmlNode *el,
                                          when == SC_TIME_NOW ? sc_time_now() : when)) < 0)
             goto done;
         res->signer = si.signer;
+    }
+    /* Without a trusted time the signing time is the signer's own claim: validity at that time
+     * catches careless signers, not forgers (who would claim a time inside the validity), so
+     * by default it warns rather than fails (docs/formats/ofd-verify.md). */
+    if (R->opt->at == SC_TIME_NOW && !R->opt->strict) {
+        static const char *const validity_checks[] = {"validity", "signer_certificate_validity",
+                                                      "maker_certificate_validity", NULL};
+        int n = sc_report__restatus(r, validity_checks, SC_STATUS_FAIL, SC_STATUS_WARN,
+                                    " (at the signing time the signature claims; a failure with "
+                                    "--strict or --at)");
+        if (n < 0)
+            error = n;
     }
 done:
     sc_buf_dispose(&decoded);

@@ -93,6 +93,30 @@ int sc_report_merge(sc_report *r, const sc_report *other, const char *prefix)
     return 0;
 }
 
+int sc_report__restatus(sc_report *r, const char *const *checks, sc_status from, sc_status to,
+                        const char *note)
+{
+    int changed = 0;
+    for (size_t i = 0; r && i < r->count; i++) {
+        sc_finding *f = &r->items[i];
+        bool match = false;
+        for (const char *const *c = checks; *c && !match; c++)
+            match = strcmp(f->check, *c) == 0;
+        if (!match || f->status != from)
+            continue;
+        size_t len = strlen(f->message) + strlen(note) + 1;
+        char *msg = sc_malloc(len);
+        if (!msg)
+            return sc_error_oom();
+        snprintf(msg, len, "%s%s", f->message, note);
+        sc_free((char *)f->message);
+        f->message = msg;
+        f->status = to;
+        changed++;
+    }
+    return changed;
+}
+
 sc_verdict sc_report_verdict(const sc_report *r)
 {
     sc_verdict v = SC_VERDICT_VALID;

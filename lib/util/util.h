@@ -130,6 +130,15 @@ void sc_fs_fail_after(size_t n, int err);
 /** Load the OpenSSL providers once (default + legacy); thread-safe. @return 0 or SC_ECRYPTO */
 int sc_util__ossl_init(void);
 
+/* ---- reports (report.c) ------------------------------------------------------------------ */
+
+/**
+ * Change every finding of one of @p checks (NULL-terminated) that has status @p from to status
+ * @p to, appending @p note to its message. @return the number changed, or SC_ENOMEM
+ */
+int sc_report__restatus(sc_report *report, const char *const *checks, sc_status from, sc_status to,
+                        const char *note);
+
 /* ---- bounded thread-safe byte-string map (bytemap.c) ----------------------------------------- */
 
 typedef struct sc_bytemap sc_bytemap;

@@ -7,7 +7,8 @@ K="$SAMPLES/keys"
 
 # ---- the ofdrw samples: FILE, expected exit code, extra options (README.txt) ----
 # ofdrw_v4_seal_hello.ofd was signed on 2026-08-04 with the 2022-expired test certificate and
-# seal: invalid at its signing time, valid at a time inside their validity.
+# seal: valid with warnings at its (claimed) signing time, invalid with --strict or with --at a
+# time outside their validity, valid at a time inside it.
 # ofdrw_plain_sm2_digital_sign.ofd holds a bare SM2 signature: unsupported without --cert.
 while read -r file code opts; do
     [[ -z "$file" || "$file" == \#* ]] && continue
@@ -24,7 +25,9 @@ einvoice_list_antchain_v4.ofd          0
 einvoice_zhejiang_gomain_v4.ofd        0
 elicense_gbt35275_pkcs7_two_signs.ofd  0
 ofdrw_v4_riding_seal_5pages.ofd        0
-ofdrw_v4_seal_hello.ofd                1
+ofdrw_v4_seal_hello.ofd                0
+ofdrw_v4_seal_hello.ofd                1  --strict
+ofdrw_v4_seal_hello.ofd                1  --at 2026-01-01
 ofdrw_v4_seal_hello.ofd                0  --at 2021-06-01
 ofdrw_plain_sm2_digital_sign.ofd       1
 ofdrw_plain_sm2_digital_sign.ofd       0  --cert KEYS/user_cert.pem
@@ -66,7 +69,9 @@ expect_exit 0 "$SC" verify "$SAMPLES/ofdrw_v4_seal_hello.ofd" --at 2021-06-01 --
 expect_json signatures.0.seal_name "OFD R&W 测试用印章"
 expect_json signatures.0.provider ofdrw-sign
 expect_json signatures.0.page_count 1
-expect_exit 1 "$SC" verify "$SAMPLES/ofdrw_v4_seal_hello.ofd" --json
+expect_exit 0 "$SC" verify "$SAMPLES/ofdrw_v4_seal_hello.ofd" --json
+expect_finding signer_certificate_validity warn signatures.0.
+expect_exit 1 "$SC" verify "$SAMPLES/ofdrw_v4_seal_hello.ofd" --strict --json
 expect_finding signer_certificate_validity fail signatures.0.
 expect_exit 0 "$SC" verify "$SAMPLES/ofdrw_v4_riding_seal_5pages.ofd" --json
 expect_json signatures.0.page_count 5

@@ -50,7 +50,7 @@ static void test_ofd_verify__every_sample(void **state)
         {"ofdrw/ofdrw_plain_sm2_digital_sign.ofd", SC_VERDICT_UNSUPPORTED, 1},
         {"ofdrw/ofdrw_v4_riding_seal_5pages.ofd", SC_VERDICT_VALID, 1},
         /* signed in 2026 with the test certificate and seal that expired in 2022 */
-        {"ofdrw/ofdrw_v4_seal_hello.ofd", SC_VERDICT_INVALID, 1},
+        {"ofdrw/ofdrw_v4_seal_hello.ofd", SC_VERDICT_VALID, 1},
         {"ofdrw/ofdrw_v4_two_seals_first_broken.ofd", SC_VERDICT_INVALID, 2},
         {"ofdrw/unsigned_cert_customtags.ofd", SC_VERDICT_INVALID, 0},
         {"ofdrw/unsigned_einvoice_suwell_customtags.ofd", SC_VERDICT_INVALID, 0},
@@ -170,6 +170,24 @@ static void test_ofd_verify__options(void **state)
     sc_assert_ok(sc_time_parse(&o.at, "2021-06-01"));
     sc_ofd_report *rep = verify("ofdrw/ofdrw_v4_seal_hello.ofd", &o);
     assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
+    sc_ofd_report_free(rep);
+
+    /* Signed in 2026 with a certificate and seal that expired in 2022: at the claimed signing
+     * time that is a warning, with strict (or an explicit time) a failure. */
+    o.at = SC_TIME_NOW;
+    rep = verify("ofdrw/ofdrw_v4_seal_hello.ofd", &o);
+    assert_true(has(rep, 0, "signer_certificate_validity", SC_STATUS_WARN, "claims"));
+    assert_true(has(rep, 0, "validity", SC_STATUS_WARN, NULL));
+    sc_ofd_report_free(rep);
+    o.strict = 1;
+    rep = verify("ofdrw/ofdrw_v4_seal_hello.ofd", &o);
+    assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_INVALID);
+    assert_true(has(rep, 0, "signer_certificate_validity", SC_STATUS_FAIL, NULL));
+    sc_ofd_report_free(rep);
+    o.strict = 0;
+    sc_assert_ok(sc_time_parse(&o.at, "2026-01-01"));
+    rep = verify("ofdrw/ofdrw_v4_seal_hello.ofd", &o);
+    assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_INVALID);
     sc_ofd_report_free(rep);
 
     o.at = SC_TIME_NOW;

@@ -13,6 +13,9 @@ static const sc_opt_spec verify_options[] = {
      0},
     {"trust", 't', "DIR", "check the signer and maker chains against the roots in DIR", 0},
     {"cert", 0, "FILE", "the signer's certificate for bare SM2 signatures, which carry none", 0},
+    {"strict", 0, NULL,
+     "a certificate or seal outside its validity at the signing time is a failure, not a warning",
+     0},
     {"json", 'j', NULL, "print one JSON object (docs/cli/schema/verify.json)", 0},
     {NULL, 0, NULL, NULL, 0},
 };
@@ -145,6 +148,7 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
     sc_cli_pass pass = {NULL, NULL, NULL, false};
     sc_trust *trust = NULL;
     sc_cert *cert = NULL;
+    sc_verify_cache *cache = NULL;
     file_result *frs = NULL;
     size_t n = opts->arg_count;
     int code = SC_EXIT_OK, error;
@@ -164,6 +168,13 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
             goto done;
         vo.cert = cert;
     }
+    vo.strict = sc_opt_has(opts, "strict");
+    /* Files of one producer share seals and certificates: parse and check those once. */
+    if ((error = sc_verify_cache_new(&cache, 0)) < 0) {
+        code = sc_out_lib_error(NULL, error);
+        goto done;
+    }
+    vo.cache = cache;
     if (!(frs = sc_calloc(n, sizeof(*frs)))) {
         code = sc_out_lib_error(NULL, SC_ENOMEM);
         goto done;
@@ -209,6 +220,7 @@ done:
     sc_free(frs);
     sc_cert_free(cert);
     sc_trust_free(trust);
+    sc_verify_cache_free(cache);
     sc_cli_pass_dispose(&pass);
     return code;
 }
