@@ -25,6 +25,8 @@ static bool is_cjk(uint32_t c)
 /* Not at the start of a line: closing brackets, stops, small kana, prolonged sound mark. */
 static bool is_closing(uint32_t c)
 {
+    if ((c > 0x7F && c < 0x2000 && c != 0xB7) || (c >= 0x3100 && c < 0xFF00))
+        return false; /* the common case (ideographs, Latin letters) without the list walk */
     static const uint32_t list[] = {
         0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D, 0x300F,
         0x3009, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0xFF3D, 0xFF5D, 0x201D, 0x2019, 0x2026,
@@ -42,6 +44,8 @@ static bool is_closing(uint32_t c)
 /* Not at the end of a line: opening brackets and quotes. */
 static bool is_opening(uint32_t c)
 {
+    if ((c > 0x7F && c < 0x2000) || (c >= 0x3100 && c < 0xFF00))
+        return false;
     static const uint32_t list[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3008, 0x3010, 0x3014,
                                     0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B, 0x201C, 0x2018,
                                     '(',    '[',    '{'};

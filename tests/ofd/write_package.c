@@ -109,7 +109,7 @@ static void check_tree(xmlNodePtr node, const char *file, id_log *log)
 
 static void build(sc_buf *out, const sc_ofd_font *font)
 {
-    sc_assert_ok(sample_build(out, font, NULL, 1));
+    sc_assert_ok(sample_build(out, font, NULL, 1, NULL));
 }
 
 static void test_ofd_write_package__entries_and_schema_order(void **state)

@@ -40,9 +40,10 @@ static inline void sample_body(char *out, size_t cap)
              sample_hanzi, sample_hanzi);
 }
 
-/* Build the sample into *out with one font (and an optional fallback). Returns 0 or an error. */
+/* Build the sample into *out with one font (and an optional fallback); @p extra, when not NULL,
+ * is one more line of text (the benchmark varies it). Returns 0 or an error. */
 static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_ofd_font *fallback,
-                               int with_extras)
+                               int with_extras, const char *extra)
 {
     int error;
     sc_ofd_writer *w = NULL;
@@ -80,6 +81,7 @@ static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_of
     if ((error = sc_ofd_writer_new(&w, &wo)) < 0 || (error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
         (error = sc_ofd_writer_add_text(NULL, w, page, 20, 30, 170, "校准证书", &title)) < 0 ||
         (error = sc_ofd_writer_add_line(w, page, 20, 34, 190, 34, &red)) < 0 ||
+        (extra && (error = sc_ofd_writer_add_text(NULL, w, page, 20, 106, 0, extra, &ts)) < 0) ||
         (error = sc_ofd_writer_add_text_box(NULL, w, page, 20, 40, 170, body, &ts)) < 0 ||
         (error = sc_ofd_table_new(&t, 4, widths, header, &tst)) < 0)
         goto done;
