@@ -7,8 +7,9 @@
  * more character per document from a pool of 3,000, so every document has a new character set
  * and pays hb-subset and deflate of its subset.
  *
- * Baseline (same run): zlib deflate at the writer's default level 1, of the same package's uncompressed bytes, as
- * documents per second: what writing would cost if only compression were left. */
+ * Baseline (same run): zlib deflate at the writer's default level 1, of the same package's
+ * uncompressed bytes, as documents per second: what writing would cost if only compression were
+ * left. */
 #include "bench.h"
 #include "../tests/ofd/write_sample.h"
 

@@ -247,35 +247,42 @@ typedef enum {
 
 /** How text is drawn. The fonts are borrowed and must outlive the writer. */
 typedef struct {
-    unsigned int version;             /**< SC_OFD_TEXT_STYLE_VERSION */
-    const sc_ofd_font *font;          /**< the font (required) */
+    unsigned int version;                /**< SC_OFD_TEXT_STYLE_VERSION */
+    const sc_ofd_font *font;             /**< the font (required) */
     const sc_ofd_font *const *fallbacks; /**< tried in order for characters @p font lacks */
-    size_t fallback_count;            /**< entries in fallbacks */
-    double size;                      /**< font size (em), mm; 0: 3.5 mm (about 10 pt) */
-    sc_ofd_rgb color;                 /**< fill colour */
-    sc_ofd_align align;               /**< within the given width */
-    double line_height;               /**< baseline to baseline in text boxes, mm; 0: 1.5 x size */
+    size_t fallback_count;               /**< entries in fallbacks */
+    double size;                         /**< font size (em), mm; 0: 3.5 mm (about 10 pt) */
+    sc_ofd_rgb color;                    /**< fill colour */
+    sc_ofd_align align;                  /**< within the given width */
+    double line_height; /**< baseline to baseline in text boxes, mm; 0: 1.5 x size */
 } sc_ofd_text_style;
 
 #define SC_OFD_TEXT_STYLE_VERSION 1
-#define SC_OFD_TEXT_STYLE_INIT {SC_OFD_TEXT_STYLE_VERSION, NULL, NULL, 0, 0, SC_OFD_BLACK, SC_OFD_ALIGN_LEFT, 0}
+#define SC_OFD_TEXT_STYLE_INIT                                                                     \
+    {                                                                                              \
+        SC_OFD_TEXT_STYLE_VERSION, NULL, NULL, 0, 0, SC_OFD_BLACK, SC_OFD_ALIGN_LEFT, 0            \
+    }
 
 /** Options of sc_ofd_writer_new(). Strings are copied. */
 typedef struct {
-    unsigned int version;    /**< SC_OFD_WRITER_OPTIONS_VERSION */
-    const char *doc_id;      /**< DocInfo/DocID; NULL: 32 hex digits derived from the content */
-    const char *title;       /**< DocInfo/Title; NULL: none */
-    const char *author;      /**< DocInfo/Author; NULL: none */
-    const char *subject;     /**< DocInfo/Subject; NULL: none */
-    sc_time creation_time;   /**< CreationDate and zip times; SC_TIME_NOW: the clock. Fix it
-                                  for byte-identical output from identical input */
-    int compression_level;   /**< zlib level 1-9 for XML and fonts; 0: 6 */
-    double page_width;       /**< default page (Document PageArea), mm; 0: 210 (A4) */
-    double page_height;      /**< same; 0: 297 */
+    unsigned int version;  /**< SC_OFD_WRITER_OPTIONS_VERSION */
+    const char *doc_id;    /**< DocInfo/DocID; NULL: 32 hex digits derived from the content */
+    const char *title;     /**< DocInfo/Title; NULL: none */
+    const char *author;    /**< DocInfo/Author; NULL: none */
+    const char *subject;   /**< DocInfo/Subject; NULL: none */
+    sc_time creation_time; /**< CreationDate and zip times; SC_TIME_NOW: the clock. Fix it
+                                for byte-identical output from identical input */
+    int compression_level; /**< zlib level 1-9 for XML and fonts; 0: 1 (level 6 saves ~5% of
+                                a certificate and halves the writing rate) */
+    double page_width;     /**< default page (Document PageArea), mm; 0: 210 (A4) */
+    double page_height;    /**< same; 0: 297 */
 } sc_ofd_writer_options;
 
 #define SC_OFD_WRITER_OPTIONS_VERSION 1
-#define SC_OFD_WRITER_OPTIONS_INIT {SC_OFD_WRITER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, SC_TIME_NOW, 0, 0, 0}
+#define SC_OFD_WRITER_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        SC_OFD_WRITER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, SC_TIME_NOW, 0, 0, 0                \
+    }
 
 /** A document being built. Not thread-safe; one writer per thread. */
 typedef struct sc_ofd_writer sc_ofd_writer;
@@ -329,7 +336,8 @@ SC_EXTERN int sc_ofd_writer_add_text(double *width_out, sc_ofd_writer *w, size_t
                                      double baseline, double width, const char *text,
                                      const sc_ofd_text_style *style);
 
-/** The advance width of one line of text in mm, without drawing it. Errors as sc_ofd_writer_add_text(). */
+/** The advance width of one line of text in mm, without drawing it. Errors as
+ * sc_ofd_writer_add_text(). */
 SC_EXTERN int sc_ofd_text_measure(double *width_out, const char *text,
                                   const sc_ofd_text_style *style);
 
@@ -369,8 +377,7 @@ SC_EXTERN int sc_ofd_path_arc_to(sc_ofd_path *path, double rx, double ry, double
 /** Close the current subpath. */
 SC_EXTERN int sc_ofd_path_close(sc_ofd_path *path);
 /** A closed rectangle subpath. */
-SC_EXTERN int sc_ofd_path_rect(sc_ofd_path *path, double x, double y, double width,
-                               double height);
+SC_EXTERN int sc_ofd_path_rect(sc_ofd_path *path, double x, double y, double width, double height);
 /** A closed circle subpath (four Bézier curves, which every reader draws). */
 SC_EXTERN int sc_ofd_path_circle(sc_ofd_path *path, double cx, double cy, double r);
 
@@ -385,7 +392,10 @@ typedef struct {
 } sc_ofd_path_style;
 
 #define SC_OFD_PATH_STYLE_VERSION 1
-#define SC_OFD_PATH_STYLE_INIT {SC_OFD_PATH_STYLE_VERSION, 0, 1, SC_OFD_BLACK, 0, SC_OFD_BLACK}
+#define SC_OFD_PATH_STYLE_INIT                                                                     \
+    {                                                                                              \
+        SC_OFD_PATH_STYLE_VERSION, 0, 1, SC_OFD_BLACK, 0, SC_OFD_BLACK                             \
+    }
 
 /**
  * Draw a path (one PathObject with AbbreviatedData). The path is copied.
@@ -396,8 +406,8 @@ SC_EXTERN int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t page, const sc_ofd
                                      const sc_ofd_path_style *style);
 
 /** Draw a straight line; a shorthand for a two-point path. Errors as sc_ofd_writer_add_path(). */
-SC_EXTERN int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page, double x1, double y1,
-                                     double x2, double y2, const sc_ofd_path_style *style);
+SC_EXTERN int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page, double x1, double y1, double x2,
+                                     double y2, const sc_ofd_path_style *style);
 
 /**
  * Draw a PNG or JPEG image into the box (x, y, width, height). Identical image bytes are stored
@@ -426,8 +436,8 @@ SC_EXTERN int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, c
  * @param type_id the CustomTag TypeID (letters, digits, '.', '-', '_')
  * @return 0, SC_EFORMAT (not well-formed XML), SC_EINVALID, SC_EEXISTS or SC_ENOMEM
  */
-SC_EXTERN int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id,
-                                           const void *xml, size_t len);
+SC_EXTERN int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id, const void *xml,
+                                           size_t len);
 
 /** The namespace of the tag files sc_ofd_writer_add_custom_tag_pairs() writes. */
 #define SC_OFD_TAGS_NS "urn:sealcert:ofd:tags:1"
@@ -438,8 +448,8 @@ SC_EXTERN int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id
  * @return as sc_ofd_writer_add_custom_tag(); SC_EFORMAT for invalid UTF-8 or control characters
  */
 SC_EXTERN int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *type_id,
-                                                 const char *const *keys,
-                                                 const char *const *values, size_t count);
+                                                 const char *const *keys, const char *const *values,
+                                                 size_t count);
 
 /**
  * Write the package: embed a subset of each font holding only the characters used, emit the
@@ -458,20 +468,22 @@ typedef struct sc_ofd_table sc_ofd_table;
 
 /** How a table looks. The styles are copied; their fonts borrowed. */
 typedef struct {
-    unsigned int version;      /**< SC_OFD_TABLE_STYLE_VERSION */
-    sc_ofd_text_style text;    /**< body cells */
-    sc_ofd_text_style header;  /**< the header row; font NULL: the body style */
+    unsigned int version;             /**< SC_OFD_TABLE_STYLE_VERSION */
+    sc_ofd_text_style text;           /**< body cells */
+    sc_ofd_text_style header;         /**< the header row; font NULL: the body style */
     const sc_ofd_align *column_align; /**< per column; NULL: each style's align */
-    double padding;            /**< inside each cell, mm; 0: 1 */
-    double border_width;       /**< mm; 0: 0.25; negative: no borders */
-    sc_ofd_rgb border_color;   /**< border colour */
-    double min_row_height;     /**< mm; 0: none */
+    double padding;                   /**< inside each cell, mm; 0: 1 */
+    double border_width;              /**< mm; 0: 0.25; negative: no borders */
+    sc_ofd_rgb border_color;          /**< border colour */
+    double min_row_height;            /**< mm; 0: none */
 } sc_ofd_table_style;
 
 #define SC_OFD_TABLE_STYLE_VERSION 1
 #define SC_OFD_TABLE_STYLE_INIT                                                                    \
-    {SC_OFD_TABLE_STYLE_VERSION, SC_OFD_TEXT_STYLE_INIT, SC_OFD_TEXT_STYLE_INIT, NULL, 0, 0,      \
-     SC_OFD_BLACK, 0}
+    {                                                                                              \
+        SC_OFD_TABLE_STYLE_VERSION, SC_OFD_TEXT_STYLE_INIT, SC_OFD_TEXT_STYLE_INIT, NULL, 0, 0,    \
+            SC_OFD_BLACK, 0                                                                        \
+    }
 
 /**
  * Start a table.
@@ -516,9 +528,9 @@ SC_EXTERN size_t sc_ofd_table_rows_fit(const sc_ofd_table *table, size_t first, 
  * @param[out] height_out the height drawn, mm; NULL when not wanted
  * @return 0, SC_EINVALID (rows out of range, no such page), SC_ENOTFOUND or SC_ENOMEM
  */
-SC_EXTERN int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size_t page,
-                                      double x, double top, const sc_ofd_table *table,
-                                      size_t first, size_t count);
+SC_EXTERN int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size_t page, double x,
+                                      double top, const sc_ofd_table *table, size_t first,
+                                      size_t count);
 
 #ifdef __cplusplus
 }

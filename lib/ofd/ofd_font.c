@@ -58,8 +58,8 @@ int sc_ofd_font_load(sc_ofd_font **out, const char *path, unsigned int face_inde
         goto done;
     }
     if (face_index >= faces) {
-        error = sc_error_set(SC_EFORMAT, "%s: face %u requested, the file has %u", path,
-                             face_index, faces);
+        error = sc_error_set(SC_EFORMAT, "%s: face %u requested, the file has %u", path, face_index,
+                             faces);
         goto done;
     }
     if (!(f = sc_calloc(1, sizeof(*f)))) {
@@ -191,8 +191,8 @@ static uint64_t cps_hash(const uint32_t *cps, size_t n)
 }
 
 /* A cached entry equal to the request, with a reference taken; call under the lock. */
-static sc_ofd__subset *cache_find(sc_ofd_font *font, uint64_t hash, const uint32_t *cps,
-                                  size_t n, int level)
+static sc_ofd__subset *cache_find(sc_ofd_font *font, uint64_t hash, const uint32_t *cps, size_t n,
+                                  int level)
 {
     for (sc_ofd__subset *s = font->cache; s; s = s->next) {
         if (s->hash == hash && s->ncps == n && s->level == level &&

@@ -46,9 +46,9 @@ static bool is_opening(uint32_t c)
 {
     if ((c > 0x7F && c < 0x2000) || (c >= 0x3100 && c < 0xFF00))
         return false;
-    static const uint32_t list[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3008, 0x3010, 0x3014,
-                                    0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B, 0x201C, 0x2018,
-                                    '(',    '[',    '{'};
+    static const uint32_t list[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3008, 0x3010,
+                                    0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B,
+                                    0x201C, 0x2018, '(',    '[',    '{'};
     for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
         if (list[i] == c)
             return true;
@@ -207,8 +207,7 @@ int sc_ofd_writer_add_text_box(double *height_out, sc_ofd_writer *w, size_t page
     if ((error = sc_ofd__text_chars(&chars, &n, text, style, true)) < 0)
         return error;
     if ((error = sc_ofd__break_lines(&lines, &nlines, chars, n, width)) < 0 ||
-        (error = draw_lines(w, page, x, top, width, chars, lines, nlines, style, style->align)) <
-            0)
+        (error = draw_lines(w, page, x, top, width, chars, lines, nlines, style, style->align)) < 0)
         goto done;
     if (height_out)
         *height_out = (double)nlines * sc_ofd__style_line_height(style);
@@ -221,9 +220,9 @@ done:
 /* ---- tables ----------------------------------------------------------------------------- */
 
 typedef struct {
-    sc_ofd__char *chars;  /* the cell's characters, fonts resolved (owned) */
-    sc_ofd__line *lines;  /* broken to the column width (owned) */
-    size_t nlines;        /* entries in lines */
+    sc_ofd__char *chars; /* the cell's characters, fonts resolved (owned) */
+    sc_ofd__line *lines; /* broken to the column width (owned) */
+    size_t nlines;       /* entries in lines */
 } cell;
 
 typedef struct {
@@ -319,7 +318,8 @@ int sc_ofd_table_new(sc_ofd_table **out, size_t columns, const double *widths,
     for (size_t i = 0; i < columns; i++)
         if (!(widths[i] > 0 && widths[i] < 1e7))
             return sc_error_set(SC_EINVALID, "table: column %zu width is not positive", i);
-    if (!(t = sc_calloc(1, sizeof(*t))) || !(t->widths = sc_memdup(widths, columns * sizeof(double))) ||
+    if (!(t = sc_calloc(1, sizeof(*t))) ||
+        !(t->widths = sc_memdup(widths, columns * sizeof(double))) ||
         (style->column_align &&
          !(t->aligns = sc_memdup(style->column_align, columns * sizeof(sc_ofd_align))))) {
         error = sc_error_oom();
@@ -408,8 +408,8 @@ static int draw_row(sc_ofd_writer *w, size_t page, const sc_ofd_table *t, const 
     return 0;
 }
 
-int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size_t page, double x,
-                            double top, const sc_ofd_table *t, size_t first, size_t count)
+int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size_t page, double x, double top,
+                            const sc_ofd_table *t, size_t first, size_t count)
 {
     int error = 0;
     sc_ofd_path *borders = NULL;

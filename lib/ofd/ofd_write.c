@@ -18,9 +18,9 @@
 
 #include "ofd/ofdw_int.h"
 
-#define OFD_NS "http://www.ofdspec.org/2016"
+#define OFD_NS   "http://www.ofdspec.org/2016"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-#define MAX_MM 1e7 /* coordinates and sizes beyond 10 km are a caller's bug, not a page */
+#define MAX_MM   1e7 /* coordinates and sizes beyond 10 km are a caller's bug, not a page */
 
 typedef struct {
     unsigned long id;       /* Layer ID */
@@ -68,20 +68,20 @@ struct sc_ofd_writer {
     char *author;  /* owned or NULL */
     char *subject; /* owned or NULL */
     sc_time created;
-    int level;                 /* zlib level */
-    double page_w, page_h;     /* default page, mm */
-    unsigned long next_id;     /* next unit ID */
-    page *pages;               /* owned */
-    size_t npages, pages_cap;  /* */
-    font_use *fonts;           /* owned */
-    size_t nfonts, fonts_cap;  /* */
-    image *images;             /* owned */
+    int level;                /* zlib level */
+    double page_w, page_h;    /* default page, mm */
+    unsigned long next_id;    /* next unit ID */
+    page *pages;              /* owned */
+    size_t npages, pages_cap; /* */
+    font_use *fonts;          /* owned */
+    size_t nfonts, fonts_cap; /* */
+    image *images;            /* owned */
     size_t nimages, images_cap;
-    item *atts;                /* attachments (owned) */
+    item *atts; /* attachments (owned) */
     size_t natts, atts_cap;
-    item *tags;                /* custom tags (owned) */
+    item *tags; /* custom tags (owned) */
     size_t ntags, tags_cap;
-    bool is_finished;          /* finish() ran */
+    bool is_finished; /* finish() ran */
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -279,14 +279,14 @@ static int check_name(const char *s, const char *what)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 128 || s[0] == '.')
-        return sc_error_set(SC_EINVALID, "%s \"%s\": 1-128 characters, not starting with '.'",
-                            what, s);
+        return sc_error_set(SC_EINVALID, "%s \"%s\": 1-128 characters, not starting with '.'", what,
+                            s);
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '-' || c == '_'))
-            return sc_error_set(SC_EINVALID, "%s \"%s\": only letters, digits, '.', '-', '_'",
-                                what, s);
+            return sc_error_set(SC_EINVALID, "%s \"%s\": only letters, digits, '.', '-', '_'", what,
+                                s);
     }
     return 0;
 }
@@ -407,8 +407,7 @@ static int get_page(page **out, sc_ofd_writer *w, size_t index)
     if (error < 0)
         return error;
     if (index >= w->npages)
-        return sc_error_set(SC_EINVALID, "page %zu: the document has %zu pages", index,
-                            w->npages);
+        return sc_error_set(SC_EINVALID, "page %zu: the document has %zu pages", index, w->npages);
     *out = &w->pages[index];
     return 0;
 }
@@ -541,12 +540,10 @@ int sc_ofd__text_chars(sc_ofd__char **out, size_t *count, const char *text,
                     f = style->fallbacks[i];
         }
         if (!f) {
-            error = sc_error_set(SC_ENOTFOUND,
-                                 "text: U+%04X (\"%.*s\", byte %zu) is not in font %s%s",
-                                 (unsigned)c, (int)((size_t)((const char *)p - text) - at),
-                                 text + at, at,
-                                 style->font->full_name,
-                                 style->fallback_count ? " nor in its fallbacks" : "");
+            error = sc_error_set(
+                SC_ENOTFOUND, "text: U+%04X (\"%.*s\", byte %zu) is not in font %s%s", (unsigned)c,
+                (int)((size_t)((const char *)p - text) - at), text + at, at, style->font->full_name,
+                style->fallback_count ? " nor in its fallbacks" : "");
             goto fail;
         }
         chars[n++] = (sc_ofd__char){c, f, sc_ofd__font_advance(f, g) * size};
@@ -630,8 +627,8 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
 }
 
 /* One TextObject for chars[0, n) of one font, starting at x. */
-static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline,
-                    const sc_ofd__char *chars, size_t n, const sc_ofd_text_style *style)
+static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
+                    size_t n, const sc_ofd_text_style *style)
 {
     int error;
     font_use *u = NULL;
@@ -661,20 +658,20 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline,
     width = pos;
     double top = baseline - font->ascent * size, height = (font->ascent - font->descent) * size;
     if ((error = sc_buf_puts(b, "<ofd:TextObject ID=\"")) < 0 ||
-        (error = put_ulong(b, w->next_id)) < 0 ||
-        (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 || (error = put_mm(b, x)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, top)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, width > 0 ? width : 0.001)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, height)) < 0 ||
-        (error = sc_buf_puts(b, "\" Font=\"")) < 0 || (error = put_ulong(b, u->id)) < 0 ||
-        (error = sc_buf_puts(b, "\" Size=\"")) < 0 || (error = put_mm(b, size)) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, top)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, width > 0 ? width : 0.001)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, "\" Font=\"")) < 0 ||
+        (error = put_ulong(b, u->id)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
+        (error = put_mm(b, size)) < 0 ||
         (error = sc_buf_puts(b, "\"><ofd:FillColor Value=\"")) < 0 ||
         (error = put_rgb(b, style->color)) < 0 ||
         (error = sc_buf_puts(b, "\"/><ofd:TextCode X=\"0\" Y=\"")) < 0 ||
         (error = put_mm(b, font->ascent * size)) < 0)
         goto done;
-    if (n > 1 && ((error = sc_buf_puts(b, "\" DeltaX=\"")) < 0 ||
-                  (error = put_delta_x(b, gaps, n - 1)) < 0))
+    if (n > 1 &&
+        ((error = sc_buf_puts(b, "\" DeltaX=\"")) < 0 || (error = put_delta_x(b, gaps, n - 1)) < 0))
         goto done;
     if ((error = sc_buf_puts(b, "\">")) < 0)
         goto done;
@@ -804,14 +801,15 @@ static int path_add(sc_ofd_path *path, char op, size_t nv, const double *v)
     SC_ASSERT_ARG(path);
     for (size_t i = 0; i < nv; i++)
         if (!is_len(v[i]))
-            return sc_error_set(SC_EINVALID, "path: operand %zu of '%c' is not a finite length",
-                                i, op);
+            return sc_error_set(SC_EINVALID, "path: operand %zu of '%c' is not a finite length", i,
+                                op);
     if ((error = RESERVE(path->cmds, path->n, path->cap)) < 0)
         return error;
     path_cmd *c = &path->cmds[path->n++];
     memset(c, 0, sizeof(*c));
     c->op = op;
-    memcpy(c->v, v, nv * sizeof(*v));
+    if (nv)
+        memcpy(c->v, v, nv * sizeof(*v));
     return 0;
 }
 
@@ -927,12 +925,12 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
     sc_buf *b = page_xml(p);
     size_t mark = b->size;
     if ((error = sc_buf_puts(b, "<ofd:PathObject ID=\"")) < 0 ||
-        (error = put_ulong(b, w->next_id)) < 0 ||
-        (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 || (error = put_mm(b, x0)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, y0)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, x1 - x0)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, y1 - y0)) < 0 ||
-        (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 || (error = put_mm(b, lw)) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, x1 - x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y1 - y0)) < 0 || (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 ||
+        (error = put_mm(b, lw)) < 0 ||
         (error = sc_buf_puts(b, style->has_stroke ? "\" Stroke=\"true" : "\" Stroke=\"false")) <
             0 ||
         (error = sc_buf_puts(b, style->has_fill ? "\" Fill=\"true\">" : "\" Fill=\"false\">")) < 0)
@@ -1035,8 +1033,8 @@ static int image_size(bool *is_png, uint32_t *wd, uint32_t *ht, const unsigned c
     return sc_error_set(SC_EUNSUPPORTED, "image: neither PNG nor JPEG");
 }
 
-int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, size_t len,
-                            double x, double y, double width, double height)
+int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, size_t len, double x,
+                            double y, double width, double height)
 {
     int error;
     page *p = NULL;
@@ -1046,8 +1044,7 @@ int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, si
     SC_ASSERT_ARG(data || len == 0);
     if ((error = get_page(&p, w, index)) < 0)
         return error;
-    if (!is_len(x) || !is_len(y) || !is_len(width) || !is_len(height) || width <= 0 ||
-        height <= 0)
+    if (!is_len(x) || !is_len(y) || !is_len(width) || !is_len(height) || width <= 0 || height <= 0)
         return sc_error_set(SC_EINVALID, "image box: not finite, or empty");
     if (len > SC_OFD_MAX_IMAGE_SIZE)
         return sc_error_set(SC_ELIMIT, "image: %zu bytes (most %zu)", len, SC_OFD_MAX_IMAGE_SIZE);
@@ -1077,14 +1074,13 @@ int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, si
     size_t mark = b->size;
     /* CTM maps the image's unit square onto the Boundary's size (clause 10.2). */
     if ((error = sc_buf_puts(b, "<ofd:ImageObject ID=\"")) < 0 ||
-        (error = put_ulong(b, w->next_id)) < 0 ||
-        (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 || (error = put_mm(b, x)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, y)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, width)) < 0 ||
-        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, height)) < 0 ||
-        (error = sc_buf_puts(b, "\" CTM=\"")) < 0 || (error = put_mm(b, width)) < 0 ||
-        (error = sc_buf_puts(b, " 0 0 ")) < 0 || (error = put_mm(b, height)) < 0 ||
-        (error = sc_buf_puts(b, " 0 0\" ResourceID=\"")) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, width)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, "\" CTM=\"")) < 0 ||
+        (error = put_mm(b, width)) < 0 || (error = sc_buf_puts(b, " 0 0 ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, " 0 0\" ResourceID=\"")) < 0 ||
         (error = put_ulong(b, img->id)) < 0 || (error = sc_buf_puts(b, "\"/>\n")) < 0) {
         if (b->ptr) {
             b->size = mark;
@@ -1132,15 +1128,14 @@ int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char 
         return error;
     if (strcmp(name, "Attachments.xml") == 0)
         return sc_error_set(SC_EINVALID, "attachment name \"%s\" is reserved", name);
-    if ((error = add_item(&w->atts, &w->natts, &w->atts_cap, name, format, data, len,
-                          w->next_id)) < 0)
+    if ((error = add_item(&w->atts, &w->natts, &w->atts_cap, name, format, data, len, w->next_id)) <
+        0)
         return error;
     w->next_id++;
     return 0;
 }
 
-int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id, const void *xml,
-                                 size_t len)
+int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id, const void *xml, size_t len)
 {
     int error;
     SC_ASSERT_ARG(w);
@@ -1202,9 +1197,9 @@ done:
 
 /* Package files in zip order. */
 typedef struct {
-    char name[160];             /* path inside the zip */
-    sc_buf data;                /* owned XML, or empty when ext points at borrowed bytes */
-    const unsigned char *ext;   /* borrowed bytes (images, fonts, attachments) */
+    char name[160];           /* path inside the zip */
+    sc_buf data;              /* owned XML, or empty when ext points at borrowed bytes */
+    const unsigned char *ext; /* borrowed bytes (images, fonts, attachments) */
     size_t ext_len;
     bool compress;
     const sc_ofd__subset *sub; /* a font: its cached deflate */
@@ -1287,7 +1282,8 @@ static int emit_ofd_xml(sc_buf *b, const sc_ofd_writer *w, const char *doc_id)
     if ((error = sc_buf_puts(b, XML_DECL "<ofd:OFD xmlns:ofd=\"" OFD_NS
                                          "\" Version=\"1.0\" DocType=\"OFD\">"
                                          "<ofd:DocBody><ofd:DocInfo>")) < 0 ||
-        (error = put_elem(b, "DocID", doc_id)) < 0 || (error = put_elem(b, "Title", w->title)) < 0 ||
+        (error = put_elem(b, "DocID", doc_id)) < 0 ||
+        (error = put_elem(b, "Title", w->title)) < 0 ||
         (error = put_elem(b, "Author", w->author)) < 0 ||
         (error = put_elem(b, "Subject", w->subject)) < 0 ||
         (error = put_elem(b, "CreationDate", date)) < 0 ||
@@ -1335,8 +1331,7 @@ static int emit_document(sc_buf *b, const sc_ofd_writer *w)
     if ((error = sc_buf_puts(b, "</ofd:Pages>")) < 0)
         return error;
     if (w->natts &&
-        (error = sc_buf_puts(b, "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>")) <
-            0)
+        (error = sc_buf_puts(b, "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>")) < 0)
         return error;
     if (w->ntags &&
         (error = sc_buf_puts(b, "<ofd:CustomTags>Tags/CustomTags.xml</ofd:CustomTags>")) < 0)
@@ -1360,7 +1355,8 @@ static int emit_public_res(sc_buf *b, const sc_ofd_writer *w)
             (error = put_escs(b, u->font->full_name)) < 0 ||
             (error = sc_buf_puts(b, "\" FamilyName=\"")) < 0 ||
             (error = put_escs(b, u->font->family)) < 0 ||
-            (error = sc_buf_puts(b, "\"><ofd:FontFile>")) < 0 || (error = sc_buf_puts(b, file)) < 0 ||
+            (error = sc_buf_puts(b, "\"><ofd:FontFile>")) < 0 ||
+            (error = sc_buf_puts(b, file)) < 0 ||
             (error = sc_buf_puts(b, "</ofd:FontFile></ofd:Font>")) < 0)
             return error;
     }
@@ -1425,8 +1421,8 @@ static int emit_attachments(sc_buf *b, const sc_ofd_writer *w)
             (error = put_ulong(b, a->id)) < 0 || (error = sc_buf_puts(b, "\" Name=\"")) < 0 ||
             (error = put_escs(b, a->name)) < 0)
             return error;
-        if (a->format && ((error = sc_buf_puts(b, "\" Format=\"")) < 0 ||
-                          (error = put_escs(b, a->format)) < 0))
+        if (a->format &&
+            ((error = sc_buf_puts(b, "\" Format=\"")) < 0 || (error = put_escs(b, a->format)) < 0))
             return error;
         /* KB to 3 decimals: bytes * 1000 / 1024 as "micro" units of put_um. */
         if ((error = sc_buf_puts(b, "\" CreationDate=\"")) < 0 ||
@@ -1472,7 +1468,8 @@ static int used_cps(uint32_t **out, size_t *n_out, const font_use *u)
     for (uint32_t i = 0; i < 1024; i++)
         for (uint64_t bits = u->bmp[i]; bits; bits &= bits - 1)
             cps[k++] = i * 64 + (uint32_t)__builtin_ctzll(bits);
-    memcpy(cps + k, u->astral, u->nastral * sizeof(*cps));
+    if (u->nastral)
+        memcpy(cps + k, u->astral, u->nastral * sizeof(*cps));
     *out = cps;
     *n_out = n;
     return 0;
@@ -1526,14 +1523,13 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
             goto done;
     for (size_t i = 0; i < w->nfonts; i++) {
         const font_use *u = &w->fonts[i];
-        if ((error = pkg_add(&f, &k, "Doc_0/Res/font_", i, u->font->is_cff ? ".otf" : ".ttf")) <
-            0)
+        if ((error = pkg_add(&f, &k, "Doc_0/Res/font_", i, u->font->is_cff ? ".otf" : ".ttf")) < 0)
             goto done;
         f->ext = u->subset->font, f->ext_len = u->subset->font_len, f->sub = u->subset;
     }
     for (size_t i = 0; i < w->nimages; i++) {
-        if ((error = pkg_add(&f, &k, "Doc_0/Res/image_", i,
-                             w->images[i].is_png ? ".png" : ".jpg")) < 0)
+        if ((error =
+                 pkg_add(&f, &k, "Doc_0/Res/image_", i, w->images[i].is_png ? ".png" : ".jpg")) < 0)
             goto done;
         f->ext = w->images[i].data, f->ext_len = w->images[i].len;
         f->compress = false; /* PNG and JPEG are compressed already */

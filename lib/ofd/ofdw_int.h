@@ -46,32 +46,32 @@ uint32_t sc_ofd__crc32(const void *data, size_t len);
 
 /** A cached subset of a font: shared by the documents that use the same character set. */
 typedef struct sc_ofd__subset {
-    uint64_t hash;            /* FNV-1a of the code points */
-    uint32_t *cps;            /* the sorted code points (owned): the cache key */
-    size_t ncps;              /* entries in cps */
-    int level;                /* deflate level of deflated */
-    unsigned char *font;      /* the subset font file (owned) */
-    size_t font_len;          /* bytes */
-    unsigned char *deflated;  /* raw deflate of font (owned) */
-    size_t deflated_len;      /* bytes */
-    uint32_t crc;             /* CRC-32 of font */
-    unsigned refs;            /* the cache's reference plus one per user; under font->lock */
+    uint64_t hash;               /* FNV-1a of the code points */
+    uint32_t *cps;               /* the sorted code points (owned): the cache key */
+    size_t ncps;                 /* entries in cps */
+    int level;                   /* deflate level of deflated */
+    unsigned char *font;         /* the subset font file (owned) */
+    size_t font_len;             /* bytes */
+    unsigned char *deflated;     /* raw deflate of font (owned) */
+    size_t deflated_len;         /* bytes */
+    uint32_t crc;                /* CRC-32 of font */
+    unsigned refs;               /* the cache's reference plus one per user; under font->lock */
     struct sc_ofd__subset *next; /* cache list, newest first */
 } sc_ofd__subset;
 
 struct sc_ofd_font {
-    hb_blob_t *blob;          /* the mapped file */
-    hb_face_t *face;          /* immutable */
-    hb_font_t *hb;            /* immutable, scale = upem, harfbuzz's own (ot) metrics */
-    double upem;              /* font units per em */
-    double ascent;            /* em, positive up */
-    double descent;           /* em, negative below the baseline */
-    bool is_cff;              /* 'CFF ' outlines: the subset is an .otf, else .ttf */
-    char *family;             /* name ID 1 (owned) */
-    char *full_name;          /* name ID 4, or family (owned) */
-    pthread_mutex_t lock;     /* guards the subset cache */
-    sc_ofd__subset *cache;    /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
-    size_t cache_len;         /* entries in cache */
+    hb_blob_t *blob;       /* the mapped file */
+    hb_face_t *face;       /* immutable */
+    hb_font_t *hb;         /* immutable, scale = upem, harfbuzz's own (ot) metrics */
+    double upem;           /* font units per em */
+    double ascent;         /* em, positive up */
+    double descent;        /* em, negative below the baseline */
+    bool is_cff;           /* 'CFF ' outlines: the subset is an .otf, else .ttf */
+    char *family;          /* name ID 1 (owned) */
+    char *full_name;       /* name ID 4, or family (owned) */
+    pthread_mutex_t lock;  /* guards the subset cache */
+    sc_ofd__subset *cache; /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
+    size_t cache_len;      /* entries in cache */
 };
 
 /** Glyph of @p cp; false when the font has none. Thread-safe. */
@@ -85,8 +85,8 @@ double sc_ofd__font_advance(const sc_ofd_font *font, uint32_t glyph);
  * (hb-subset, then deflated at @p level). Release with sc_ofd__subset_release().
  * @return 0, SC_EFORMAT (hb-subset failed) or SC_ENOMEM
  */
-int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *font, const uint32_t *cps, size_t ncps,
-                        int level);
+int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *font, const uint32_t *cps,
+                        size_t ncps, int level);
 
 /** Drop one reference taken by sc_ofd__font_subset(). */
 void sc_ofd__subset_release(const sc_ofd_font *font, sc_ofd__subset *subset);
@@ -95,9 +95,9 @@ void sc_ofd__subset_release(const sc_ofd_font *font, sc_ofd__subset *subset);
 
 /** One character of a text, resolved to a font. */
 typedef struct {
-    uint32_t cp;              /* code point */
-    const sc_ofd_font *font;  /* the first of the style's fonts that has it; borrowed */
-    double advance;           /* mm at the style's size */
+    uint32_t cp;             /* code point */
+    const sc_ofd_font *font; /* the first of the style's fonts that has it; borrowed */
+    double advance;          /* mm at the style's size */
 } sc_ofd__char;
 
 /** Style values with defaults applied. */

@@ -1,5 +1,6 @@
 /* OFD writer: fonts (GB/T 33190-2016 clause 11.1): embedded subsets small, loadable by FreeType
  * with every used character in their cmap; missing characters named; fallback fonts. */
+#include <pthread.h>
 #include <stdio.h>
 
 #include <ft2build.h>
@@ -157,6 +158,60 @@ static void test_ofd_write_font__load_errors(void **state)
     assert_string_equal(sc_ofd_font_family(wqy), "WenQuanYi Micro Hei");
 }
 
+/* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
+ * writes documents with new character sets (two characters picked by thread and round), more
+ * than the cache holds, so insertion, lookup and eviction all run concurrently; each result
+ * must equal the same document written alone. */
+#define THREADS 4
+#define ROUNDS  20
+
+static const char thread_pool[] = "狠恨哼亨横衡恒轰哄烘虹鸿洪宏弘红喉侯猴吼厚候后呼乎忽瑚壶葫胡";
+
+static void extra_text(char out[8], int thread, int round)
+{
+    memcpy(out, thread_pool + 3 * thread, 3);
+    memcpy(out + 3, thread_pool + 3 * (THREADS + round), 3);
+    out[6] = 0;
+}
+
+static void *thread_main(void *payload)
+{
+    intptr_t t = (intptr_t)payload, failed = 0;
+    for (int r = 0; r < ROUNDS && !failed; r++) {
+        char extra[8];
+        sc_buf out = SC_BUF_INIT;
+        extra_text(extra, (int)t, r);
+        failed = sample_build(&out, wqy, NULL, 1, extra) != 0;
+        sc_buf_dispose(&out);
+    }
+    return (void *)failed;
+}
+
+static void test_ofd_write_font__threads_share_a_font(void **state)
+{
+    pthread_t th[THREADS];
+    for (intptr_t i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, (void *)i), 0);
+    for (int i = 0; i < THREADS; i++) {
+        void *failed;
+        assert_int_equal(pthread_join(th[i], &failed), 0);
+        assert_null(failed);
+    }
+    /* Same bytes as written alone with a fresh font (no cache). */
+    sc_ofd_font *fresh;
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    char extra[8];
+    extra_text(extra, 1, 3);
+    sc_assert_ok(sc_ofd_font_load(&fresh, WQY_MICROHEI, 0));
+    sc_assert_ok(sample_build(&a, wqy, NULL, 1, extra));
+    sc_assert_ok(sample_build(&b, fresh, NULL, 1, extra));
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.ptr, b.ptr, a.size);
+    sc_ofd_font_free(fresh);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__missing_glyph_named),
         cmocka_unit_test(test_ofd_write_font__fallback),
         cmocka_unit_test(test_ofd_write_font__load_errors),
+        cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -134,8 +134,8 @@ static void test_ofd_write_layout__table_pagination(void **state)
     static const char *const header[] = {"序号", "项目"};
     sc_ofd_table_style st = SC_OFD_TABLE_STYLE_INIT;
     st.text.font = wqy;
-    st.text.size = 4;      /* line height 6 */
-    st.padding = 1;        /* one-line rows: 8 mm */
+    st.text.size = 4; /* line height 6 */
+    st.padding = 1;   /* one-line rows: 8 mm */
     sc_assert_ok(sc_ofd_table_new(&t, 2, widths, header, &st));
     assert_true(sc_ofd_table_header_height(t) > 7.99 && sc_ofd_table_header_height(t) < 8.01);
     for (int i = 0; i < 30; i++) {

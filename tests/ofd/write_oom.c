@@ -28,15 +28,19 @@ static int small_document(void *payload)
     st.text = ts;
     if ((error = sc_ofd_writer_new(&w, &o)) < 0 ||
         (error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
-        (error = sc_ofd_writer_add_text(NULL, w, page, 10, 20, 0, "校准证书 Certificate", &ts)) < 0 ||
-        (error = sc_ofd_writer_add_text_box(NULL, w, page, 10, 30, 50, "本证书（第一页）共一页，测量结果见下表。", &ts)) < 0 ||
+        (error = sc_ofd_writer_add_text(NULL, w, page, 10, 20, 0, "校准证书 Certificate", &ts)) <
+            0 ||
+        (error = sc_ofd_writer_add_text_box(NULL, w, page, 10, 30, 50,
+                                            "本证书（第一页）共一页，测量结果见下表。", &ts)) < 0 ||
         (error = sc_ofd_table_new(&t, 2, widths, header, &st)) < 0 ||
         (error = sc_ofd_table_add_row(t, row)) < 0 ||
         (error = sc_ofd_writer_add_table(NULL, w, page, 10, 60, t, 0, 1)) < 0 ||
-        (error = sc_ofd_path_new(&path)) < 0 || (error = sc_ofd_path_circle(path, 50, 50, 10)) < 0 ||
+        (error = sc_ofd_path_new(&path)) < 0 ||
+        (error = sc_ofd_path_circle(path, 50, 50, 10)) < 0 ||
         (error = sc_ofd_writer_add_path(w, page, path, NULL)) < 0 ||
         (error = sc_ofd_writer_add_layer(w, page, SC_OFD_LAYER_FOREGROUND)) < 0 ||
-        (error = sc_ofd_writer_add_image(w, page, sample_png, sizeof(sample_png), 1, 1, 5, 5)) < 0 ||
+        (error = sc_ofd_writer_add_image(w, page, sample_png, sizeof(sample_png), 1, 1, 5, 5)) <
+            0 ||
         (error = sc_ofd_writer_add_attachment(w, "a.xml", "xml", "<a/>", 4)) < 0 ||
         (error = sc_ofd_writer_add_custom_tag_pairs(w, "cert", keys, values, 1)) < 0)
         goto done;

@@ -78,8 +78,8 @@ static void check_tree(xmlNodePtr node, const char *file, id_log *log)
             log->ids[log->nids++] = strtoul((const char *)id, NULL, 10);
             xmlFree(id);
         }
-        xmlChar *font = strcmp(name, "TextObject") == 0 ? xmlGetProp(node, (const xmlChar *)"Font")
-                                                        : NULL;
+        xmlChar *font =
+            strcmp(name, "TextObject") == 0 ? xmlGetProp(node, (const xmlChar *)"Font") : NULL;
         if (font) {
             if (log->nfont_refs < 256)
                 log->font_refs[log->nfont_refs++] = strtoul((const char *)font, NULL, 10);
@@ -171,15 +171,18 @@ static void test_ofd_write_package__entries_and_schema_order(void **state)
     free(log);
 
     const pkg_entry *ofdxml = pkg_get(&p, "OFD.xml");
-    assert_non_null(strstr((char *)ofdxml->data, "<ofd:CreationDate>2024-06-01</ofd:CreationDate>"));
+    assert_non_null(
+        strstr((char *)ofdxml->data, "<ofd:CreationDate>2024-06-01</ofd:CreationDate>"));
     assert_non_null(strstr((char *)ofdxml->data, "<ofd:Creator>sealcert</ofd:Creator>"));
     assert_non_null(strstr((char *)ofdxml->data, "<ofd:DocID>"));
     const pkg_entry *tag = pkg_get(&p, "Doc_0/Tags/Tag_cert.xml");
-    assert_non_null(strstr((char *)tag->data, "<sc:Tag Name=\"Issuer\">某某计量测试研究院 &amp; Co.</sc:Tag>"));
+    assert_non_null(
+        strstr((char *)tag->data, "<sc:Tag Name=\"Issuer\">某某计量测试研究院 &amp; Co.</sc:Tag>"));
     xmlFreeDoc(xml_parse(tag));
     const pkg_entry *att = pkg_get(&p, "Doc_0/Attachs/Attachments.xml");
-    assert_non_null(strstr((char *)att->data, "Name=\"data.json\" Format=\"json\" "
-                                              "CreationDate=\"2024-06-01T00:00:00\" Size=\"0.007\""));
+    assert_non_null(strstr((char *)att->data,
+                           "Name=\"data.json\" Format=\"json\" "
+                           "CreationDate=\"2024-06-01T00:00:00\" Size=\"0.007\""));
     const pkg_entry *page1 = pkg_get(&p, "Doc_0/Pages/Page_1/Content.xml");
     assert_non_null(strstr((char *)page1->data, "Type=\"Foreground\""));
     assert_non_null(strstr((char *)page1->data, "<ofd:ImageObject"));
@@ -191,11 +194,12 @@ static void test_ofd_write_package__entries_and_schema_order(void **state)
     const char *path = sctest_tmp("package.ofd");
     sc_assert_ok(sc_fs_write_atomic(path, ofd.ptr, ofd.size, true, 0644));
     char cmd[1400];
-    snprintf(cmd, sizeof(cmd),
-             "python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
-             "assert z.testzip() is None; n=z.namelist(); assert n[0]==\"OFD.xml\", n; "
-             "assert all(i.extra==b\"\" and i.date_time==(2024,6,1,0,0,0) for i in z.infolist())' %s",
-             path);
+    snprintf(
+        cmd, sizeof(cmd),
+        "python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
+        "assert z.testzip() is None; n=z.namelist(); assert n[0]==\"OFD.xml\", n; "
+        "assert all(i.extra==b\"\" and i.date_time==(2024,6,1,0,0,0) for i in z.infolist())' %s",
+        path);
     assert_int_equal(system(cmd), 0);
     /* Keep one for the lead and the browser tests. */
     sc_fs_write_atomic("/tmp/sealcert-writer-sample.ofd", ofd.ptr, ofd.size, true, 0644);
@@ -250,7 +254,8 @@ static void test_ofd_write_package__minimal_and_misuse(void **state)
     assert_null(strstr((char *)doc->data, "PublicRes"));
     assert_non_null(strstr((char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data,
                            "<ofd:PhysicalBox>0 0 100 50</ofd:PhysicalBox>"));
-    assert_non_null(strstr((char *)pkg_get(&p, "OFD.xml")->data, "<ofd:DocID>fixed-id</ofd:DocID>"));
+    assert_non_null(
+        strstr((char *)pkg_get(&p, "OFD.xml")->data, "<ofd:DocID>fixed-id</ofd:DocID>"));
     pkg_dispose(&p);
     sc_buf_dispose(&out);
 }

@@ -9,10 +9,10 @@
 
 #include "sealcert/sealcert.h"
 
-#define NOTO_SANS_CJK  "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-#define NOTO_SANS_SC   2 /* face index of Noto Sans CJK SC in the collection */
-#define WQY_MICROHEI   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-#define SAMPLE_TIME    1717200000 /* 2024-06-01T00:00:00Z */
+#define NOTO_SANS_CJK "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+#define NOTO_SANS_SC  2 /* face index of Noto Sans CJK SC in the collection */
+#define WQY_MICROHEI  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+#define SAMPLE_TIME   1717200000 /* 2024-06-01T00:00:00Z */
 
 /* 200 distinct characters: the first of GB 2312 level 1. */
 static const char sample_hanzi[] =
@@ -78,7 +78,8 @@ static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_of
     red.line_width = 0.5;
 
     sample_body(body, sizeof(body));
-    if ((error = sc_ofd_writer_new(&w, &wo)) < 0 || (error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
+    if ((error = sc_ofd_writer_new(&w, &wo)) < 0 ||
+        (error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
         (error = sc_ofd_writer_add_text(NULL, w, page, 20, 30, 170, "校准证书", &title)) < 0 ||
         (error = sc_ofd_writer_add_line(w, page, 20, 34, 190, 34, &red)) < 0 ||
         (extra && (error = sc_ofd_writer_add_text(NULL, w, page, 20, 106, 0, extra, &ts)) < 0) ||
@@ -90,7 +91,8 @@ static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_of
         snprintf(c2, sizeof(c2), "%d.000", (i + 1) * 5);
         snprintf(c3, sizeof(c3), "%d.00%d", (i + 1) * 5, i % 7);
         char item[96];
-        snprintf(item, sizeof(item), "%.*s 量块示值误差", 3 * (1 + i % 5), sample_hanzi + 3 * 2 * i);
+        snprintf(item, sizeof(item), "%.*s 量块示值误差", 3 * (1 + i % 5),
+                 sample_hanzi + 3 * 2 * i);
         const char *cells[] = {c0, item, c2, c3};
         if ((error = sc_ofd_table_add_row(t, cells)) < 0)
             goto done;
@@ -108,9 +110,10 @@ static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_of
     } else if ((error = sc_ofd_writer_add_page(&page2, w, 0, 0)) < 0) {
         goto done;
     }
-    if ((error = sc_ofd_writer_add_text(NULL, w, page2, 190, 285, 0, "第 2 页 共 2 页", &(sc_ofd_text_style){
-                                            SC_OFD_TEXT_STYLE_VERSION, font, ts.fallbacks,
-                                            ts.fallback_count, 3, SC_OFD_BLACK, SC_OFD_ALIGN_RIGHT, 0})) < 0)
+    if ((error = sc_ofd_writer_add_text(
+             NULL, w, page2, 190, 285, 0, "第 2 页 共 2 页",
+             &(sc_ofd_text_style){SC_OFD_TEXT_STYLE_VERSION, font, ts.fallbacks, ts.fallback_count,
+                                  3, SC_OFD_BLACK, SC_OFD_ALIGN_RIGHT, 0})) < 0)
         goto done;
     if (with_extras) {
         sc_ofd_path_style seal = SC_OFD_PATH_STYLE_INIT;
@@ -118,7 +121,8 @@ static inline int sample_build(sc_buf *out, const sc_ofd_font *font, const sc_of
         seal.line_width = 1;
         const char *keys[] = {"CertificateNo", "Issuer"};
         const char *values[] = {"JZ2024-000123", "某某计量测试研究院 & Co."};
-        if ((error = sc_ofd_path_new(&path)) < 0 || (error = sc_ofd_path_circle(path, 160, 250, 20)) < 0 ||
+        if ((error = sc_ofd_path_new(&path)) < 0 ||
+            (error = sc_ofd_path_circle(path, 160, 250, 20)) < 0 ||
             (error = sc_ofd_path_rect(path, 20, 240, 40, 20)) < 0 ||
             (error = sc_ofd_path_move_to(path, 70, 260)) < 0 ||
             (error = sc_ofd_path_arc_to(path, 10, 10, 0, 0, 1, 90, 260)) < 0 ||

@@ -72,8 +72,8 @@ static inline const pkg_entry *pkg_get(const pkg_files *p, const char *name)
 /* Parse XML strictly (no network, no entities); fails the test when not well-formed. */
 static inline xmlDocPtr xml_parse(const pkg_entry *e)
 {
-    xmlDocPtr doc = xmlReadMemory((const char *)e->data, (int)e->len, e->name, NULL,
-                                  XML_PARSE_NONET);
+    xmlDocPtr doc =
+        xmlReadMemory((const char *)e->data, (int)e->len, e->name, NULL, XML_PARSE_NONET);
     if (!doc)
         fail_msg("%s: not well-formed XML", e->name);
     return doc;
