@@ -452,6 +452,17 @@ SC_EXTERN int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *t
                                                  size_t count);
 
 /**
+ * Also embed @p text's characters (those @p font has; others are skipped) in this document's
+ * subset of @p font, drawn or not. Subsets are cached per font by exact character set, so
+ * documents of one template that embed the same base set (the template's text, digits, the
+ * characters the variable fields may use) share one cached subset and skip hb-subset and
+ * deflate, while each document stays a deterministic function of its own calls.
+ * @return 0, SC_EFORMAT (invalid UTF-8), SC_EINVALID (finished writer) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font,
+                                        const char *text);
+
+/**
  * Write the package: embed a subset of each font holding only the characters used, emit the
  * XML and zip it (fixed entry order, times from creation_time, no extra fields). The writer is
  * finished afterwards: further calls return SC_EINVALID.

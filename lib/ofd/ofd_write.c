@@ -603,6 +603,29 @@ static int font_use_mark(font_use *u, uint32_t cp)
     return 0;
 }
 
+int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font, const char *text)
+{
+    int error;
+    font_use *u = NULL;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(font);
+    SC_ASSERT_ARG(text);
+    if ((error = check_open(w)) < 0)
+        return error;
+    const unsigned char *p = (const unsigned char *)text, *end = p + strlen(text);
+    while (p < end) {
+        uint32_t c, g;
+        size_t at = (size_t)(p - (const unsigned char *)text);
+        if (!utf8_next(&p, end, &c))
+            return sc_error_set(SC_EFORMAT, "embedded characters: invalid UTF-8 at byte %zu", at);
+        if (c < 0x20 || is_bad_char(c) || !sc_ofd__font_glyph(font, c, &g))
+            continue;
+        if ((!u && (error = font_use_of(&u, w, font)) < 0) || (error = font_use_mark(u, c)) < 0)
+            return error;
+    }
+    return 0;
+}
+
 /* DeltaX (clause 11.3): the gaps between character origins, with runs of equal gaps written as
  * "g <count> <gap>" (the CJK case: one gap repeated). */
 static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)

@@ -158,6 +158,29 @@ static void test_ofd_write_font__load_errors(void **state)
     assert_string_equal(sc_ofd_font_family(wqy), "WenQuanYi Micro Hei");
 }
 
+static void test_ofd_write_font__embedded_base_set(void **state)
+{
+    /* Two documents with different variable characters, both inside the base set: the same
+     * subset (same font entry bytes), holding every base character the font has. */
+    const char *base = "狠恨哼亨横衡恒轰\xF0\xA0\xAE\xB7"; /* U+20BB7: not in WenQuanYi, skipped */
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    sc_assert_ok(sample_build_base(&a, wqy, NULL, 0, "狠恨", base));
+    sc_assert_ok(sample_build_base(&b, wqy, NULL, 0, "横衡", base));
+    pkg_files pa = pkg_read(&a), pb = pkg_read(&b);
+    const pkg_entry *fa = pkg_get(&pa, "Doc_0/Res/font_0.ttf"),
+                    *fb = pkg_get(&pb, "Doc_0/Res/font_0.ttf");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_int_equal(fa->len, fb->len);
+    assert_memory_equal(fa->data, fb->data, fa->len);
+    pkg_dispose(&pa);
+    pkg_dispose(&pb);
+    check_fonts(&a, "狠恨哼亨横衡恒轰", 1);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+    assert_int_equal(sample_build_base(&a, wqy, NULL, 0, NULL, "bad \xC3\x28"), SC_EFORMAT);
+}
+
 /* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
  * writes documents with new character sets (two characters picked by thread and round), more
  * than the cache holds, so insertion, lookup and eviction all run concurrently; each result
@@ -220,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__missing_glyph_named),
         cmocka_unit_test(test_ofd_write_font__fallback),
         cmocka_unit_test(test_ofd_write_font__load_errors),
+        cmocka_unit_test(test_ofd_write_font__embedded_base_set),
         cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
