@@ -1,12 +1,14 @@
 /* lib/ofd: a deterministic zip writer for OFD packages (GB/T 33190-2016 clause 6: a ZIP container;
  * PKWARE APPNOTE 6.3 sections 4.3.7, 4.3.12, 4.3.16), used by the writer and later the signer.
  *
- * Written by hand over zlib's raw deflate instead of through libzip (1.7.3): libzip allocates
- * with malloc, which our OOM tests cannot reach, hands the archive back only through an
- * in-memory source round trip, and keeps per-entry deflate state; here one z_stream serves all
- * entries of a package, allocated through our allocator, and every header field is ours: fixed
- * DOS time, no extra fields (no "UT" timestamps, no Zip64), no data descriptors, entries in the
- * caller's order. Same input, same bytes.
+ * Written by hand over zlib's raw deflate instead of through libzip (1.7.3). Measured: libzip
+ * with zip_file_set_mtime() is deterministic too (no extra fields; "made by" Unix, mode 0666),
+ * but it took 5.8 ms for a package of 8 x 40 KB XML entries at level 1 where this writer takes
+ * 0.14-0.35 ms; libzip also allocates with malloc, out of reach of our OOM tests, and hands an
+ * in-memory archive back only through a source round trip. Here one z_stream serves all entries
+ * of a package, allocated through our allocator, and every header field is ours: fixed DOS
+ * time, "made by" MS-DOS with zero attributes, no extra fields, no Zip64, no data descriptors,
+ * entries in the caller's order. Same input, same bytes.
  */
 #include <string.h>
 
