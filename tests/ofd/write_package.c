@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "common/test.h"
+#include "ofd/ofdw_int.h"
 #include "ofd/write_sample.h"
 #include "ofd/write_util.h"
 
@@ -290,6 +291,69 @@ static void test_ofd_write_package__text_object(void **state)
     sc_buf_dispose(&out);
 }
 
+/* The zip writer the OFD signer will reuse: entries in order, store/deflate as asked (store when
+ * deflate does not pay), pre-deflated bytes taken as given, UTF-8 names flagged, bad names
+ * refused. */
+static void test_ofd_write_package__zip_writer(void **state)
+{
+    unsigned char xml[4000], noise[512];
+    for (size_t i = 0; i < sizeof(xml); i++)
+        xml[i] = (unsigned char)"<ofd:Layer ID=\"1\"/>\n"[i % 20];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(noise); i++)
+        noise[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 24);
+    sc_buf pre = SC_BUF_INIT, out = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd__deflate(&pre, xml, sizeof(xml), 9));
+    sc_ofd__zip_entry e[] = {
+        {"stored.xml", xml, sizeof(xml), false, NULL, 0, 0},
+        {"deflated.xml", xml, sizeof(xml), true, NULL, 0, 0},
+        {"noise.bin", noise, sizeof(noise), true, NULL, 0, 0},
+        {"Doc_0/中文.xml", xml, 10, false, NULL, 0, 0},
+        {"empty", NULL, 0, true, NULL, 0, 0},
+        {"pre.xml", xml, sizeof(xml), true, pre.ptr, pre.size, sc_ofd__crc32(xml, sizeof(xml))},
+    };
+    size_t n = sizeof(e) / sizeof(e[0]);
+    sc_assert_ok(sc_ofd__zip_write(&out, e, n, SAMPLE_TIME, 1));
+
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(out.ptr, out.size, 0, &ze);
+    zip_t *z = zip_open_from_source(src, ZIP_CHECKCONS | ZIP_RDONLY, &ze);
+    assert_non_null(z);
+    assert_int_equal(zip_get_num_entries(z, 0), n);
+    static const int methods[] = {ZIP_CM_STORE, ZIP_CM_DEFLATE, ZIP_CM_STORE,
+                                  ZIP_CM_STORE, ZIP_CM_STORE,   ZIP_CM_DEFLATE};
+    for (size_t i = 0; i < n; i++) {
+        zip_stat_t st;
+        assert_int_equal(zip_stat_index(z, i, 0, &st), 0);
+        assert_string_equal(st.name, e[i].name);
+        assert_int_equal(st.size, e[i].len);
+        assert_int_equal(st.comp_method, methods[i]);
+        unsigned char back[4000];
+        zip_file_t *f = zip_fopen_index(z, i, 0);
+        assert_non_null(f);
+        assert_int_equal(zip_fread(f, back, sizeof(back)), (zip_int64_t)e[i].len);
+        zip_fclose(f);
+        if (e[i].len)
+            assert_memory_equal(back, e[i].data, e[i].len);
+    }
+    zip_close(z);
+    /* Local header of the non-ASCII name: general purpose flag bit 11 (UTF-8). */
+    const unsigned char *p = out.ptr;
+    size_t off = 0;
+    for (size_t i = 0; i < 3; i++)
+        off += 30 + (p[off + 26] | p[off + 27] << 8) + (p[off + 18] | p[off + 19] << 8);
+    assert_int_equal(p[off + 7] & 0x08, 0x08);
+    assert_int_equal(p[6] | p[7] << 8, 0);
+
+    sc_ofd__zip_entry bad = {"/abs", xml, 1, false, NULL, 0, 0};
+    size_t before = out.size;
+    assert_int_equal(sc_ofd__zip_write(&out, &bad, 1, SAMPLE_TIME, 1), SC_EINVALID);
+    assert_int_equal(out.size, before); /* nothing appended on failure */
+    sc_buf_dispose(&pre);
+    sc_buf_dispose(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__deterministic),
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
         cmocka_unit_test(test_ofd_write_package__text_object),
+        cmocka_unit_test(test_ofd_write_package__zip_writer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
