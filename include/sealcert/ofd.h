@@ -528,9 +528,10 @@ SC_EXTERN double sc_ofd_table_header_height(const sc_ofd_table *table);
 
 /**
  * How many body rows from @p first fit in @p height mm below a repeated header: the
- * pagination step ("rows flow across pages with the header row repeated"). 0 when not even one
- * row fits with the header (a caller then starts a new page; a row taller than a whole page
- * is drawn anyway, clipped by the page).
+ * pagination step ("rows flow across pages with the header row repeated"). 0 when not even row
+ * @p first fits with the header: the caller starts a new page, and if the row does not fit on
+ * an empty page either (taller than the page), draws it alone there anyway (count 1, clipped by
+ * the page) so that pagination always advances.
  */
 SC_EXTERN size_t sc_ofd_table_rows_fit(const sc_ofd_table *table, size_t first, double height);
 
