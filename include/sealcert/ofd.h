@@ -217,6 +217,348 @@ SC_EXTERN const sc_ofd_signature_result *sc_ofd_report_signature(const sc_ofd_re
 /** Release a report; NULL is accepted. */
 SC_EXTERN void sc_ofd_report_free(sc_ofd_report *report);
 
+/* ---- writing ------------------------------------------------------------------------------
+ * Building OFD packages (GB/T 33190-2016): pages, text in embedded font subsets, images, vector
+ * paths, attachments, custom tags, and a small layout layer (text boxes, tables). Every length
+ * is in millimetres, y grows downwards from the top-left corner of the page (clause 5.1).
+ * docs/formats/ofd-writer.md describes the package we write. */
+
+/**
+ * A font file parsed once per process (harfbuzz face + metrics + a cache of subsets). Read-only
+ * after loading: one font may serve any number of writers in any number of threads at once.
+ */
+typedef struct sc_ofd_font sc_ofd_font;
+
+/**
+ * Load a TrueType/OpenType font or one face of a collection (.ttc).
+ * @param[out] out the font, owned by the caller (sc_ofd_font_free); it must outlive every writer
+ *             that draws with it
+ * @param path the font file (memory-mapped, not copied)
+ * @param face_index the face in a collection; 0 for single fonts (NotoSansCJK-Regular.ttc: 2 is SC)
+ * @return 0, SC_ENOTFOUND (no such file), SC_EFORMAT (not a font, or no such face) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_font_load(sc_ofd_font **out, const char *path, unsigned int face_index);
+
+/** Release a font; NULL is accepted. No writer may use it any more. */
+SC_EXTERN void sc_ofd_font_free(sc_ofd_font *font);
+
+/** The family name (name ID 1, English when present); borrowed from the font. */
+SC_EXTERN const char *sc_ofd_font_family(const sc_ofd_font *font);
+
+/** 1 when the font maps code point @p cp to a glyph, 0 otherwise. */
+SC_EXTERN int sc_ofd_font_has_char(const sc_ofd_font *font, uint32_t cp);
+
+/** A colour as 0xRRGGBB. */
+typedef uint32_t sc_ofd_rgb;
+#define SC_OFD_RGB(r, g, b) ((sc_ofd_rgb)(((r)&0xFFu) << 16 | ((g)&0xFFu) << 8 | ((b)&0xFFu)))
+#define SC_OFD_BLACK        ((sc_ofd_rgb)0x000000u)
+
+/** Horizontal alignment of text. */
+typedef enum {
+    SC_OFD_ALIGN_LEFT = 0,
+    SC_OFD_ALIGN_CENTER = 1,
+    SC_OFD_ALIGN_RIGHT = 2,
+} sc_ofd_align;
+
+/** How text is drawn. The fonts are borrowed and must outlive the writer. */
+typedef struct {
+    unsigned int version;                /**< SC_OFD_TEXT_STYLE_VERSION */
+    const sc_ofd_font *font;             /**< the font (required) */
+    const sc_ofd_font *const *fallbacks; /**< tried in order for characters @p font lacks */
+    size_t fallback_count;               /**< entries in fallbacks */
+    double size;                         /**< font size (em), mm; 0: 3.5 mm (about 10 pt) */
+    sc_ofd_rgb color;                    /**< fill colour */
+    sc_ofd_align align;                  /**< within the given width */
+    double line_height; /**< baseline to baseline in text boxes, mm; 0: 1.5 x size */
+} sc_ofd_text_style;
+
+#define SC_OFD_TEXT_STYLE_VERSION 1
+#define SC_OFD_TEXT_STYLE_INIT                                                                     \
+    {                                                                                              \
+        SC_OFD_TEXT_STYLE_VERSION, NULL, NULL, 0, 0, SC_OFD_BLACK, SC_OFD_ALIGN_LEFT, 0            \
+    }
+
+/** Options of sc_ofd_writer_new(). Strings are copied. */
+typedef struct {
+    unsigned int version;  /**< SC_OFD_WRITER_OPTIONS_VERSION */
+    const char *doc_id;    /**< DocInfo/DocID; NULL: 32 hex digits derived from the content */
+    const char *title;     /**< DocInfo/Title; NULL: none */
+    const char *author;    /**< DocInfo/Author; NULL: none */
+    const char *subject;   /**< DocInfo/Subject; NULL: none */
+    sc_time creation_time; /**< CreationDate and zip times; SC_TIME_NOW: the clock. Fix it
+                                for byte-identical output from identical input */
+    int compression_level; /**< zlib level 1-9 for XML and fonts; 0: 1 (level 6 saves ~5% of
+                                a certificate and halves the writing rate) */
+    double page_width;     /**< default page (Document PageArea), mm; 0: 210 (A4) */
+    double page_height;    /**< same; 0: 297 */
+} sc_ofd_writer_options;
+
+#define SC_OFD_WRITER_OPTIONS_VERSION 1
+#define SC_OFD_WRITER_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        SC_OFD_WRITER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, SC_TIME_NOW, 0, 0, 0                \
+    }
+
+/** A document being built. Not thread-safe; one writer per thread. */
+typedef struct sc_ofd_writer sc_ofd_writer;
+
+/**
+ * Start a document.
+ * @param[out] out the writer, owned by the caller (sc_ofd_writer_free)
+ * @param opts NULL for the defaults
+ * @return 0, SC_EINVALID (bad option) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_new(sc_ofd_writer **out, const sc_ofd_writer_options *opts);
+
+/** Release a writer; NULL is accepted. */
+SC_EXTERN void sc_ofd_writer_free(sc_ofd_writer *w);
+
+/**
+ * Append a page with one body layer.
+ * @param[out] page_out the page number (0-based), for the drawing calls
+ * @param width_mm the page size, mm; 0 for the document default
+ * @return 0, SC_EINVALID or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_page(size_t *page_out, sc_ofd_writer *w, double width_mm,
+                                     double height_mm);
+
+/** Layer types (CT_Layer/@Type). */
+typedef enum {
+    SC_OFD_LAYER_BODY = 0,
+    SC_OFD_LAYER_BACKGROUND = 1,
+    SC_OFD_LAYER_FOREGROUND = 2,
+} sc_ofd_layer_type;
+
+/**
+ * Start a new layer on a page; later drawing on that page goes into it. Layers are written in
+ * the order they were added.
+ * @return 0, SC_EINVALID (no such page) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_layer(sc_ofd_writer *w, size_t page, sc_ofd_layer_type type);
+
+/**
+ * Draw one line of text (UTF-8, no line breaks): one TextObject per run of one font, each
+ * character placed with its real advance (DeltaX).
+ * @param[out] width_out the advance width of the text, mm; NULL when not wanted
+ * @param x the start of the text (left alignment), or the left edge of a box of @p width
+ * @param baseline the baseline, mm from the top of the page
+ * @param width 0: @p x is where the text starts (left), its centre (center) or its end (right);
+ *        above 0: the text is aligned within [x, x + width]
+ * @return 0, SC_ENOTFOUND (a character no font has; the message names it as U+XXXX),
+ *         SC_EFORMAT (invalid UTF-8 or a control character), SC_EINVALID or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_text(double *width_out, sc_ofd_writer *w, size_t page, double x,
+                                     double baseline, double width, const char *text,
+                                     const sc_ofd_text_style *style);
+
+/** The advance width of one line of text in mm, without drawing it. Errors as
+ * sc_ofd_writer_add_text(). */
+SC_EXTERN int sc_ofd_text_measure(double *width_out, const char *text,
+                                  const sc_ofd_text_style *style);
+
+/**
+ * Draw text wrapped to @p width: CJK breaks between any two characters except before closing
+ * and after opening punctuation (kinsoku), Latin at spaces, words longer than the line at any
+ * character; '\n' forces a break. No hyphenation. Lines are style->line_height apart, the
+ * text centred vertically in each line (by the font's ascent and descent).
+ * @param[out] height_out the height used (lines x line_height), mm; NULL when not wanted
+ * @return as sc_ofd_writer_add_text()
+ */
+SC_EXTERN int sc_ofd_writer_add_text_box(double *height_out, sc_ofd_writer *w, size_t page,
+                                         double x, double top, double width, const char *text,
+                                         const sc_ofd_text_style *style);
+
+/** Lines and height of a text box without drawing it. Errors as sc_ofd_writer_add_text(). */
+SC_EXTERN int sc_ofd_text_box_measure(size_t *lines_out, double *height_out, const char *text,
+                                      double width, const sc_ofd_text_style *style);
+
+/** A vector path being built (coordinates in mm on the page). */
+typedef struct sc_ofd_path sc_ofd_path;
+
+/** Start an empty path; owned by the caller (sc_ofd_path_free). @return 0 or SC_ENOMEM */
+SC_EXTERN int sc_ofd_path_new(sc_ofd_path **out);
+/** Release a path; NULL is accepted. */
+SC_EXTERN void sc_ofd_path_free(sc_ofd_path *path);
+/** Start a subpath at (x, y). @return 0 or SC_ENOMEM (for all path calls) */
+SC_EXTERN int sc_ofd_path_move_to(sc_ofd_path *path, double x, double y);
+/** A straight line to (x, y). */
+SC_EXTERN int sc_ofd_path_line_to(sc_ofd_path *path, double x, double y);
+/** A cubic Bézier curve to (x, y) with control points (x1, y1), (x2, y2). */
+SC_EXTERN int sc_ofd_path_curve_to(sc_ofd_path *path, double x1, double y1, double x2, double y2,
+                                   double x, double y);
+/** An elliptical arc to (x, y), SVG-style (OFD "A": radii, rotation in degrees, flags). */
+SC_EXTERN int sc_ofd_path_arc_to(sc_ofd_path *path, double rx, double ry, double rotation,
+                                 int is_large, int is_clockwise, double x, double y);
+/** Close the current subpath. */
+SC_EXTERN int sc_ofd_path_close(sc_ofd_path *path);
+/** A closed rectangle subpath. */
+SC_EXTERN int sc_ofd_path_rect(sc_ofd_path *path, double x, double y, double width, double height);
+/** A closed circle subpath (four Bézier curves, which every reader draws). */
+SC_EXTERN int sc_ofd_path_circle(sc_ofd_path *path, double cx, double cy, double r);
+
+/** How a path is painted. */
+typedef struct {
+    unsigned int version; /**< SC_OFD_PATH_STYLE_VERSION */
+    double line_width;    /**< stroke width, mm; 0: 0.25 */
+    int has_stroke;       /**< stroke the outline */
+    sc_ofd_rgb stroke;    /**< stroke colour */
+    int has_fill;         /**< fill the inside (non-zero rule) */
+    sc_ofd_rgb fill;      /**< fill colour */
+} sc_ofd_path_style;
+
+#define SC_OFD_PATH_STYLE_VERSION 1
+#define SC_OFD_PATH_STYLE_INIT                                                                     \
+    {                                                                                              \
+        SC_OFD_PATH_STYLE_VERSION, 0, 1, SC_OFD_BLACK, 0, SC_OFD_BLACK                             \
+    }
+
+/**
+ * Draw a path (one PathObject with AbbreviatedData). The path is copied.
+ * @param style NULL: a 0.25 mm black stroke
+ * @return 0, SC_EINVALID (no such page, empty path) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t page, const sc_ofd_path *path,
+                                     const sc_ofd_path_style *style);
+
+/** Draw a straight line; a shorthand for a two-point path. Errors as sc_ofd_writer_add_path(). */
+SC_EXTERN int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page, double x1, double y1, double x2,
+                                     double y2, const sc_ofd_path_style *style);
+
+/**
+ * Draw a PNG or JPEG image into the box (x, y, width, height). Identical image bytes are stored
+ * once (one MultiMedia resource).
+ * @param data the image file's bytes, copied
+ * @return 0, SC_EUNSUPPORTED (neither PNG nor JPEG), SC_EFORMAT (no readable size),
+ *         SC_ELIMIT (over SC_OFD_MAX_IMAGE_SIZE bytes or SC_OFD_MAX_IMAGE_PIXELS), SC_EINVALID
+ *         or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t page, const void *data, size_t len,
+                                      double x, double y, double width, double height);
+
+/**
+ * Attach a file (Attachments.xml: Name, Format, CreationDate, Size in KB; the file under
+ * Doc_0/Attachs/).
+ * @param name the attachment name, also the file name (letters, digits, '.', '-', '_')
+ * @param format e.g. "xml", "pdf"; NULL: none
+ * @return 0, SC_EINVALID (bad name), SC_EEXISTS (name used twice) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char *format,
+                                           const void *data, size_t len);
+
+/**
+ * Add a custom tag file (CustomTags.xml -> CustomTag TypeID + FileLoc, the file under
+ * Doc_0/Tags/). The bytes must be a well-formed XML document.
+ * @param type_id the CustomTag TypeID (letters, digits, '.', '-', '_')
+ * @return 0, SC_EFORMAT (not well-formed XML), SC_EINVALID, SC_EEXISTS or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id, const void *xml,
+                                           size_t len);
+
+/** The namespace of the tag files sc_ofd_writer_add_custom_tag_pairs() writes. */
+#define SC_OFD_TAGS_NS "urn:sealcert:ofd:tags:1"
+
+/**
+ * Add a custom tag file of key/value pairs, rendered as
+ * <sc:Tags xmlns:sc="urn:sealcert:ofd:tags:1"><sc:Tag Name="key">value</sc:Tag>...</sc:Tags>.
+ * @return as sc_ofd_writer_add_custom_tag(); SC_EFORMAT for invalid UTF-8 or control characters
+ */
+SC_EXTERN int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *type_id,
+                                                 const char *const *keys, const char *const *values,
+                                                 size_t count);
+
+/**
+ * Also embed @p text's characters (those @p font has; others are skipped) in this document's
+ * subset of @p font, drawn or not. Subsets are cached per font by exact character set, so
+ * documents of one template that embed the same base set (the template's text, digits, the
+ * characters the variable fields may use) share one cached subset and skip hb-subset and
+ * deflate, while each document stays a deterministic function of its own calls.
+ * @return 0, SC_EFORMAT (invalid UTF-8), SC_EINVALID (finished writer) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font,
+                                        const char *text);
+
+/**
+ * Write the package: embed a subset of each font holding only the characters used, emit the
+ * XML and zip it (fixed entry order, times from creation_time, no extra fields). The writer is
+ * finished afterwards: further calls return SC_EINVALID.
+ * @param[out] out the .ofd bytes, owned by the caller (sc_buf_dispose)
+ * @return 0, SC_EINVALID (no page, or already finished), SC_EFORMAT (hb-subset failed on a font)
+ *         or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w);
+
+/* ---- layout: tables ---- */
+
+/** A table being laid out: column widths, a header row, rows of wrapped cell text. */
+typedef struct sc_ofd_table sc_ofd_table;
+
+/** How a table looks. The styles are copied; their fonts borrowed. */
+typedef struct {
+    unsigned int version;             /**< SC_OFD_TABLE_STYLE_VERSION */
+    sc_ofd_text_style text;           /**< body cells */
+    sc_ofd_text_style header;         /**< the header row; font NULL: the body style */
+    const sc_ofd_align *column_align; /**< per column; NULL: each style's align */
+    double padding;                   /**< inside each cell, mm; 0: 1 */
+    double border_width;              /**< mm; 0: 0.25; negative: no borders */
+    sc_ofd_rgb border_color;          /**< border colour */
+    double min_row_height;            /**< mm; 0: none */
+} sc_ofd_table_style;
+
+#define SC_OFD_TABLE_STYLE_VERSION 1
+#define SC_OFD_TABLE_STYLE_INIT                                                                    \
+    {                                                                                              \
+        SC_OFD_TABLE_STYLE_VERSION, SC_OFD_TEXT_STYLE_INIT, SC_OFD_TEXT_STYLE_INIT, NULL, 0, 0,    \
+            SC_OFD_BLACK, 0                                                                        \
+    }
+
+/**
+ * Start a table.
+ * @param[out] out the table, owned by the caller (sc_ofd_table_free)
+ * @param widths @p columns column widths, mm (copied)
+ * @param header the header cells (@p columns strings), repeated on every page; NULL: no header
+ * @return 0, SC_EINVALID, SC_ENOTFOUND / SC_EFORMAT (header text, as sc_ofd_writer_add_text())
+ *         or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_table_new(sc_ofd_table **out, size_t columns, const double *widths,
+                               const char *const *header, const sc_ofd_table_style *style);
+
+/** Release a table; NULL is accepted. */
+SC_EXTERN void sc_ofd_table_free(sc_ofd_table *table);
+
+/**
+ * Append a row; the cells are wrapped and the row height computed now.
+ * @param cells @p columns strings (NULL entries are empty cells), copied
+ * @return 0, SC_ENOTFOUND / SC_EFORMAT (as sc_ofd_writer_add_text()), SC_ELIMIT or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_table_add_row(sc_ofd_table *table, const char *const *cells);
+
+/** Number of body rows (the header not counted). */
+SC_EXTERN size_t sc_ofd_table_row_count(const sc_ofd_table *table);
+
+/** Height of body row @p row in mm; 0 when out of range. */
+SC_EXTERN double sc_ofd_table_row_height(const sc_ofd_table *table, size_t row);
+
+/** Height of the header row in mm; 0 without a header. */
+SC_EXTERN double sc_ofd_table_header_height(const sc_ofd_table *table);
+
+/**
+ * How many body rows from @p first fit in @p height mm below a repeated header: the
+ * pagination step ("rows flow across pages with the header row repeated"). 0 when not even row
+ * @p first fits with the header: the caller starts a new page, and if the row does not fit on
+ * an empty page either (taller than the page), draws it alone there anyway (count 1, clipped by
+ * the page) so that pagination always advances.
+ */
+SC_EXTERN size_t sc_ofd_table_rows_fit(const sc_ofd_table *table, size_t first, double height);
+
+/**
+ * Draw the header and body rows [first, first + count) at (x, top).
+ * @param[out] height_out the height drawn, mm; NULL when not wanted
+ * @return 0, SC_EINVALID (rows out of range, no such page), SC_ENOTFOUND or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size_t page, double x,
+                                      double top, const sc_ofd_table *table, size_t first,
+                                      size_t count);
+
 #ifdef __cplusplus
 }
 #endif

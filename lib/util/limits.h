@@ -96,4 +96,26 @@
  * KingGrid (4/3 of it). */
 #define SC_OFD_MAX_SIGNED_VALUE ((size_t)13 << 20)
 
+/* ---- OFD writer ---- */
+
+/* Largest image accepted by the OFD writer: a 600 dpi A4 colour scan as PNG is ~25 MB; more would
+ * make a certificate too large to mail or store, and the bytes are copied into the document. */
+#define SC_OFD_MAX_IMAGE_SIZE ((size_t)32 << 20)
+
+/* Largest image side (pixels) the writer accepts: A4 at 1200 dpi is ~14000; readers decode
+ * images to RGBA, and 20000 x 20000 is already 1.6 GB there. */
+#define SC_OFD_MAX_IMAGE_PIXELS 20000
+
+/* Most characters in one text call (a line or a text box): a dense A4 page holds ~3000 CJK
+ * characters; 64K bounds the per-call arrays (advances, break opportunities) at about 2 MB. */
+#define SC_OFD_MAX_TEXT_CHARS 65536
+
+/* Most columns of a layout table: an A4 landscape table past 32 columns has cells under 9 mm. */
+#define SC_OFD_MAX_TABLE_COLUMNS 64
+
+/* Subsets kept per font (by set of characters): a certificate run repeats a few glyph sets
+ * (the template text); each entry holds the subset and its deflated bytes, 30-300 KB for a CJK
+ * page, so 64 entries stay under ~40 MB per font. Beyond it the oldest entry is replaced. */
+#define SC_OFD_FONT_SUBSET_CACHE 64
+
 #endif

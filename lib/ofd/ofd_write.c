@@ -1,0 +1,1611 @@
+/* lib/ofd: the OFD document builder and its XML (GB/T 33190-2016 clauses 7 (package and
+ * document), 8-11 (pages, graphics, text, images), 15-16 (attachments, custom tags)).
+ *
+ * Drawing calls append each object's XML to its layer's buffer at once, so a page costs one
+ * buffer per layer and no object tree; only fonts wait for finish(), because a font's subset
+ * must hold every character the document used. IDs are handed out in call order, so the same
+ * calls give the same IDs; MaxUnitID is the last one.
+ *
+ * Elements are written in the order of the standard's schema (Annex A), which strict readers
+ * enforce. Numbers are written from integers in micrometres (at most 3 decimals, no exponent,
+ * never a locale's decimal comma). Everything is UTF-8 with &, <, >, " escaped; control
+ * characters are refused instead of escaped, since XML 1.0 cannot carry them.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "ofd/ofdw_int.h"
+
+#define OFD_NS   "http://www.ofdspec.org/2016"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define MAX_MM   1e7 /* coordinates and sizes beyond 10 km are a caller's bug, not a page */
+
+typedef struct {
+    unsigned long id;       /* Layer ID */
+    sc_ofd_layer_type type; /* Body, Background, Foreground */
+    sc_buf xml;             /* the objects' XML (owned) */
+} layer;
+
+typedef struct {
+    unsigned long id; /* Page ID */
+    double width;     /* mm */
+    double height;    /* mm */
+    layer *layers;    /* owned; drawing goes to the last */
+    size_t nlayers;   /* entries in layers */
+    size_t layers_cap;
+} page;
+
+typedef struct {
+    const sc_ofd_font *font; /* borrowed */
+    unsigned long id;        /* Font resource ID */
+    uint64_t *bmp;           /* used BMP code points, 65536 bits (owned) */
+    uint32_t *astral;        /* used code points above U+FFFF, sorted (owned) */
+    size_t nastral;
+    size_t astral_cap;
+    sc_ofd__subset *subset; /* made at finish (a reference) */
+} font_use;
+
+typedef struct {
+    unsigned long id;    /* MultiMedia ID */
+    unsigned char *data; /* the file (owned) */
+    size_t len;
+    bool is_png; /* else JPEG */
+} image;
+
+typedef struct {
+    unsigned long id;    /* Attachment ID; 0 for custom tags */
+    char *name;          /* Attachment Name (also the file name) / CustomTag TypeID (owned) */
+    char *format;        /* Attachment Format or NULL (owned) */
+    unsigned char *data; /* the file (owned) */
+    size_t len;
+} item;
+
+struct sc_ofd_writer {
+    char *doc_id;  /* owned, NULL: derived */
+    char *title;   /* owned or NULL */
+    char *author;  /* owned or NULL */
+    char *subject; /* owned or NULL */
+    sc_time created;
+    int level;                /* zlib level */
+    double page_w, page_h;    /* default page, mm */
+    unsigned long next_id;    /* next unit ID */
+    page *pages;              /* owned */
+    size_t npages, pages_cap; /* */
+    font_use *fonts;          /* owned */
+    size_t nfonts, fonts_cap; /* */
+    image *images;            /* owned */
+    size_t nimages, images_cap;
+    item *atts; /* attachments (owned) */
+    size_t natts, atts_cap;
+    item *tags; /* custom tags (owned) */
+    size_t ntags, tags_cap;
+    bool is_finished; /* finish() ran */
+};
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+/* Make room for one more element in a growable array. */
+static int reserve(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 4, bytes;
+    if (sc_mul_overflow(&bytes, ncap, elem))
+        return sc_error_set(SC_ELIMIT, "array of %zu elements", ncap);
+    void *p = sc_realloc(*arr, bytes);
+    if (!p)
+        return sc_error_oom();
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+#define RESERVE(arr, n, cap) reserve((void **)&(arr), &(cap), (n), sizeof(*(arr)))
+
+static bool is_len(double v)
+{
+    return isfinite(v) && v > -MAX_MM && v < MAX_MM;
+}
+
+static int64_t to_um(double mm)
+{
+    double v = mm * 1000.0;
+    return v >= 0 ? (int64_t)(v + 0.5) : -(int64_t)(-v + 0.5);
+}
+
+/* A length in micrometres as mm with at most 3 decimals: "12.5", "-0.001", "0". */
+static int put_um(sc_buf *b, int64_t um)
+{
+    char tmp[32], *p = tmp + sizeof(tmp);
+    uint64_t u = um < 0 ? (uint64_t)(-um) : (uint64_t)um;
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0)
+            frac /= 10, digits--;
+        for (int i = 0; i < digits; i++, frac /= 10)
+            *--p = (char)('0' + frac % 10);
+        *--p = '.';
+    }
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (um < 0)
+        *--p = '-';
+    return sc_buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static int put_mm(sc_buf *b, double mm)
+{
+    return put_um(b, to_um(mm));
+}
+
+static int put_ulong(sc_buf *b, unsigned long v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    return sc_buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* Escaped character data or attribute value (the input is already checked). */
+static int put_esc(sc_buf *b, const char *s, size_t len)
+{
+    int error;
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        default:
+            continue;
+        }
+        if ((error = sc_buf_put(b, s + from, i - from)) < 0 || (error = sc_buf_puts(b, rep)) < 0)
+            return error;
+        from = i + 1;
+    }
+    return sc_buf_put(b, s + from, len - from);
+}
+
+static int put_escs(sc_buf *b, const char *s)
+{
+    return put_esc(b, s, strlen(s));
+}
+
+static int put_rgb(sc_buf *b, sc_ofd_rgb c)
+{
+    int error;
+    if ((error = put_ulong(b, c >> 16 & 0xFF)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_ulong(b, c >> 8 & 0xFF)) < 0 || (error = sc_buf_puts(b, " ")) < 0)
+        return error;
+    return put_ulong(b, c & 0xFF);
+}
+
+/* One UTF-8 character (strict: no overlong forms, surrogates or values over U+10FFFF). */
+static bool utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp)
+{
+    const unsigned char *p = *s;
+    uint32_t c = p[0], min;
+    int n;
+    if (c < 0x80) {
+        *cp = c;
+        *s = p + 1;
+        return true;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1, c &= 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2, c &= 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3, c &= 0x07, min = 0x10000;
+    } else {
+        return false;
+    }
+    if (end - p <= n)
+        return false;
+    for (int i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return false;
+        c = c << 6 | (p[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return false;
+    *cp = c;
+    *s = p + n + 1;
+    return true;
+}
+
+static size_t utf8_put(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    } else if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    } else if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* Characters XML 1.0 cannot carry (section 2.2), plus C1 controls and non-characters. */
+static bool is_bad_char(uint32_t c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
+           c == 0xFFFE || c == 0xFFFF;
+}
+
+/* A caller's string for the XML: valid UTF-8, no control characters. */
+static int check_string(const char *s, const char *what)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    while (p < end) {
+        uint32_t c;
+        size_t at = (size_t)(p - (const unsigned char *)s);
+        if (!utf8_next(&p, end, &c))
+            return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8 at byte %zu", what, at);
+        if (is_bad_char(c) || c < 0x20)
+            return sc_error_set(SC_EFORMAT, "%s: control character U+%04X at byte %zu", what,
+                                (unsigned)c, at);
+    }
+    return 0;
+}
+
+/* Attachment and tag names: they become file names in the package. */
+static int check_name(const char *s, const char *what)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 128 || s[0] == '.')
+        return sc_error_set(SC_EINVALID, "%s \"%s\": 1-128 characters, not starting with '.'", what,
+                            s);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return sc_error_set(SC_EINVALID, "%s \"%s\": only letters, digits, '.', '-', '_'", what,
+                                s);
+    }
+    return 0;
+}
+
+static char *dup_opt(const char *s, bool *is_oom)
+{
+    if (!s)
+        return NULL;
+    char *d = sc_strdup(s);
+    if (!d)
+        *is_oom = true;
+    return d;
+}
+
+/* ---- writer ----------------------------------------------------------------------------- */
+
+static void page_dispose(page *p)
+{
+    for (size_t i = 0; i < p->nlayers; i++)
+        sc_buf_dispose(&p->layers[i].xml);
+    sc_free(p->layers);
+}
+
+static void item_dispose(item *it)
+{
+    sc_free(it->name);
+    sc_free(it->format);
+    sc_free(it->data);
+}
+
+void sc_ofd_writer_free(sc_ofd_writer *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->npages; i++)
+        page_dispose(&w->pages[i]);
+    for (size_t i = 0; i < w->nfonts; i++) {
+        sc_ofd__subset_release(w->fonts[i].font, w->fonts[i].subset);
+        sc_free(w->fonts[i].bmp);
+        sc_free(w->fonts[i].astral);
+    }
+    for (size_t i = 0; i < w->nimages; i++)
+        sc_free(w->images[i].data);
+    for (size_t i = 0; i < w->natts; i++)
+        item_dispose(&w->atts[i]);
+    for (size_t i = 0; i < w->ntags; i++)
+        item_dispose(&w->tags[i]);
+    sc_free(w->pages);
+    sc_free(w->fonts);
+    sc_free(w->images);
+    sc_free(w->atts);
+    sc_free(w->tags);
+    sc_free(w->doc_id);
+    sc_free(w->title);
+    sc_free(w->author);
+    sc_free(w->subject);
+    sc_free(w);
+}
+
+int sc_ofd_writer_new(sc_ofd_writer **out, const sc_ofd_writer_options *opts)
+{
+    int error = 0;
+    sc_ofd_writer_options def = SC_OFD_WRITER_OPTIONS_INIT;
+    sc_ofd_writer *w = NULL;
+    bool is_oom = false;
+
+    SC_ASSERT_ARG(out);
+    *out = NULL;
+    if (!opts)
+        opts = &def;
+    if (opts->version != SC_OFD_WRITER_OPTIONS_VERSION)
+        return sc_error_set(SC_EINVALID, "sc_ofd_writer_options: version %u, expected %u",
+                            opts->version, SC_OFD_WRITER_OPTIONS_VERSION);
+    if (opts->compression_level < 0 || opts->compression_level > 9)
+        return sc_error_set(SC_EINVALID, "compression_level %d: 1-9, or 0 for the default",
+                            opts->compression_level);
+    if (!is_len(opts->page_width) || !is_len(opts->page_height) || opts->page_width < 0 ||
+        opts->page_height < 0)
+        return sc_error_set(SC_EINVALID, "page size: not a positive length");
+    const char *strs[] = {opts->doc_id, opts->title, opts->author, opts->subject};
+    const char *names[] = {"DocID", "Title", "Author", "Subject"};
+    for (size_t i = 0; i < 4; i++)
+        if (strs[i] && (error = check_string(strs[i], names[i])) < 0)
+            return error;
+
+    if (!(w = sc_calloc(1, sizeof(*w))))
+        return sc_error_oom();
+    w->doc_id = dup_opt(opts->doc_id, &is_oom);
+    w->title = dup_opt(opts->title, &is_oom);
+    w->author = dup_opt(opts->author, &is_oom);
+    w->subject = dup_opt(opts->subject, &is_oom);
+    if (is_oom) {
+        error = sc_error_oom();
+        goto done;
+    }
+    w->created = opts->creation_time == SC_TIME_NOW ? sc_time_now() : opts->creation_time;
+    w->level = opts->compression_level ? opts->compression_level : 1;
+    w->page_w = opts->page_width > 0 ? opts->page_width : 210;
+    w->page_h = opts->page_height > 0 ? opts->page_height : 297;
+    w->next_id = 1;
+    *out = w;
+    w = NULL;
+done:
+    sc_ofd_writer_free(w);
+    return error;
+}
+
+static int check_open(const sc_ofd_writer *w)
+{
+    if (w->is_finished)
+        return sc_error_set(SC_EINVALID, "the OFD writer is finished");
+    return 0;
+}
+
+static int get_page(page **out, sc_ofd_writer *w, size_t index)
+{
+    int error = check_open(w);
+    if (error < 0)
+        return error;
+    if (index >= w->npages)
+        return sc_error_set(SC_EINVALID, "page %zu: the document has %zu pages", index, w->npages);
+    *out = &w->pages[index];
+    return 0;
+}
+
+static int page_new_layer(page *p, sc_ofd_writer *w, sc_ofd_layer_type type)
+{
+    int error;
+    if ((error = RESERVE(p->layers, p->nlayers, p->layers_cap)) < 0)
+        return error;
+    layer *l = &p->layers[p->nlayers++];
+    memset(l, 0, sizeof(*l));
+    l->id = w->next_id++;
+    l->type = type;
+    return 0;
+}
+
+int sc_ofd_writer_add_page(size_t *page_out, sc_ofd_writer *w, double width_mm, double height_mm)
+{
+    int error;
+    SC_ASSERT_ARG(w);
+    if ((error = check_open(w)) < 0)
+        return error;
+    if (!is_len(width_mm) || !is_len(height_mm) || width_mm < 0 || height_mm < 0)
+        return sc_error_set(SC_EINVALID, "page size: not a positive length");
+    if ((error = RESERVE(w->pages, w->npages, w->pages_cap)) < 0)
+        return error;
+    page *p = &w->pages[w->npages];
+    memset(p, 0, sizeof(*p));
+    p->width = width_mm > 0 ? width_mm : w->page_w;
+    p->height = height_mm > 0 ? height_mm : w->page_h;
+    unsigned long saved = w->next_id;
+    p->id = w->next_id++;
+    if ((error = page_new_layer(p, w, SC_OFD_LAYER_BODY)) < 0) {
+        page_dispose(p);
+        w->next_id = saved;
+        return error;
+    }
+    if (page_out)
+        *page_out = w->npages;
+    w->npages++;
+    return 0;
+}
+
+int sc_ofd_writer_add_layer(sc_ofd_writer *w, size_t index, sc_ofd_layer_type type)
+{
+    int error;
+    page *p = NULL;
+    SC_ASSERT_ARG(w);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (type != SC_OFD_LAYER_BODY && type != SC_OFD_LAYER_BACKGROUND &&
+        type != SC_OFD_LAYER_FOREGROUND)
+        return sc_error_set(SC_EINVALID, "layer type %d", (int)type);
+    return page_new_layer(p, w, type);
+}
+
+/* The buffer drawing on a page goes to. */
+static sc_buf *page_xml(page *p)
+{
+    return &p->layers[p->nlayers - 1].xml;
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+double sc_ofd__style_size(const sc_ofd_text_style *style)
+{
+    return style->size > 0 ? style->size : 3.5;
+}
+
+double sc_ofd__style_line_height(const sc_ofd_text_style *style)
+{
+    return style->line_height > 0 ? style->line_height : 1.5 * sc_ofd__style_size(style);
+}
+
+static int check_style(const sc_ofd_text_style *style)
+{
+    if (!style || style->version != SC_OFD_TEXT_STYLE_VERSION || !style->font)
+        return sc_error_set(SC_EINVALID, "sc_ofd_text_style: NULL, wrong version or no font");
+    if (!is_len(style->size) || style->size < 0 || !is_len(style->line_height) ||
+        style->line_height < 0 || (style->fallback_count > 0 && !style->fallbacks))
+        return sc_error_set(SC_EINVALID, "sc_ofd_text_style: bad size, line height or fallbacks");
+    return 0;
+}
+
+int sc_ofd__text_chars(sc_ofd__char **out, size_t *count, const char *text,
+                       const sc_ofd_text_style *style, bool allow_newline)
+{
+    int error;
+    size_t len = strlen(text), n = 0;
+    sc_ofd__char *chars = NULL;
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    double size = sc_ofd__style_size(style);
+
+    *out = NULL;
+    *count = 0;
+    if ((error = check_style(style)) < 0)
+        return error;
+    if (len > (size_t)SC_OFD_MAX_TEXT_CHARS * 4)
+        return sc_error_set(SC_ELIMIT, "text of %zu bytes (most %d characters)", len,
+                            SC_OFD_MAX_TEXT_CHARS);
+    if (len > 0 && !(chars = sc_calloc(len, sizeof(*chars)))) /* at most one char per byte */
+        return sc_error_oom();
+    while (p < end) {
+        uint32_t c, g;
+        size_t at = (size_t)(p - (const unsigned char *)text);
+        if (!utf8_next(&p, end, &c)) {
+            error = sc_error_set(SC_EFORMAT, "text: invalid UTF-8 at byte %zu", at);
+            goto fail;
+        }
+        if (n >= SC_OFD_MAX_TEXT_CHARS) {
+            error = sc_error_set(SC_ELIMIT, "text: more than %d characters", SC_OFD_MAX_TEXT_CHARS);
+            goto fail;
+        }
+        if (c == '\n' && allow_newline) {
+            chars[n++] = (sc_ofd__char){c, NULL, 0};
+            continue;
+        }
+        if (c == '\t')
+            c = ' ';
+        if (c < 0x20 || is_bad_char(c)) {
+            error = sc_error_set(SC_EFORMAT, "text: control character U+%04X at byte %zu",
+                                 (unsigned)c, at);
+            goto fail;
+        }
+        const sc_ofd_font *f = style->font;
+        if (!sc_ofd__font_glyph(f, c, &g)) {
+            f = NULL;
+            for (size_t i = 0; i < style->fallback_count && !f; i++)
+                if (style->fallbacks[i] && sc_ofd__font_glyph(style->fallbacks[i], c, &g))
+                    f = style->fallbacks[i];
+        }
+        if (!f) {
+            error = sc_error_set(
+                SC_ENOTFOUND, "text: U+%04X (\"%.*s\", byte %zu) is not in font %s%s", (unsigned)c,
+                (int)((size_t)((const char *)p - text) - at), text + at, at, style->font->full_name,
+                style->fallback_count ? " nor in its fallbacks" : "");
+            goto fail;
+        }
+        chars[n++] = (sc_ofd__char){c, f, sc_ofd__font_advance(f, g) * size};
+    }
+    *out = chars;
+    *count = n;
+    return 0;
+fail:
+    sc_free(chars);
+    return error;
+}
+
+static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font)
+{
+    int error;
+    for (size_t i = 0; i < w->nfonts; i++) {
+        if (w->fonts[i].font == font) {
+            *out = &w->fonts[i];
+            return 0;
+        }
+    }
+    if ((error = RESERVE(w->fonts, w->nfonts, w->fonts_cap)) < 0)
+        return error;
+    font_use *u = &w->fonts[w->nfonts];
+    memset(u, 0, sizeof(*u));
+    if (!(u->bmp = sc_calloc(65536 / 64, sizeof(uint64_t))))
+        return sc_error_oom();
+    u->font = font;
+    u->id = w->next_id++;
+    w->nfonts++;
+    *out = u;
+    return 0;
+}
+
+static int font_use_mark(font_use *u, uint32_t cp)
+{
+    if (cp < 0x10000) {
+        u->bmp[cp >> 6] |= (uint64_t)1 << (cp & 63);
+        return 0;
+    }
+    size_t lo = 0, hi = u->nastral;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u->astral[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < u->nastral && u->astral[lo] == cp)
+        return 0;
+    int error = RESERVE(u->astral, u->nastral, u->astral_cap);
+    if (error < 0)
+        return error;
+    memmove(u->astral + lo + 1, u->astral + lo, (u->nastral - lo) * sizeof(*u->astral));
+    u->astral[lo] = cp;
+    u->nastral++;
+    return 0;
+}
+
+int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font, const char *text)
+{
+    int error;
+    font_use *u = NULL;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(font);
+    SC_ASSERT_ARG(text);
+    if ((error = check_open(w)) < 0)
+        return error;
+    const unsigned char *p = (const unsigned char *)text, *end = p + strlen(text);
+    while (p < end) {
+        uint32_t c, g;
+        size_t at = (size_t)(p - (const unsigned char *)text);
+        if (!utf8_next(&p, end, &c))
+            return sc_error_set(SC_EFORMAT, "embedded characters: invalid UTF-8 at byte %zu", at);
+        if (c < 0x20 || is_bad_char(c) || !sc_ofd__font_glyph(font, c, &g))
+            continue;
+        if ((!u && (error = font_use_of(&u, w, font)) < 0) || (error = font_use_mark(u, c)) < 0)
+            return error;
+    }
+    return 0;
+}
+
+/* DeltaX (clause 11.3): the gaps between character origins, with runs of equal gaps written as
+ * "g <count> <gap>" (the CJK case: one gap repeated). */
+static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
+{
+    int error = 0;
+    for (size_t i = 0; i < n && error == 0;) {
+        size_t j = i + 1;
+        while (j < n && gaps[j] == gaps[i])
+            j++;
+        if (i > 0)
+            error = sc_buf_puts(b, " ");
+        if (error == 0 && j - i >= 2) {
+            if ((error = sc_buf_puts(b, "g ")) < 0 || (error = put_ulong(b, j - i)) < 0 ||
+                (error = sc_buf_puts(b, " ")) < 0)
+                return error;
+        }
+        if (error == 0)
+            error = put_um(b, gaps[i]);
+        i = j;
+    }
+    return error;
+}
+
+/* One TextObject for chars[0, n) of one font, starting at x. */
+static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
+                    size_t n, const sc_ofd_text_style *style)
+{
+    int error;
+    font_use *u = NULL;
+    int64_t *gaps = NULL;
+    const sc_ofd_font *font = chars[0].font;
+    double size = sc_ofd__style_size(style);
+    sc_buf *b = page_xml(p);
+    size_t mark = b->size;
+
+    if ((error = font_use_of(&u, w, font)) < 0)
+        return error;
+    if (n > 1 && !(gaps = sc_calloc(n - 1, sizeof(*gaps))))
+        return sc_error_oom();
+    /* Gaps from rounded absolute positions, so rounding never accumulates along a line. */
+    double pos = 0, width;
+    int64_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((error = font_use_mark(u, chars[i].cp)) < 0)
+            goto done;
+        if (i > 0) {
+            int64_t cur = to_um(pos);
+            gaps[i - 1] = cur - prev;
+            prev = cur;
+        }
+        pos += chars[i].advance;
+    }
+    width = pos;
+    double top = baseline - font->ascent * size, height = (font->ascent - font->descent) * size;
+    if ((error = sc_buf_puts(b, "<ofd:TextObject ID=\"")) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, top)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, width > 0 ? width : 0.001)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, "\" Font=\"")) < 0 ||
+        (error = put_ulong(b, u->id)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
+        (error = put_mm(b, size)) < 0 ||
+        (error = sc_buf_puts(b, "\"><ofd:FillColor Value=\"")) < 0 ||
+        (error = put_rgb(b, style->color)) < 0 ||
+        (error = sc_buf_puts(b, "\"/><ofd:TextCode X=\"0\" Y=\"")) < 0 ||
+        (error = put_mm(b, font->ascent * size)) < 0)
+        goto done;
+    if (n > 1 &&
+        ((error = sc_buf_puts(b, "\" DeltaX=\"")) < 0 || (error = put_delta_x(b, gaps, n - 1)) < 0))
+        goto done;
+    if ((error = sc_buf_puts(b, "\">")) < 0)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        char u8[4];
+        if ((error = put_esc(b, u8, utf8_put(u8, chars[i].cp))) < 0)
+            goto done;
+    }
+    if ((error = sc_buf_puts(b, "</ofd:TextCode></ofd:TextObject>\n")) < 0)
+        goto done;
+    w->next_id++;
+done:
+    if (error < 0 && b->ptr) { /* no half-written object */
+        b->size = mark;
+        b->ptr[mark] = 0;
+    }
+    sc_free(gaps);
+    return error;
+}
+
+int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double baseline,
+                              const sc_ofd__char *chars, size_t count,
+                              const sc_ofd_text_style *style)
+{
+    int error;
+    page *p = NULL;
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!is_len(x) || !is_len(baseline))
+        return sc_error_set(SC_EINVALID, "text position: not a finite length");
+    for (size_t i = 0; i < count;) {
+        if (!chars[i].font) { /* a newline: nothing to draw */
+            x += chars[i++].advance;
+            continue;
+        }
+        size_t j = i + 1;
+        double run = chars[i].advance;
+        while (j < count && chars[j].font == chars[i].font)
+            run += chars[j++].advance;
+        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, style)) < 0)
+            return error;
+        x += run;
+        i = j;
+    }
+    return 0;
+}
+
+int sc_ofd_text_measure(double *width_out, const char *text, const sc_ofd_text_style *style)
+{
+    int error;
+    sc_ofd__char *chars = NULL;
+    size_t n = 0;
+    SC_ASSERT_ARG(width_out);
+    SC_ASSERT_ARG(text);
+    if ((error = sc_ofd__text_chars(&chars, &n, text, style, false)) < 0)
+        return error;
+    double width = 0;
+    for (size_t i = 0; i < n; i++)
+        width += chars[i].advance;
+    sc_free(chars);
+    *width_out = width;
+    return 0;
+}
+
+int sc_ofd_writer_add_text(double *width_out, sc_ofd_writer *w, size_t index, double x,
+                           double baseline, double width, const char *text,
+                           const sc_ofd_text_style *style)
+{
+    int error;
+    sc_ofd__char *chars = NULL;
+    size_t n = 0;
+    page *p = NULL;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(text);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!is_len(width) || width < 0)
+        return sc_error_set(SC_EINVALID, "text width: not a positive length");
+    if ((error = sc_ofd__text_chars(&chars, &n, text, style, false)) < 0)
+        return error;
+    double adv = 0;
+    for (size_t i = 0; i < n; i++)
+        adv += chars[i].advance;
+    double start = x;
+    if (style->align == SC_OFD_ALIGN_CENTER)
+        start = width > 0 ? x + (width - adv) / 2 : x - adv / 2;
+    else if (style->align == SC_OFD_ALIGN_RIGHT)
+        start = width > 0 ? x + width - adv : x - adv;
+    error = sc_ofd__writer_draw_chars(w, index, start, baseline, chars, n, style);
+    sc_free(chars);
+    if (error == 0 && width_out)
+        *width_out = adv;
+    return error;
+}
+
+/* ---- paths ------------------------------------------------------------------------------ */
+
+typedef struct {
+    char op;     /* M L B A C: OFD AbbreviatedData commands (clause 9.3.5, table 36) */
+    double v[7]; /* operands, mm */
+} path_cmd;
+
+struct sc_ofd_path {
+    path_cmd *cmds; /* owned */
+    size_t n, cap;
+};
+
+int sc_ofd_path_new(sc_ofd_path **out)
+{
+    SC_ASSERT_ARG(out);
+    if (!(*out = sc_calloc(1, sizeof(**out))))
+        return sc_error_oom();
+    return 0;
+}
+
+void sc_ofd_path_free(sc_ofd_path *path)
+{
+    if (!path)
+        return;
+    sc_free(path->cmds);
+    sc_free(path);
+}
+
+static int path_add(sc_ofd_path *path, char op, size_t nv, const double *v)
+{
+    int error;
+    SC_ASSERT_ARG(path);
+    for (size_t i = 0; i < nv; i++)
+        if (!is_len(v[i]))
+            return sc_error_set(SC_EINVALID, "path: operand %zu of '%c' is not a finite length", i,
+                                op);
+    if ((error = RESERVE(path->cmds, path->n, path->cap)) < 0)
+        return error;
+    path_cmd *c = &path->cmds[path->n++];
+    memset(c, 0, sizeof(*c));
+    c->op = op;
+    if (nv)
+        memcpy(c->v, v, nv * sizeof(*v));
+    return 0;
+}
+
+int sc_ofd_path_move_to(sc_ofd_path *path, double x, double y)
+{
+    return path_add(path, 'M', 2, (double[]){x, y});
+}
+
+int sc_ofd_path_line_to(sc_ofd_path *path, double x, double y)
+{
+    return path_add(path, 'L', 2, (double[]){x, y});
+}
+
+int sc_ofd_path_curve_to(sc_ofd_path *path, double x1, double y1, double x2, double y2, double x,
+                         double y)
+{
+    return path_add(path, 'B', 6, (double[]){x1, y1, x2, y2, x, y});
+}
+
+int sc_ofd_path_arc_to(sc_ofd_path *path, double rx, double ry, double rotation, int is_large,
+                       int is_clockwise, double x, double y)
+{
+    if (rx < 0 || ry < 0)
+        return sc_error_set(SC_EINVALID, "path: negative arc radius");
+    return path_add(path, 'A', 7,
+                    (double[]){rx, ry, rotation, is_large ? 1 : 0, is_clockwise ? 1 : 0, x, y});
+}
+
+int sc_ofd_path_close(sc_ofd_path *path)
+{
+    return path_add(path, 'C', 0, NULL);
+}
+
+int sc_ofd_path_rect(sc_ofd_path *path, double x, double y, double width, double height)
+{
+    int error;
+    if ((error = sc_ofd_path_move_to(path, x, y)) < 0 ||
+        (error = sc_ofd_path_line_to(path, x + width, y)) < 0 ||
+        (error = sc_ofd_path_line_to(path, x + width, y + height)) < 0 ||
+        (error = sc_ofd_path_line_to(path, x, y + height)) < 0)
+        return error;
+    return sc_ofd_path_close(path);
+}
+
+int sc_ofd_path_circle(sc_ofd_path *path, double cx, double cy, double r)
+{
+    int error;
+    const double k = 0.5522847498 * r; /* control distance of a quarter circle as a cubic */
+    if ((error = sc_ofd_path_move_to(path, cx + r, cy)) < 0 ||
+        (error = sc_ofd_path_curve_to(path, cx + r, cy + k, cx + k, cy + r, cx, cy + r)) < 0 ||
+        (error = sc_ofd_path_curve_to(path, cx - k, cy + r, cx - r, cy + k, cx - r, cy)) < 0 ||
+        (error = sc_ofd_path_curve_to(path, cx - r, cy - k, cx - k, cy - r, cx, cy - r)) < 0 ||
+        (error = sc_ofd_path_curve_to(path, cx + k, cy - r, cx + r, cy - k, cx + r, cy)) < 0)
+        return error;
+    return sc_ofd_path_close(path);
+}
+
+/* Which operands of a command are points (x at index i, y at i + 1). */
+static size_t cmd_points(const path_cmd *c, size_t idx[3])
+{
+    switch (c->op) {
+    case 'M':
+    case 'L':
+        idx[0] = 0;
+        return 1;
+    case 'B':
+        idx[0] = 0, idx[1] = 2, idx[2] = 4;
+        return 3;
+    case 'A':
+        idx[0] = 5;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *path,
+                           const sc_ofd_path_style *style)
+{
+    int error;
+    page *p = NULL;
+    sc_ofd_path_style def = SC_OFD_PATH_STYLE_INIT;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(path);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!style)
+        style = &def;
+    if (style->version != SC_OFD_PATH_STYLE_VERSION || !is_len(style->line_width) ||
+        style->line_width < 0)
+        return sc_error_set(SC_EINVALID, "sc_ofd_path_style: wrong version or line width");
+    if (path->n == 0 || path->cmds[0].op != 'M')
+        return sc_error_set(SC_EINVALID, "path: empty or not starting with a move");
+    double lw = style->line_width > 0 ? style->line_width : 0.25;
+
+    /* Boundary: the box of all points (control points and arc radii included, so it is never
+     * too small), grown by half the line width. */
+    double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+    for (size_t i = 0; i < path->n; i++) {
+        const path_cmd *c = &path->cmds[i];
+        size_t idx[3], np = cmd_points(c, idx);
+        double grow = c->op == 'A' ? (c->v[0] > c->v[1] ? c->v[0] : c->v[1]) * 2 : 0;
+        for (size_t k = 0; k < np; k++) {
+            double px = c->v[idx[k]], py = c->v[idx[k] + 1];
+            x0 = px - grow < x0 ? px - grow : x0;
+            y0 = py - grow < y0 ? py - grow : y0;
+            x1 = px + grow > x1 ? px + grow : x1;
+            y1 = py + grow > y1 ? py + grow : y1;
+        }
+    }
+    x0 -= lw / 2, y0 -= lw / 2, x1 += lw / 2, y1 += lw / 2;
+
+    sc_buf *b = page_xml(p);
+    size_t mark = b->size;
+    if ((error = sc_buf_puts(b, "<ofd:PathObject ID=\"")) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, x1 - x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y1 - y0)) < 0 || (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 ||
+        (error = put_mm(b, lw)) < 0 ||
+        (error = sc_buf_puts(b, style->has_stroke ? "\" Stroke=\"true" : "\" Stroke=\"false")) <
+            0 ||
+        (error = sc_buf_puts(b, style->has_fill ? "\" Fill=\"true\">" : "\" Fill=\"false\">")) < 0)
+        goto done;
+    if (style->has_stroke &&
+        ((error = sc_buf_puts(b, "<ofd:StrokeColor Value=\"")) < 0 ||
+         (error = put_rgb(b, style->stroke)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
+        goto done;
+    if (style->has_fill &&
+        ((error = sc_buf_puts(b, "<ofd:FillColor Value=\"")) < 0 ||
+         (error = put_rgb(b, style->fill)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
+        goto done;
+    if ((error = sc_buf_puts(b, "<ofd:AbbreviatedData>")) < 0)
+        goto done;
+    for (size_t i = 0; i < path->n; i++) {
+        const path_cmd *c = &path->cmds[i];
+        size_t nv = c->op == 'B' ? 6 : c->op == 'A' ? 7 : c->op == 'C' ? 0 : 2;
+        char op[3] = {c->op, ' ', 0};
+        if ((error = sc_buf_puts(b, i ? " " : "")) < 0 ||
+            (error = sc_buf_put(b, op, nv ? 2 : 1)) < 0)
+            goto done;
+        for (size_t k = 0; k < nv; k++) {
+            double v = c->v[k];
+            bool is_flag = c->op == 'A' && (k == 2 || k == 3 || k == 4);
+            if (!is_flag && c->op != 'A')
+                v -= k % 2 == 0 ? x0 : y0; /* relative to the Boundary */
+            else if (c->op == 'A' && k >= 5)
+                v -= k == 5 ? x0 : y0;
+            if ((k > 0 && (error = sc_buf_puts(b, " ")) < 0) || (error = put_mm(b, v)) < 0)
+                goto done;
+        }
+    }
+    if ((error = sc_buf_puts(b, "</ofd:AbbreviatedData></ofd:PathObject>\n")) < 0)
+        goto done;
+    w->next_id++;
+done:
+    if (error < 0 && b->ptr) {
+        b->size = mark;
+        b->ptr[mark] = 0;
+    }
+    return error;
+}
+
+int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page_index, double x1, double y1, double x2,
+                           double y2, const sc_ofd_path_style *style)
+{
+    path_cmd cmds[2] = {{'M', {x1, y1}}, {'L', {x2, y2}}};
+    sc_ofd_path path = {cmds, 2, 2};
+    for (size_t i = 0; i < 2; i++)
+        if (!is_len(cmds[i].v[0]) || !is_len(cmds[i].v[1]))
+            return sc_error_set(SC_EINVALID, "line: not a finite length");
+    return sc_ofd_writer_add_path(w, page_index, &path, style);
+}
+
+/* ---- images ----------------------------------------------------------------------------- */
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Pixel size from the PNG IHDR (ISO/IEC 15948 11.2.2) or a JPEG SOFn marker (ITU T.81 B.2.2). */
+static int image_size(bool *is_png, uint32_t *wd, uint32_t *ht, const unsigned char *d, size_t n)
+{
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (n >= 8 && memcmp(d, png_sig, 8) == 0) {
+        if (n < 24 || memcmp(d + 12, "IHDR", 4) != 0)
+            return sc_error_set(SC_EFORMAT, "image: PNG without IHDR");
+        *is_png = true, *wd = be32(d + 16), *ht = be32(d + 20);
+        return 0;
+    }
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+        *is_png = false;
+        for (size_t i = 2; i + 4 <= n;) {
+            if (d[i] != 0xFF)
+                return sc_error_set(SC_EFORMAT, "image: JPEG marker expected at byte %zu", i);
+            unsigned m = d[i + 1];
+            if (m == 0xFF) {
+                i++;
+                continue;
+            }
+            if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) {
+                i += 2;
+                continue;
+            }
+            size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
+            if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                if (i + 9 > n)
+                    break;
+                *ht = (uint32_t)d[i + 5] << 8 | d[i + 6];
+                *wd = (uint32_t)d[i + 7] << 8 | d[i + 8];
+                return 0;
+            }
+            if (m == 0xD9 || m == 0xDA || seg < 2)
+                break;
+            i += 2 + seg;
+        }
+        return sc_error_set(SC_EFORMAT, "image: JPEG without a frame header (SOF)");
+    }
+    return sc_error_set(SC_EUNSUPPORTED, "image: neither PNG nor JPEG");
+}
+
+int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, size_t len, double x,
+                            double y, double width, double height)
+{
+    int error;
+    page *p = NULL;
+    bool is_png;
+    uint32_t pw = 0, ph = 0;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(data || len == 0);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!is_len(x) || !is_len(y) || !is_len(width) || !is_len(height) || width <= 0 || height <= 0)
+        return sc_error_set(SC_EINVALID, "image box: not finite, or empty");
+    if (len > SC_OFD_MAX_IMAGE_SIZE)
+        return sc_error_set(SC_ELIMIT, "image: %zu bytes (most %zu)", len, SC_OFD_MAX_IMAGE_SIZE);
+    if ((error = image_size(&is_png, &pw, &ph, data, len)) < 0)
+        return error;
+    if (pw == 0 || ph == 0 || pw > SC_OFD_MAX_IMAGE_PIXELS || ph > SC_OFD_MAX_IMAGE_PIXELS)
+        return sc_error_set(pw && ph ? SC_ELIMIT : SC_EFORMAT,
+                            "image: %ux%u pixels (each side 1-%d)", (unsigned)pw, (unsigned)ph,
+                            SC_OFD_MAX_IMAGE_PIXELS);
+
+    image *img = NULL;
+    for (size_t i = 0; i < w->nimages && !img; i++)
+        if (w->images[i].len == len && memcmp(w->images[i].data, data, len) == 0)
+            img = &w->images[i];
+    if (!img) {
+        if ((error = RESERVE(w->images, w->nimages, w->images_cap)) < 0)
+            return error;
+        img = &w->images[w->nimages];
+        if (!(img->data = sc_memdup(data, len)))
+            return sc_error_oom();
+        img->len = len;
+        img->is_png = is_png;
+        img->id = w->next_id++;
+        w->nimages++;
+    }
+    sc_buf *b = page_xml(p);
+    size_t mark = b->size;
+    /* CTM maps the image's unit square onto the Boundary's size (clause 10.2). */
+    if ((error = sc_buf_puts(b, "<ofd:ImageObject ID=\"")) < 0 ||
+        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_mm(b, x)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, width)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, "\" CTM=\"")) < 0 ||
+        (error = put_mm(b, width)) < 0 || (error = sc_buf_puts(b, " 0 0 ")) < 0 ||
+        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, " 0 0\" ResourceID=\"")) < 0 ||
+        (error = put_ulong(b, img->id)) < 0 || (error = sc_buf_puts(b, "\"/>\n")) < 0) {
+        if (b->ptr) {
+            b->size = mark;
+            b->ptr[mark] = 0;
+        }
+        return error;
+    }
+    w->next_id++;
+    return 0;
+}
+
+/* ---- attachments and custom tags -------------------------------------------------------- */
+
+static int add_item(item **arr, size_t *n, size_t *cap, const char *name, const char *format,
+                    const void *data, size_t len, unsigned long id)
+{
+    int error;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].name, name) == 0)
+            return sc_error_set(SC_EEXISTS, "\"%s\" is already in the document", name);
+    if ((error = reserve((void **)arr, cap, *n, sizeof(**arr))) < 0)
+        return error;
+    item *it = &(*arr)[*n];
+    memset(it, 0, sizeof(*it));
+    it->id = id;
+    if (!(it->name = sc_strdup(name)) || (format && !(it->format = sc_strdup(format))) ||
+        !(it->data = len ? sc_memdup(data, len) : sc_malloc(1))) {
+        item_dispose(it);
+        return sc_error_oom();
+    }
+    it->len = len;
+    (*n)++;
+    return 0;
+}
+
+int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char *format,
+                                 const void *data, size_t len)
+{
+    int error;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(name);
+    SC_ASSERT_ARG(data || len == 0);
+    if ((error = check_open(w)) < 0 || (error = check_name(name, "attachment name")) < 0 ||
+        (format && (error = check_string(format, "attachment format")) < 0))
+        return error;
+    if (strcmp(name, "Attachments.xml") == 0)
+        return sc_error_set(SC_EINVALID, "attachment name \"%s\" is reserved", name);
+    if ((error = add_item(&w->atts, &w->natts, &w->atts_cap, name, format, data, len, w->next_id)) <
+        0)
+        return error;
+    w->next_id++;
+    return 0;
+}
+
+int sc_ofd_writer_add_custom_tag(sc_ofd_writer *w, const char *type_id, const void *xml, size_t len)
+{
+    int error;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(type_id);
+    SC_ASSERT_ARG(xml);
+    if ((error = check_open(w)) < 0 || (error = check_name(type_id, "custom tag TypeID")) < 0)
+        return error;
+    if (len > INT32_MAX)
+        return sc_error_set(SC_ELIMIT, "custom tag %s: %zu bytes", type_id, len);
+    /* Well-formed, and nothing fetched or expanded while checking (STYLE.md 4). */
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        const xmlError *e = xmlGetLastError();
+        xmlResetLastError();
+        if (e && e->code == XML_ERR_NO_MEMORY)
+            return sc_error_oom();
+        return sc_error_set(SC_EFORMAT, "custom tag %s: not well-formed XML (line %d)", type_id,
+                            e ? e->line : 0);
+    }
+    xmlFreeDoc(doc);
+    return add_item(&w->tags, &w->ntags, &w->tags_cap, type_id, NULL, xml, len, 0);
+}
+
+int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *type_id,
+                                       const char *const *keys, const char *const *values,
+                                       size_t count)
+{
+    int error = 0;
+    sc_buf b = SC_BUF_INIT;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(type_id);
+    SC_ASSERT_ARG(count == 0 || (keys && values));
+    if ((error = check_open(w)) < 0 || (error = check_name(type_id, "custom tag TypeID")) < 0)
+        return error;
+    for (size_t i = 0; i < count; i++) {
+        if (!keys[i] || !values[i])
+            return sc_error_set(SC_EINVALID, "custom tag %s: pair %zu is NULL", type_id, i);
+        if ((error = check_string(keys[i], "custom tag key")) < 0 ||
+            (error = check_string(values[i], "custom tag value")) < 0)
+            return error;
+    }
+    if ((error = sc_buf_puts(&b, XML_DECL "<sc:Tags xmlns:sc=\"" SC_OFD_TAGS_NS "\">\n")) < 0)
+        goto done;
+    for (size_t i = 0; i < count; i++)
+        if ((error = sc_buf_puts(&b, "<sc:Tag Name=\"")) < 0 ||
+            (error = put_escs(&b, keys[i])) < 0 || (error = sc_buf_puts(&b, "\">")) < 0 ||
+            (error = put_escs(&b, values[i])) < 0 || (error = sc_buf_puts(&b, "</sc:Tag>\n")) < 0)
+            goto done;
+    if ((error = sc_buf_puts(&b, "</sc:Tags>\n")) < 0)
+        goto done;
+    error = add_item(&w->tags, &w->ntags, &w->tags_cap, type_id, NULL, b.ptr, b.size, 0);
+done:
+    sc_buf_dispose(&b);
+    return error;
+}
+
+/* ---- finish: XML files and the zip ------------------------------------------------------ */
+
+/* Package files in zip order. */
+typedef struct {
+    char name[160];           /* path inside the zip */
+    sc_buf data;              /* owned XML, or empty when ext points at borrowed bytes */
+    const unsigned char *ext; /* borrowed bytes (images, fonts, attachments) */
+    size_t ext_len;
+    bool compress;
+    const sc_ofd__subset *sub; /* a font: its cached deflate */
+} pkg_file;
+
+typedef struct {
+    pkg_file *files;
+    size_t n, cap;
+} pkg;
+
+static int pkg_add(pkg_file **out, pkg *k, const char *name, size_t index, const char *suffix)
+{
+    int error;
+    if ((error = RESERVE(k->files, k->n, k->cap)) < 0)
+        return error;
+    pkg_file *f = &k->files[k->n++];
+    memset(f, 0, sizeof(*f));
+    f->compress = true;
+    char num[24] = "";
+    if (suffix)
+        snprintf(num, sizeof(num), "%zu", index);
+    snprintf(f->name, sizeof(f->name), "%s%s%s", name, num, suffix ? suffix : "");
+    *out = f;
+    return 0;
+}
+
+static void date_of(char out[11], sc_time t)
+{
+    char s[21];
+    sc_time_format(s, t);
+    memcpy(out, s, 10);
+    out[10] = 0;
+}
+
+/* A 128-bit FNV-style digest of the pages as the default DocID: the same document gets the
+ * same DocID, and it never needs a random source (determinism). */
+static void derive_doc_id(char out[33], const sc_ofd_writer *w)
+{
+    /* Two 64-bit FNV-1a streams over 8-byte words (a word at a time keeps it at memory speed). */
+    uint64_t h1 = 0xcbf29ce484222325u, h2 = 0x84222325cbf29ce4u ^ (uint64_t)w->created;
+    for (size_t i = 0; i < w->npages; i++)
+        for (size_t l = 0; l < w->pages[i].nlayers; l++) {
+            const sc_buf *b = &w->pages[i].layers[l].xml;
+            size_t k = 0;
+            for (; k + 8 <= b->size; k += 8) {
+                uint64_t v;
+                memcpy(&v, b->ptr + k, 8);
+                h1 = (h1 ^ v) * 0x100000001b3u;
+                h2 = (h2 ^ v ^ (h1 >> 29)) * 0x100000001b3u;
+            }
+            for (; k < b->size; k++) {
+                h1 = (h1 ^ b->ptr[k]) * 0x100000001b3u;
+                h2 = (h2 ^ b->ptr[k] ^ (h1 >> 29)) * 0x100000001b3u;
+            }
+        }
+    unsigned char raw[16];
+    for (int i = 0; i < 8; i++)
+        raw[i] = (unsigned char)(h1 >> (8 * i)), raw[8 + i] = (unsigned char)(h2 >> (8 * i));
+    sc_hex(out, raw, 16);
+}
+
+static int put_elem(sc_buf *b, const char *name, const char *value)
+{
+    int error;
+    if (!value)
+        return 0;
+    if ((error = sc_buf_puts(b, "<ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0 ||
+        (error = sc_buf_puts(b, ">")) < 0 || (error = put_escs(b, value)) < 0 ||
+        (error = sc_buf_puts(b, "</ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0)
+        return error;
+    return sc_buf_puts(b, ">");
+}
+
+/* /OFD.xml (clause 7.4): DocInfo children in CT_DocInfo order. */
+static int emit_ofd_xml(sc_buf *b, const sc_ofd_writer *w, const char *doc_id)
+{
+    int error;
+    char date[11];
+    date_of(date, w->created);
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:OFD xmlns:ofd=\"" OFD_NS
+                                         "\" Version=\"1.0\" DocType=\"OFD\">"
+                                         "<ofd:DocBody><ofd:DocInfo>")) < 0 ||
+        (error = put_elem(b, "DocID", doc_id)) < 0 ||
+        (error = put_elem(b, "Title", w->title)) < 0 ||
+        (error = put_elem(b, "Author", w->author)) < 0 ||
+        (error = put_elem(b, "Subject", w->subject)) < 0 ||
+        (error = put_elem(b, "CreationDate", date)) < 0 ||
+        (error = put_elem(b, "Creator", "sealcert")) < 0 ||
+        (error = put_elem(b, "CreatorVersion", SC_VERSION)) < 0)
+        return error;
+    return sc_buf_puts(b, "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                          "</ofd:DocBody></ofd:OFD>\n");
+}
+
+static int put_box(sc_buf *b, double width, double height)
+{
+    int error;
+    if ((error = sc_buf_puts(b, "0 0 ")) < 0 || (error = put_mm(b, width)) < 0 ||
+        (error = sc_buf_puts(b, " ")) < 0)
+        return error;
+    return put_mm(b, height);
+}
+
+/* /Doc_0/Document.xml (clause 7.5): CommonData, Pages, ..., Attachments, CustomTags. */
+static int emit_document(sc_buf *b, const sc_ofd_writer *w)
+{
+    int error;
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Document xmlns:ofd=\"" OFD_NS "\">"
+                                         "<ofd:CommonData><ofd:MaxUnitID>")) < 0 ||
+        (error = put_ulong(b, w->next_id - 1)) < 0 ||
+        (error = sc_buf_puts(b, "</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>")) < 0 ||
+        (error = put_box(b, w->page_w, w->page_h)) < 0 ||
+        (error = sc_buf_puts(b, "</ofd:PhysicalBox></ofd:PageArea>")) < 0)
+        return error;
+    if (w->nfonts && (error = sc_buf_puts(b, "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes>")) < 0)
+        return error;
+    if (w->nimages &&
+        (error = sc_buf_puts(b, "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>")) < 0)
+        return error;
+    if ((error = sc_buf_puts(b, "</ofd:CommonData><ofd:Pages>")) < 0)
+        return error;
+    for (size_t i = 0; i < w->npages; i++) {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "\" BaseLoc=\"Pages/Page_%zu/Content.xml\"/>", i);
+        if ((error = sc_buf_puts(b, "<ofd:Page ID=\"")) < 0 ||
+            (error = put_ulong(b, w->pages[i].id)) < 0 || (error = sc_buf_puts(b, loc)) < 0)
+            return error;
+    }
+    if ((error = sc_buf_puts(b, "</ofd:Pages>")) < 0)
+        return error;
+    if (w->natts &&
+        (error = sc_buf_puts(b, "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>")) < 0)
+        return error;
+    if (w->ntags &&
+        (error = sc_buf_puts(b, "<ofd:CustomTags>Tags/CustomTags.xml</ofd:CustomTags>")) < 0)
+        return error;
+    return sc_buf_puts(b, "</ofd:Document>\n");
+}
+
+/* PublicRes.xml (clause 7.9, 11.1): one Font per font used, its subset under Res/. */
+static int emit_public_res(sc_buf *b, const sc_ofd_writer *w)
+{
+    int error;
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Res xmlns:ofd=\"" OFD_NS
+                                         "\" BaseLoc=\"Res\"><ofd:Fonts>")) < 0)
+        return error;
+    for (size_t i = 0; i < w->nfonts; i++) {
+        const font_use *u = &w->fonts[i];
+        char file[48];
+        snprintf(file, sizeof(file), "font_%zu.%s", i, u->font->is_cff ? "otf" : "ttf");
+        if ((error = sc_buf_puts(b, "<ofd:Font ID=\"")) < 0 || (error = put_ulong(b, u->id)) < 0 ||
+            (error = sc_buf_puts(b, "\" FontName=\"")) < 0 ||
+            (error = put_escs(b, u->font->full_name)) < 0 ||
+            (error = sc_buf_puts(b, "\" FamilyName=\"")) < 0 ||
+            (error = put_escs(b, u->font->family)) < 0 ||
+            (error = sc_buf_puts(b, "\"><ofd:FontFile>")) < 0 ||
+            (error = sc_buf_puts(b, file)) < 0 ||
+            (error = sc_buf_puts(b, "</ofd:FontFile></ofd:Font>")) < 0)
+            return error;
+    }
+    return sc_buf_puts(b, "</ofd:Fonts></ofd:Res>\n");
+}
+
+/* DocumentRes.xml: MultiMedia Type="Image" per image, the file under Res/. */
+static int emit_document_res(sc_buf *b, const sc_ofd_writer *w)
+{
+    int error;
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Res xmlns:ofd=\"" OFD_NS
+                                         "\" BaseLoc=\"Res\"><ofd:MultiMedias>")) < 0)
+        return error;
+    for (size_t i = 0; i < w->nimages; i++) {
+        const image *img = &w->images[i];
+        char tail[96];
+        snprintf(tail, sizeof(tail), "\" Type=\"Image\" Format=\"%s\"><ofd:MediaFile>image_%zu.%s",
+                 img->is_png ? "PNG" : "JPEG", i, img->is_png ? "png" : "jpg");
+        if ((error = sc_buf_puts(b, "<ofd:MultiMedia ID=\"")) < 0 ||
+            (error = put_ulong(b, img->id)) < 0 || (error = sc_buf_puts(b, tail)) < 0 ||
+            (error = sc_buf_puts(b, "</ofd:MediaFile></ofd:MultiMedia>")) < 0)
+            return error;
+    }
+    return sc_buf_puts(b, "</ofd:MultiMedias></ofd:Res>\n");
+}
+
+/* Content.xml of a page (clause 8.2): Area, then Content with the layers. */
+static int emit_page(sc_buf *b, const sc_ofd_writer *w, const page *p)
+{
+    static const char *const types[] = {"Body", "Background", "Foreground"};
+    int error;
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Page xmlns:ofd=\"" OFD_NS "\">"
+                                         "<ofd:Area><ofd:PhysicalBox>")) < 0 ||
+        (error = put_box(b, p->width, p->height)) < 0 ||
+        (error = sc_buf_puts(b, "</ofd:PhysicalBox></ofd:Area><ofd:Content>\n")) < 0)
+        return error;
+    for (size_t i = 0; i < p->nlayers; i++) {
+        const layer *l = &p->layers[i];
+        if ((error = sc_buf_puts(b, "<ofd:Layer ID=\"")) < 0 || (error = put_ulong(b, l->id)) < 0 ||
+            (error = sc_buf_puts(b, "\" Type=\"")) < 0 ||
+            (error = sc_buf_puts(b, types[l->type])) < 0 || (error = sc_buf_puts(b, "\">\n")) < 0 ||
+            (error = sc_buf_put(b, l->xml.ptr, l->xml.size)) < 0 ||
+            (error = sc_buf_puts(b, "</ofd:Layer>\n")) < 0)
+            return error;
+    }
+    return sc_buf_puts(b, "</ofd:Content></ofd:Page>\n");
+}
+
+/* Attachments.xml (clause 15): CreationDate as xs:dateTime in UTC without a zone suffix (the form
+ * Java readers parse), Size in KB as the standard asks. */
+static int emit_attachments(sc_buf *b, const sc_ofd_writer *w)
+{
+    int error;
+    char when[21];
+    sc_time_format(when, w->created);
+    when[19] = 0; /* drop the "Z" */
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Attachments xmlns:ofd=\"" OFD_NS "\">")) < 0)
+        return error;
+    for (size_t i = 0; i < w->natts; i++) {
+        const item *a = &w->atts[i];
+        if ((error = sc_buf_puts(b, "<ofd:Attachment ID=\"")) < 0 ||
+            (error = put_ulong(b, a->id)) < 0 || (error = sc_buf_puts(b, "\" Name=\"")) < 0 ||
+            (error = put_escs(b, a->name)) < 0)
+            return error;
+        if (a->format &&
+            ((error = sc_buf_puts(b, "\" Format=\"")) < 0 || (error = put_escs(b, a->format)) < 0))
+            return error;
+        /* KB to 3 decimals: bytes * 1000 / 1024 as "micro" units of put_um. */
+        if ((error = sc_buf_puts(b, "\" CreationDate=\"")) < 0 ||
+            (error = sc_buf_puts(b, when)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
+            (error = put_um(b, (int64_t)((a->len * 1000 + 512) / 1024))) < 0 ||
+            (error = sc_buf_puts(b, "\"><ofd:FileLoc>")) < 0 ||
+            (error = put_escs(b, a->name)) < 0 ||
+            (error = sc_buf_puts(b, "</ofd:FileLoc></ofd:Attachment>")) < 0)
+            return error;
+    }
+    return sc_buf_puts(b, "</ofd:Attachments>\n");
+}
+
+/* CustomTags.xml (clause 16): CustomTag TypeID with its FileLoc, as the producers readers know
+ * (Suwell, the e-invoice platforms) write it. */
+static int emit_custom_tags(sc_buf *b, const sc_ofd_writer *w)
+{
+    int error;
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:CustomTags xmlns:ofd=\"" OFD_NS "\">")) < 0)
+        return error;
+    for (size_t i = 0; i < w->ntags; i++) {
+        const item *t = &w->tags[i];
+        if ((error = sc_buf_puts(b, "<ofd:CustomTag TypeID=\"")) < 0 ||
+            (error = put_escs(b, t->name)) < 0 ||
+            (error = sc_buf_puts(b, "\"><ofd:FileLoc>Tag_")) < 0 ||
+            (error = put_escs(b, t->name)) < 0 ||
+            (error = sc_buf_puts(b, ".xml</ofd:FileLoc></ofd:CustomTag>")) < 0)
+            return error;
+    }
+    return sc_buf_puts(b, "</ofd:CustomTags>\n");
+}
+
+/* The sorted code points a document used in one font. */
+static int used_cps(uint32_t **out, size_t *n_out, const font_use *u)
+{
+    size_t n = u->nastral;
+    for (size_t i = 0; i < 1024; i++)
+        n += (size_t)__builtin_popcountll(u->bmp[i]);
+    uint32_t *cps = sc_calloc(n ? n : 1, sizeof(*cps));
+    if (!cps)
+        return sc_error_oom();
+    size_t k = 0;
+    for (uint32_t i = 0; i < 1024; i++)
+        for (uint64_t bits = u->bmp[i]; bits; bits &= bits - 1)
+            cps[k++] = i * 64 + (uint32_t)__builtin_ctzll(bits);
+    if (u->nastral)
+        memcpy(cps + k, u->astral, u->nastral * sizeof(*cps));
+    *out = cps;
+    *n_out = n;
+    return 0;
+}
+
+int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
+{
+    int error = 0;
+    pkg k = {NULL, 0, 0};
+    sc_ofd__zip_entry *entries = NULL;
+    pkg_file *f;
+    char doc_id[33];
+
+    SC_ASSERT_ARG(out);
+    SC_ASSERT_ARG(w);
+    if ((error = check_open(w)) < 0)
+        return error;
+    if (w->npages == 0)
+        return sc_error_set(SC_EINVALID, "the document has no page");
+
+    for (size_t i = 0; i < w->nfonts; i++) {
+        font_use *u = &w->fonts[i];
+        uint32_t *cps = NULL;
+        size_t n = 0;
+        if (u->subset)
+            continue;
+        if ((error = used_cps(&cps, &n, u)) < 0)
+            goto done;
+        error = sc_ofd__font_subset(&u->subset, u->font, cps, n, w->level);
+        sc_free(cps);
+        if (error < 0)
+            goto done;
+    }
+    if (!w->doc_id)
+        derive_doc_id(doc_id, w);
+
+    if ((error = pkg_add(&f, &k, "OFD.xml", 0, NULL)) < 0 ||
+        (error = emit_ofd_xml(&f->data, w, w->doc_id ? w->doc_id : doc_id)) < 0 ||
+        (error = pkg_add(&f, &k, "Doc_0/Document.xml", 0, NULL)) < 0 ||
+        (error = emit_document(&f->data, w)) < 0)
+        goto done;
+    if (w->nfonts && ((error = pkg_add(&f, &k, "Doc_0/PublicRes.xml", 0, NULL)) < 0 ||
+                      (error = emit_public_res(&f->data, w)) < 0))
+        goto done;
+    if (w->nimages && ((error = pkg_add(&f, &k, "Doc_0/DocumentRes.xml", 0, NULL)) < 0 ||
+                       (error = emit_document_res(&f->data, w)) < 0))
+        goto done;
+    for (size_t i = 0; i < w->npages; i++)
+        if ((error = pkg_add(&f, &k, "Doc_0/Pages/Page_", i, "/Content.xml")) < 0 ||
+            (error = emit_page(&f->data, w, &w->pages[i])) < 0)
+            goto done;
+    for (size_t i = 0; i < w->nfonts; i++) {
+        const font_use *u = &w->fonts[i];
+        if ((error = pkg_add(&f, &k, "Doc_0/Res/font_", i, u->font->is_cff ? ".otf" : ".ttf")) < 0)
+            goto done;
+        f->ext = u->subset->font, f->ext_len = u->subset->font_len, f->sub = u->subset;
+    }
+    for (size_t i = 0; i < w->nimages; i++) {
+        if ((error =
+                 pkg_add(&f, &k, "Doc_0/Res/image_", i, w->images[i].is_png ? ".png" : ".jpg")) < 0)
+            goto done;
+        f->ext = w->images[i].data, f->ext_len = w->images[i].len;
+        f->compress = false; /* PNG and JPEG are compressed already */
+    }
+    if (w->natts) {
+        if ((error = pkg_add(&f, &k, "Doc_0/Attachs/Attachments.xml", 0, NULL)) < 0 ||
+            (error = emit_attachments(&f->data, w)) < 0)
+            goto done;
+        for (size_t i = 0; i < w->natts; i++) {
+            if ((error = pkg_add(&f, &k, "Doc_0/Attachs/", 0, NULL)) < 0)
+                goto done;
+            snprintf(f->name, sizeof(f->name), "Doc_0/Attachs/%s", w->atts[i].name);
+            f->ext = w->atts[i].data, f->ext_len = w->atts[i].len;
+        }
+    }
+    if (w->ntags) {
+        if ((error = pkg_add(&f, &k, "Doc_0/Tags/CustomTags.xml", 0, NULL)) < 0 ||
+            (error = emit_custom_tags(&f->data, w)) < 0)
+            goto done;
+        for (size_t i = 0; i < w->ntags; i++) {
+            if ((error = pkg_add(&f, &k, "Doc_0/Tags/", 0, NULL)) < 0)
+                goto done;
+            snprintf(f->name, sizeof(f->name), "Doc_0/Tags/Tag_%s.xml", w->tags[i].name);
+            f->ext = w->tags[i].data, f->ext_len = w->tags[i].len;
+        }
+    }
+
+    if (!(entries = sc_calloc(k.n, sizeof(*entries)))) {
+        error = sc_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < k.n; i++) {
+        const pkg_file *pf = &k.files[i];
+        sc_ofd__zip_entry *e = &entries[i];
+        e->name = pf->name;
+        e->data = pf->ext ? pf->ext : pf->data.ptr;
+        e->len = pf->ext ? pf->ext_len : pf->data.size;
+        e->compress = pf->compress;
+        if (pf->sub) {
+            e->deflated = pf->sub->deflated;
+            e->deflated_len = pf->sub->deflated_len;
+            e->crc = pf->sub->crc;
+        }
+    }
+    sc_buf_clear(out);
+    if ((error = sc_ofd__zip_write(out, entries, k.n, w->created, w->level)) < 0)
+        goto done;
+    w->is_finished = true;
+
+done:
+    for (size_t i = 0; i < k.n; i++)
+        sc_buf_dispose(&k.files[i].data);
+    sc_free(k.files);
+    sc_free(entries);
+    return error;
+}

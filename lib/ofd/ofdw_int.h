@@ -1,0 +1,136 @@
+/* lib/ofd: private interfaces of the OFD writer (GB/T 33190-2016): the deterministic zip writer,
+ * fonts (metrics, subsets) and the text runs shared by the builder and the layout layer. */
+#ifndef SC_OFDW_INT_H
+#define SC_OFDW_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hb.h>
+
+#include "util/util.h"
+
+/* ---- zip (ofd_zip_write.c) ------------------------------------------------------------------ */
+
+/** One entry of a zip written by sc_ofd__zip_write(). Everything borrowed. */
+typedef struct {
+    const char *name;              /* path inside the zip, no leading '/' (UTF-8) */
+    const unsigned char *data;     /* uncompressed bytes */
+    size_t len;                    /* bytes in data */
+    bool compress;                 /* deflate (true) or store; stored when deflate does not pay */
+    const unsigned char *deflated; /* raw deflate of data made earlier (a cached font), or NULL */
+    size_t deflated_len;           /* bytes in deflated */
+    uint32_t crc;                  /* CRC-32 of data; used only with deflated */
+} sc_ofd__zip_entry;
+
+/**
+ * Write a zip of @p count entries, in the given order, to @p out (appended). Deterministic: DOS
+ * time and date of @p mtime (UTC) on every entry, "made by" MS-DOS, no extra fields, no
+ * comments, no data descriptors, flag bit 11 only for non-ASCII names. No Zip64: SC_ELIMIT past
+ * 65535 entries or 4 GiB. The OFD signer rewrites packages through this too.
+ * @param level zlib level 1-9
+ * @return 0, SC_ELIMIT, SC_EINVALID (empty or duplicate-free names are the caller's job) or
+ *         SC_ENOMEM
+ */
+int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t count, sc_time mtime,
+                      int level);
+
+/** Raw deflate (no zlib header, as zip wants) of @p data at @p level, appended to @p out. */
+int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level);
+
+/** CRC-32 (ISO 3309, as zip wants). */
+uint32_t sc_ofd__crc32(const void *data, size_t len);
+
+/* ---- fonts (ofd_font.c) --------------------------------------------------------------------- */
+
+/** A cached subset of a font: shared by the documents that use the same character set. */
+typedef struct sc_ofd__subset {
+    uint64_t hash;               /* FNV-1a of the code points */
+    uint32_t *cps;               /* the sorted code points (owned): the cache key */
+    size_t ncps;                 /* entries in cps */
+    int level;                   /* deflate level of deflated */
+    unsigned char *font;         /* the subset font file (owned) */
+    size_t font_len;             /* bytes */
+    unsigned char *deflated;     /* raw deflate of font (owned) */
+    size_t deflated_len;         /* bytes */
+    uint32_t crc;                /* CRC-32 of font */
+    unsigned refs;               /* the cache's reference plus one per user; under font->lock */
+    struct sc_ofd__subset *next; /* cache list, newest first */
+} sc_ofd__subset;
+
+struct sc_ofd_font {
+    hb_blob_t *blob;       /* the mapped file */
+    hb_face_t *face;       /* immutable */
+    hb_font_t *hb;         /* immutable, scale = upem, harfbuzz's own (ot) metrics */
+    double upem;           /* font units per em */
+    double ascent;         /* em, positive up */
+    double descent;        /* em, negative below the baseline */
+    bool is_cff;           /* 'CFF ' outlines: the subset is an .otf, else .ttf */
+    char *family;          /* name ID 1 (owned) */
+    char *full_name;       /* name ID 4, or family (owned) */
+    pthread_mutex_t lock;  /* guards the subset cache */
+    sc_ofd__subset *cache; /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
+    size_t cache_len;      /* entries in cache */
+};
+
+/** Glyph of @p cp; false when the font has none. Thread-safe. */
+bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph);
+
+/** Horizontal advance of a glyph in em. Thread-safe. */
+double sc_ofd__font_advance(const sc_ofd_font *font, uint32_t glyph);
+
+/**
+ * The subset of @p font holding code points @p cps (sorted, unique), from the cache or made now
+ * (hb-subset, then deflated at @p level). Release with sc_ofd__subset_release().
+ * @return 0, SC_EFORMAT (hb-subset failed) or SC_ENOMEM
+ */
+int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *font, const uint32_t *cps,
+                        size_t ncps, int level);
+
+/** Drop one reference taken by sc_ofd__font_subset(). */
+void sc_ofd__subset_release(const sc_ofd_font *font, sc_ofd__subset *subset);
+
+/* ---- text runs (ofd_write.c, used by ofd_layout.c) ------------------------------------------ */
+
+/** One character of a text, resolved to a font. */
+typedef struct {
+    uint32_t cp;             /* code point */
+    const sc_ofd_font *font; /* the first of the style's fonts that has it; borrowed */
+    double advance;          /* mm at the style's size */
+} sc_ofd__char;
+
+/** Style values with defaults applied. */
+double sc_ofd__style_size(const sc_ofd_text_style *style);
+double sc_ofd__style_line_height(const sc_ofd_text_style *style);
+
+/**
+ * Decode UTF-8 @p text and resolve each character to a font of @p style.
+ * @param allow_newline '\n' allowed (as a character with no font and no advance)
+ * @return 0, SC_EFORMAT, SC_ENOTFOUND (a character no font has: "U+XXXX"), SC_ELIMIT, SC_ENOMEM
+ */
+int sc_ofd__text_chars(sc_ofd__char **out, size_t *count, const char *text,
+                       const sc_ofd_text_style *style, bool allow_newline);
+
+/** Draw @p count resolved characters as one line starting at (x, baseline). */
+int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t page, double x, double baseline,
+                              const sc_ofd__char *chars, size_t count,
+                              const sc_ofd_text_style *style);
+
+/* ---- line breaking (ofd_layout.c) ----------------------------------------------------------- */
+
+/** One line of a text box: characters [start, end) drawn, width in mm. */
+typedef struct {
+    size_t start; /* first character */
+    size_t end;   /* one past the last drawn character (trailing spaces excluded) */
+    double width; /* advance of [start, end), mm */
+} sc_ofd__line;
+
+/**
+ * Break @p count characters into lines of at most @p width mm (see sc_ofd_writer_add_text_box).
+ * @param[out] lines_out owned by the caller (sc_free); at least one line, even for empty text
+ */
+int sc_ofd__break_lines(sc_ofd__line **lines_out, size_t *nlines, const sc_ofd__char *chars,
+                        size_t count, double width);
+
+#endif

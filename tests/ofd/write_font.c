@@ -1,0 +1,250 @@
+/* OFD writer: fonts (GB/T 33190-2016 clause 11.1): embedded subsets small, loadable by FreeType
+ * with every used character in their cmap; missing characters named; fallback fonts. */
+#include <pthread.h>
+#include <stdio.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#include "common/test.h"
+#include "ofd/write_sample.h"
+#include "ofd/write_util.h"
+
+static sc_ofd_font *noto, *wqy;
+
+static int setup(void **state)
+{
+    if (sc_ofd_font_load(&noto, NOTO_SANS_CJK, NOTO_SANS_SC) < 0 ||
+        sc_ofd_font_load(&wqy, WQY_MICROHEI, 0) < 0) {
+        fprintf(stderr, "fonts missing (scripts/install-deps): %s\n", sc_error_last()->message);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sc_ofd_font_free(noto);
+    sc_ofd_font_free(wqy);
+    return 0;
+}
+
+/* One page with @p text in a text box, in @p font (and an optional fallback). */
+static int one_page(sc_buf *out, const char *text, const sc_ofd_font *font,
+                    const sc_ofd_font *fallback)
+{
+    int error;
+    sc_ofd_writer *w = NULL;
+    size_t page;
+    const sc_ofd_font *fb[1] = {fallback};
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    ts.font = font;
+    ts.fallbacks = fb;
+    ts.fallback_count = fallback ? 1 : 0;
+    if ((error = sc_ofd_writer_new(&w, &o)) == 0 &&
+        (error = sc_ofd_writer_add_page(&page, w, 0, 0)) == 0 &&
+        (error = sc_ofd_writer_add_text_box(NULL, w, page, 20, 20, 170, text, &ts)) == 0)
+        error = sc_ofd_writer_finish(out, w);
+    sc_ofd_writer_free(w);
+    return error;
+}
+
+/* Every embedded font loads in FreeType and maps each character of @p text. */
+static void check_fonts(const sc_buf *ofd, const char *text, size_t expect_fonts)
+{
+    FT_Library lib;
+    pkg_files p = pkg_read(ofd);
+    size_t fonts = 0;
+    assert_int_equal(FT_Init_FreeType(&lib), 0);
+    for (size_t i = 0; i < p.n; i++) {
+        if (strncmp(p.e[i].name, "Doc_0/Res/font_", 15) != 0)
+            continue;
+        fonts++;
+        FT_Face face;
+        if (FT_New_Memory_Face(lib, p.e[i].data, (FT_Long)p.e[i].len, 0, &face) != 0)
+            fail_msg("%s: FreeType cannot load the subset", p.e[i].name);
+        assert_true(FT_IS_SCALABLE(face));
+        size_t mapped = 0;
+        const unsigned char *s = (const unsigned char *)text;
+        while (*s) {
+            uint32_t cp = *s++;
+            if (cp >= 0xF0)
+                cp = (cp & 7) << 18 | (uint32_t)(s[0] & 0x3F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+                     (s[2] & 0x3F),
+                s += 3;
+            else if (cp >= 0xE0)
+                cp = (cp & 15) << 12 | (uint32_t)(s[0] & 0x3F) << 6 | (s[1] & 0x3F), s += 2;
+            else if (cp >= 0xC0)
+                cp = (cp & 31) << 6 | (s[0] & 0x3F), s += 1;
+            FT_UInt g = FT_Get_Char_Index(face, cp);
+            if (g) {
+                assert_int_equal(FT_Load_Glyph(face, g, FT_LOAD_NO_SCALE), 0);
+                mapped++;
+            } else if (expect_fonts == 1 && cp != '\n') {
+                fail_msg("%s: U+%04X not in the subset's cmap", p.e[i].name, cp);
+            }
+        }
+        assert_true(mapped > 0);
+        FT_Done_Face(face);
+    }
+    assert_int_equal(fonts, expect_fonts);
+    FT_Done_FreeType(lib);
+    pkg_dispose(&p);
+}
+
+static void test_ofd_write_font__subset_small_noto(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    sc_assert_ok(one_page(&ofd, sample_hanzi, noto, NULL));
+    /* 200 CJK characters in Noto Sans CJK (CFF, 16 MB collection): under 100 KB in all. */
+    print_message("200 CJK characters, Noto Sans CJK SC: %zu bytes\n", ofd.size);
+    assert_true(ofd.size < 100 * 1024);
+    check_fonts(&ofd, sample_hanzi, 1);
+    pkg_files p = pkg_read(&ofd);
+    assert_non_null(pkg_get(&p, "Doc_0/Res/font_0.otf")); /* CFF outlines: .otf */
+    pkg_dispose(&p);
+    sc_buf_dispose(&ofd);
+}
+
+static void test_ofd_write_font__subset_truetype(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    const char *text = "计量校准 Calibration 0123456789，（测试）";
+    sc_assert_ok(one_page(&ofd, text, wqy, NULL));
+    check_fonts(&ofd, text, 1);
+    pkg_files p = pkg_read(&ofd);
+    assert_non_null(pkg_get(&p, "Doc_0/Res/font_0.ttf"));
+    pkg_dispose(&p);
+    print_message("TrueType sample: %zu bytes\n", ofd.size);
+    sc_buf_dispose(&ofd);
+}
+
+static void test_ofd_write_font__missing_glyph_named(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    /* U+1F600 (an emoji) is in neither CJK font. */
+    assert_int_equal(one_page(&ofd, "证书\xF0\x9F\x98\x80", wqy, NULL), SC_ENOTFOUND);
+    assert_non_null(strstr(sc_error_last()->message, "U+1F600"));
+    assert_non_null(strstr(sc_error_last()->message, "WenQuanYi"));
+    assert_int_equal(one_page(&ofd, "bad \x01 control", wqy, NULL), SC_EFORMAT);
+    assert_int_equal(one_page(&ofd, "bad \xC3\x28 utf8", wqy, NULL), SC_EFORMAT);
+    assert_null(ofd.ptr);
+}
+
+static void test_ofd_write_font__fallback(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    /* U+4DB6 (CJK Extension A) and U+20BB7 (𠮷, Extension B) are not in WenQuanYi Micro Hei;
+     * Noto Sans CJK SC has U+20BB7. */
+    const char *text = "吉\xF0\xA0\xAE\xB7祥";
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x20BB7), 0);
+    assert_int_equal(sc_ofd_font_has_char(noto, 0x20BB7), 1);
+    assert_int_equal(one_page(&ofd, text, wqy, NULL), SC_ENOTFOUND);
+    sc_assert_ok(one_page(&ofd, text, wqy, noto));
+    check_fonts(&ofd, text, 2);
+    sc_buf_dispose(&ofd);
+}
+
+static void test_ofd_write_font__load_errors(void **state)
+{
+    sc_ofd_font *f = NULL;
+    assert_int_equal(sc_ofd_font_load(&f, "/nonexistent/font.ttf", 0), SC_ENOTFOUND);
+    assert_int_equal(sc_ofd_font_load(&f, "/etc/hostname", 0), SC_EFORMAT);
+    assert_int_equal(sc_ofd_font_load(&f, NOTO_SANS_CJK, 99), SC_EFORMAT);
+    assert_null(f);
+    assert_string_equal(sc_ofd_font_family(noto), "Noto Sans CJK SC");
+    assert_string_equal(sc_ofd_font_family(wqy), "WenQuanYi Micro Hei");
+}
+
+static void test_ofd_write_font__embedded_base_set(void **state)
+{
+    /* Two documents with different variable characters, both inside the base set: the same
+     * subset (same font entry bytes), holding every base character the font has. */
+    const char *base = "狠恨哼亨横衡恒轰\xF0\xA0\xAE\xB7"; /* U+20BB7: not in WenQuanYi, skipped */
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    sc_assert_ok(sample_build_base(&a, wqy, NULL, 0, "狠恨", base));
+    sc_assert_ok(sample_build_base(&b, wqy, NULL, 0, "横衡", base));
+    pkg_files pa = pkg_read(&a), pb = pkg_read(&b);
+    const pkg_entry *fa = pkg_get(&pa, "Doc_0/Res/font_0.ttf"),
+                    *fb = pkg_get(&pb, "Doc_0/Res/font_0.ttf");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_int_equal(fa->len, fb->len);
+    assert_memory_equal(fa->data, fb->data, fa->len);
+    pkg_dispose(&pa);
+    pkg_dispose(&pb);
+    check_fonts(&a, "狠恨哼亨横衡恒轰", 1);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+    assert_int_equal(sample_build_base(&a, wqy, NULL, 0, NULL, "bad \xC3\x28"), SC_EFORMAT);
+}
+
+/* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
+ * writes documents with new character sets (two characters picked by thread and round), more
+ * than the cache holds, so insertion, lookup and eviction all run concurrently; each result
+ * must equal the same document written alone. */
+#define THREADS 4
+#define ROUNDS  20
+
+static const char thread_pool[] = "狠恨哼亨横衡恒轰哄烘虹鸿洪宏弘红喉侯猴吼厚候后呼乎忽瑚壶葫胡";
+
+static void extra_text(char out[8], int thread, int round)
+{
+    memcpy(out, thread_pool + 3 * thread, 3);
+    memcpy(out + 3, thread_pool + 3 * (THREADS + round), 3);
+    out[6] = 0;
+}
+
+static void *thread_main(void *payload)
+{
+    intptr_t t = (intptr_t)payload, failed = 0;
+    for (int r = 0; r < ROUNDS && !failed; r++) {
+        char extra[8];
+        sc_buf out = SC_BUF_INIT;
+        extra_text(extra, (int)t, r);
+        failed = sample_build(&out, wqy, NULL, 1, extra) != 0;
+        sc_buf_dispose(&out);
+    }
+    return (void *)failed;
+}
+
+static void test_ofd_write_font__threads_share_a_font(void **state)
+{
+    pthread_t th[THREADS];
+    for (intptr_t i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, (void *)i), 0);
+    for (int i = 0; i < THREADS; i++) {
+        void *failed;
+        assert_int_equal(pthread_join(th[i], &failed), 0);
+        assert_null(failed);
+    }
+    /* Same bytes as written alone with a fresh font (no cache). */
+    sc_ofd_font *fresh;
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    char extra[8];
+    extra_text(extra, 1, 3);
+    sc_assert_ok(sc_ofd_font_load(&fresh, WQY_MICROHEI, 0));
+    sc_assert_ok(sample_build(&a, wqy, NULL, 1, extra));
+    sc_assert_ok(sample_build(&b, fresh, NULL, 1, extra));
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.ptr, b.ptr, a.size);
+    sc_ofd_font_free(fresh);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ofd_write_font__subset_small_noto),
+        cmocka_unit_test(test_ofd_write_font__subset_truetype),
+        cmocka_unit_test(test_ofd_write_font__missing_glyph_named),
+        cmocka_unit_test(test_ofd_write_font__fallback),
+        cmocka_unit_test(test_ofd_write_font__load_errors),
+        cmocka_unit_test(test_ofd_write_font__embedded_base_set),
+        cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,367 @@
+/* OFD writer: the package (GB/T 33190-2016 clause 7 and Annex A): entries, well-formed XML in
+ * the schema's element order, IDs and MaxUnitID, deterministic bytes, attachments, custom tags,
+ * images. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/test.h"
+#include "ofd/ofdw_int.h"
+#include "ofd/write_sample.h"
+#include "ofd/write_util.h"
+
+static sc_ofd_font *noto, *wqy;
+
+static int setup(void **state)
+{
+    if (sc_ofd_font_load(&noto, NOTO_SANS_CJK, NOTO_SANS_SC) < 0 ||
+        sc_ofd_font_load(&wqy, WQY_MICROHEI, 0) < 0) {
+        fprintf(stderr, "fonts missing (scripts/install-deps): %s\n", sc_error_last()->message);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sc_ofd_font_free(noto);
+    sc_ofd_font_free(wqy);
+    return 0;
+}
+
+/* Child order rules: for each parent (local name), its children's allowed names in schema
+ * order (Annex A: OFD.xsd, Document.xsd, Page.xsd, Res.xsd, Definitions.xsd). */
+typedef struct {
+    const char *parent;
+    const char *children[16];
+} order_rule;
+
+static const order_rule rules[] = {
+    {"OFD", {"DocBody"}},
+    {"DocBody", {"DocInfo", "DocRoot", "Versions", "Signatures"}},
+    {"DocInfo",
+     {"DocID", "Title", "Author", "Subject", "Abstract", "CreationDate", "ModDate", "DocUsage",
+      "Cover", "Keywords", "Creator", "CreatorVersion", "CustomDatas"}},
+    {"Document",
+     {"CommonData", "Pages", "Outlines", "Permissions", "Actions", "VPreferences", "Bookmarks",
+      "Annotations", "Attachments", "CustomTags", "Extensions"}},
+    {"CommonData",
+     {"MaxUnitID", "PageArea", "PublicRes", "DocumentRes", "TemplatePage", "DefaultCS"}},
+    {"PageArea", {"PhysicalBox", "ApplicationBox", "ContentBox", "BleedBox"}},
+    {"Page", {"Template", "PageRes", "Area", "Content", "Actions"}},
+    {"Res", {"ColorSpaces", "DrawParams", "Fonts", "MultiMedias", "CompositeGraphicUnits"}},
+    {"TextObject", {"Actions", "Clips", "FillColor", "StrokeColor", "TextCode"}},
+    {"PathObject", {"Actions", "Clips", "StrokeColor", "FillColor", "AbbreviatedData"}},
+    {"ImageObject", {"Actions", "Clips", "Border"}},
+    {"Font", {"FontFile"}},
+    {"MultiMedia", {"MediaFile"}},
+    {"Attachment", {"FileLoc"}},
+    {"CustomTag", {"SchemaLoc", "FileLoc"}},
+};
+
+typedef struct {
+    unsigned long ids[4096]; /* every ID attribute seen */
+    size_t nids;
+    unsigned long font_refs[256];
+    size_t nfont_refs;
+} id_log;
+
+static void check_tree(xmlNodePtr node, const char *file, id_log *log)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        const char *name = (const char *)node->name;
+        if (!node->ns || strcmp((const char *)node->ns->href, "http://www.ofdspec.org/2016") != 0)
+            fail_msg("%s: element %s outside the OFD namespace", file, name);
+        xmlChar *id = xmlGetProp(node, (const xmlChar *)"ID");
+        if (id) {
+            assert_true(log->nids < 4096);
+            log->ids[log->nids++] = strtoul((const char *)id, NULL, 10);
+            xmlFree(id);
+        }
+        xmlChar *font =
+            strcmp(name, "TextObject") == 0 ? xmlGetProp(node, (const xmlChar *)"Font") : NULL;
+        if (font) {
+            if (log->nfont_refs < 256)
+                log->font_refs[log->nfont_refs++] = strtoul((const char *)font, NULL, 10);
+            xmlFree(font);
+        }
+        for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+            if (strcmp(rules[r].parent, name) != 0)
+                continue;
+            int last = -1;
+            for (xmlNodePtr c = node->children; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                    continue;
+                int pos = -1;
+                for (int k = 0; k < 16 && rules[r].children[k]; k++)
+                    if (strcmp(rules[r].children[k], (const char *)c->name) == 0)
+                        pos = k;
+                if (pos < 0)
+                    fail_msg("%s: %s may not contain %s", file, name, (const char *)c->name);
+                if (pos < last)
+                    fail_msg("%s: in %s, %s comes too late", file, name, (const char *)c->name);
+                last = pos;
+            }
+        }
+        check_tree(node->children, file, log);
+    }
+}
+
+static void build(sc_buf *out, const sc_ofd_font *font)
+{
+    sc_assert_ok(sample_build(out, font, NULL, 1, NULL));
+}
+
+static void test_ofd_write_package__entries_and_schema_order(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    build(&ofd, noto);
+    pkg_files p = pkg_read(&ofd);
+    static const char *const expected[] = {
+        "OFD.xml",
+        "Doc_0/Document.xml",
+        "Doc_0/PublicRes.xml",
+        "Doc_0/DocumentRes.xml",
+        "Doc_0/Pages/Page_0/Content.xml",
+        "Doc_0/Pages/Page_1/Content.xml",
+        "Doc_0/Res/font_0.otf",
+        "Doc_0/Res/image_0.png",
+        "Doc_0/Attachs/Attachments.xml",
+        "Doc_0/Attachs/data.json",
+        "Doc_0/Tags/CustomTags.xml",
+        "Doc_0/Tags/Tag_cert.xml",
+    };
+    assert_int_equal(p.n, sizeof(expected) / sizeof(expected[0]));
+    for (size_t i = 0; i < p.n; i++)
+        assert_string_equal(p.e[i].name, expected[i]);
+
+    id_log *log = calloc(1, sizeof(*log));
+    unsigned long max_unit = 0;
+    for (size_t i = 0; i < p.n; i++) {
+        if (!strstr(p.e[i].name, ".xml") || strstr(p.e[i].name, "Tag_"))
+            continue;
+        xmlDocPtr doc = xml_parse(&p.e[i]);
+        check_tree(xmlDocGetRootElement(doc), p.e[i].name, log);
+        if (strcmp(p.e[i].name, "Doc_0/Document.xml") == 0) {
+            xmlNodePtr cd = xmlDocGetRootElement(doc)->children;
+            while (cd && cd->type != XML_ELEMENT_NODE)
+                cd = cd->next;
+            xmlChar *v = xmlNodeGetContent(cd->children);
+            max_unit = strtoul((const char *)v, NULL, 10);
+            xmlFree(v);
+        }
+        xmlFreeDoc(doc);
+    }
+    /* IDs unique, MaxUnitID the largest, every Font reference resolves. */
+    unsigned long max = 0;
+    for (size_t i = 0; i < log->nids; i++) {
+        for (size_t j = i + 1; j < log->nids; j++)
+            if (log->ids[i] == log->ids[j])
+                fail_msg("ID %lu used twice", log->ids[i]);
+        max = log->ids[i] > max ? log->ids[i] : max;
+    }
+    assert_true(log->nids > 50);
+    assert_int_equal(max_unit, max);
+    for (size_t i = 0; i < log->nfont_refs; i++) {
+        bool found = false;
+        for (size_t j = 0; j < log->nids; j++)
+            found = found || log->ids[j] == log->font_refs[i];
+        assert_true(found);
+    }
+    free(log);
+
+    const pkg_entry *ofdxml = pkg_get(&p, "OFD.xml");
+    assert_non_null(
+        strstr((char *)ofdxml->data, "<ofd:CreationDate>2024-06-01</ofd:CreationDate>"));
+    assert_non_null(strstr((char *)ofdxml->data, "<ofd:Creator>sealcert</ofd:Creator>"));
+    assert_non_null(strstr((char *)ofdxml->data, "<ofd:DocID>"));
+    const pkg_entry *tag = pkg_get(&p, "Doc_0/Tags/Tag_cert.xml");
+    assert_non_null(
+        strstr((char *)tag->data, "<sc:Tag Name=\"Issuer\">某某计量测试研究院 &amp; Co.</sc:Tag>"));
+    xmlFreeDoc(xml_parse(tag));
+    const pkg_entry *att = pkg_get(&p, "Doc_0/Attachs/Attachments.xml");
+    assert_non_null(strstr((char *)att->data,
+                           "Name=\"data.json\" Format=\"json\" "
+                           "CreationDate=\"2024-06-01T00:00:00\" Size=\"0.007\""));
+    const pkg_entry *page1 = pkg_get(&p, "Doc_0/Pages/Page_1/Content.xml");
+    assert_non_null(strstr((char *)page1->data, "Type=\"Foreground\""));
+    assert_non_null(strstr((char *)page1->data, "<ofd:ImageObject"));
+    /* The table's header is repeated on page 2. */
+    assert_non_null(strstr((char *)page1->data, ">序号</ofd:TextCode>"));
+    pkg_dispose(&p);
+
+    /* A second reader of the zip: Python's zipfile (CRCs, names, order). */
+    const char *path = sctest_tmp("package.ofd");
+    sc_assert_ok(sc_fs_write_atomic(path, ofd.ptr, ofd.size, true, 0644));
+    char cmd[1400];
+    snprintf(
+        cmd, sizeof(cmd),
+        "python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
+        "assert z.testzip() is None; n=z.namelist(); assert n[0]==\"OFD.xml\", n; "
+        "assert all(i.extra==b\"\" and i.date_time==(2024,6,1,0,0,0) for i in z.infolist())' %s",
+        path);
+    assert_int_equal(system(cmd), 0);
+    /* Keep one for the lead and the browser tests. */
+    sc_fs_write_atomic("/tmp/sealcert-writer-sample.ofd", ofd.ptr, ofd.size, true, 0644);
+    sc_buf_dispose(&ofd);
+}
+
+static void test_ofd_write_package__deterministic(void **state)
+{
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT, c = SC_BUF_INIT;
+    build(&a, wqy);
+    build(&b, wqy); /* the second from the subset cache */
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.ptr, b.ptr, a.size);
+    /* A fresh font object (no cache) gives the same bytes too. */
+    sc_ofd_font *again;
+    sc_assert_ok(sc_ofd_font_load(&again, WQY_MICROHEI, 0));
+    build(&c, again);
+    assert_int_equal(a.size, c.size);
+    assert_memory_equal(a.ptr, c.ptr, a.size);
+    sc_ofd_font_free(again);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+    sc_buf_dispose(&c);
+}
+
+static void test_ofd_write_package__minimal_and_misuse(void **state)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t page;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    o.doc_id = "fixed-id";
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    assert_int_equal(sc_ofd_writer_finish(&out, w), SC_EINVALID); /* no page */
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 100, 50));
+    assert_int_equal(sc_ofd_writer_add_line(w, 3, 0, 0, 1, 1, NULL), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_add_image(w, page, "GIF89a", 6, 0, 0, 1, 1), SC_EUNSUPPORTED);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "../x", NULL, "a", 1), SC_EINVALID);
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "a.txt", NULL, "a", 1));
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "a.txt", NULL, "b", 1), SC_EEXISTS);
+    assert_int_equal(sc_ofd_writer_add_custom_tag(w, "t", "<a><b></a>", 10), SC_EFORMAT);
+    sc_assert_ok(sc_ofd_writer_add_custom_tag(w, "t", "<a xmlns=\"urn:x\"/>", 18));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    assert_int_equal(sc_ofd_writer_add_page(&page, w, 0, 0), SC_EINVALID); /* finished */
+    sc_ofd_writer_free(w);
+
+    pkg_files p = pkg_read(&out);
+    assert_int_equal(p.n, 7); /* no fonts, no images: no PublicRes, no DocumentRes */
+    const pkg_entry *doc = pkg_get(&p, "Doc_0/Document.xml");
+    assert_non_null(strstr((char *)doc->data, "<ofd:MaxUnitID>3</ofd:MaxUnitID>"));
+    assert_null(strstr((char *)doc->data, "PublicRes"));
+    assert_non_null(strstr((char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data,
+                           "<ofd:PhysicalBox>0 0 100 50</ofd:PhysicalBox>"));
+    assert_non_null(
+        strstr((char *)pkg_get(&p, "OFD.xml")->data, "<ofd:DocID>fixed-id</ofd:DocID>"));
+    pkg_dispose(&p);
+    sc_buf_dispose(&out);
+}
+
+static void test_ofd_write_package__text_object(void **state)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t page;
+    double width = 0;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    ts.font = wqy;
+    ts.size = 5;
+    ts.color = SC_OFD_RGB(255, 0, 10);
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+    sc_assert_ok(sc_ofd_writer_add_text(&width, w, page, 10, 20, 0, "中文<&>", &ts));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
+    assert_true(width > 10 && width < 25); /* 2 x 5 mm + three narrow Latin characters */
+
+    pkg_files p = pkg_read(&out);
+    const char *xml = (const char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data;
+    /* Full-width CJK at 5 mm: one gap of 5 mm repeated ("g 2 5"), then the Latin advances. */
+    assert_non_null(strstr(xml, "Size=\"5\"><ofd:FillColor Value=\"255 0 10\"/>"));
+    assert_non_null(strstr(xml, "DeltaX=\"g 2 5 "));
+    assert_non_null(strstr(xml, "\">中文&lt;&amp;&gt;</ofd:TextCode>"));
+    assert_non_null(strstr(xml, "Boundary=\"10 "));
+    pkg_dispose(&p);
+    sc_buf_dispose(&out);
+}
+
+/* The zip writer the OFD signer will reuse: entries in order, store/deflate as asked (store when
+ * deflate does not pay), pre-deflated bytes taken as given, UTF-8 names flagged, bad names
+ * refused. */
+static void test_ofd_write_package__zip_writer(void **state)
+{
+    unsigned char xml[4000], noise[512];
+    for (size_t i = 0; i < sizeof(xml); i++)
+        xml[i] = (unsigned char)"<ofd:Layer ID=\"1\"/>\n"[i % 20];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof(noise); i++)
+        noise[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 24);
+    sc_buf pre = SC_BUF_INIT, out = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd__deflate(&pre, xml, sizeof(xml), 9));
+    sc_ofd__zip_entry e[] = {
+        {"stored.xml", xml, sizeof(xml), false, NULL, 0, 0},
+        {"deflated.xml", xml, sizeof(xml), true, NULL, 0, 0},
+        {"noise.bin", noise, sizeof(noise), true, NULL, 0, 0},
+        {"Doc_0/中文.xml", xml, 10, false, NULL, 0, 0},
+        {"empty", NULL, 0, true, NULL, 0, 0},
+        {"pre.xml", xml, sizeof(xml), true, pre.ptr, pre.size, sc_ofd__crc32(xml, sizeof(xml))},
+    };
+    size_t n = sizeof(e) / sizeof(e[0]);
+    sc_assert_ok(sc_ofd__zip_write(&out, e, n, SAMPLE_TIME, 1));
+
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(out.ptr, out.size, 0, &ze);
+    zip_t *z = zip_open_from_source(src, ZIP_CHECKCONS | ZIP_RDONLY, &ze);
+    assert_non_null(z);
+    assert_int_equal(zip_get_num_entries(z, 0), n);
+    static const int methods[] = {ZIP_CM_STORE, ZIP_CM_DEFLATE, ZIP_CM_STORE,
+                                  ZIP_CM_STORE, ZIP_CM_STORE,   ZIP_CM_DEFLATE};
+    for (size_t i = 0; i < n; i++) {
+        zip_stat_t st;
+        assert_int_equal(zip_stat_index(z, i, 0, &st), 0);
+        assert_string_equal(st.name, e[i].name);
+        assert_int_equal(st.size, e[i].len);
+        assert_int_equal(st.comp_method, methods[i]);
+        unsigned char back[4000];
+        zip_file_t *f = zip_fopen_index(z, i, 0);
+        assert_non_null(f);
+        assert_int_equal(zip_fread(f, back, sizeof(back)), (zip_int64_t)e[i].len);
+        zip_fclose(f);
+        if (e[i].len)
+            assert_memory_equal(back, e[i].data, e[i].len);
+    }
+    zip_close(z);
+    /* Local header of the non-ASCII name: general purpose flag bit 11 (UTF-8). */
+    const unsigned char *p = out.ptr;
+    size_t off = 0;
+    for (size_t i = 0; i < 3; i++)
+        off += 30 + (p[off + 26] | p[off + 27] << 8) + (p[off + 18] | p[off + 19] << 8);
+    assert_int_equal(p[off + 7] & 0x08, 0x08);
+    assert_int_equal(p[6] | p[7] << 8, 0);
+
+    sc_ofd__zip_entry bad = {"/abs", xml, 1, false, NULL, 0, 0};
+    size_t before = out.size;
+    assert_int_equal(sc_ofd__zip_write(&out, &bad, 1, SAMPLE_TIME, 1), SC_EINVALID);
+    assert_int_equal(out.size, before); /* nothing appended on failure */
+    sc_buf_dispose(&pre);
+    sc_buf_dispose(&out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ofd_write_package__entries_and_schema_order),
+        cmocka_unit_test(test_ofd_write_package__deterministic),
+        cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
+        cmocka_unit_test(test_ofd_write_package__text_object),
+        cmocka_unit_test(test_ofd_write_package__zip_writer),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
