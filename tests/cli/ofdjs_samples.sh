@@ -58,10 +58,14 @@ riding_seal_p4=$("${FIX[@]}" stamp "$RIDING" 3)     # 4,178,40,40,40: one signat
 # forgery that only dataHash (SM3 of Signature.xml, inside the signed TBS_Sign) can catch.
 "${FIX[@]}" tamper "$HELLO" "$T/tampered.ofd" "$CONTENT" Reader Readex
 "${FIX[@]}" tamper "$HELLO" "$T/rehashed.ofd" "$CONTENT" Reader Readex --fix-checkvalue
+# A Reference whose FileRef names no file in the package (".XML"): ofd.js skips it without a word.
+"${FIX[@]}" tamper "$HELLO" "$T/lostref.ofd" Doc_0/Signs/Sign_0/Signature.xml \
+    "$CONTENT\"" "${CONTENT%.xml}.XML\""
 
 # ---- one browser for the files; each file's expectations follow it ----
 expect_exit 1 "${CHECK[@]}" \
     "$HELLO" --expect-pages 1 --expect-signatures 1 --expect-valid --expect-seal "$hello_seal" \
+    --expect-references 5 --expect-no-errors \
     --expect-text "你好呀，OFD Reader&Writer！" --screenshot "$T/hello.png" \
     "$INVOICE" --expect-pages 1 --expect-signatures 1 --expect-valid --expect-seal "$invoice_seal" \
     --expect-text 浙江增值税电子普通发票 --expect-text 伍佰贰拾陆圆整 --expect-text 江苏京利华新材料有限公司 \
@@ -72,7 +76,8 @@ expect_exit 1 "${CHECK[@]}" \
     "$HELLO" --expect-seal "$(shift_box "$hello_seal" 5)" \
     "$HELLO" --expect-seal "2,${hello_seal#1,}" \
     "$HELLO" --expect-text "OFD Reader&Writer 不在这里" \
-    "$INVOICE" --expect-seal "$(shift_box "$invoice_seal" -3)"
+    "$INVOICE" --expect-seal "$(shift_box "$invoice_seal" -3)" \
+    "$T/lostref.ofd" --expect-valid --expect-references 5
 expect_json exit_code 1
 
 # The signed sample: opened, one page, seal drawn at Boundary x scale, signature valid in both of
@@ -145,6 +150,11 @@ expect_json files.8.failed.0 "text not found: OFD Reader&Writer 不在这里"
 expect_json files.9.exit_code 1
 expect_json_contains files.9.failed.0 "no seal drawn on page 1 at [87, 8, 30, 20] mm"
 expect_stderr_contains "ofdjs-check: $HELLO: no seal drawn on page 1 at [55, 50, 40, 40] mm"
+# ofd.js calls the file with an unresolvable Reference valid; --expect-references catches it.
+expect_json files.10.exit_code 1
+expect_json files.10.signatures.0.valid true
+expect_json files.10.signatures.0.references_checked 4
+expect_json files.10.failed.0 "signature 1: ofd.js checked 4 Reference digests, expected 5"
 
 # ---- one file: a single JSON object (the form writer/signer tests use) ----
 expect_exit 1 "${CHECK[@]}" "$T/tampered.ofd" --expect-valid --expect-seal "$hello_seal"

@@ -4,6 +4,9 @@
 // How it works and what ofd.js does and does not check: docs/internals/ofdjs-test.md.
 //
 // Usage: node ofdjs-check.mjs [--timeout S] [--width PX] FILE.ofd [FILE OPTIONS] [FILE.ofd [FILE OPTIONS]]...
+//   --timeout S                 bound, per file, on loading the page and on ofd.js (default 30)
+//   --width PX                  screen width handed to ofd.js's renderOfd (default 1000); its
+//                               scale is min(5, (PX - 10) / page width in mm, 1 decimal) px/mm
 // File options apply to the file they follow:
 //   --expect-seal PAGE,X,Y,W,H  a seal picture is drawn on PAGE (1-based) at this box in mm
 //   --tolerance-mm T            slack for --expect-seal (default 0.5 mm)
@@ -12,6 +15,9 @@
 //   --expect-invalid            at least one signature, and ofd.js reports some signature invalid
 //   --expect-signatures N       ofd.js found exactly N signatures
 //   --expect-pages N            the document has N pages
+//   --expect-references N       ofd.js checked N Reference digests for every signature (it skips,
+//                               silently, a Reference whose file it does not find)
+//   --expect-no-errors          no console error, page error or unhandled rejection in the page
 //   --screenshot OUT.png        a picture of a page (--screenshot-page N, default 1)
 //   --dump-text                 put each page's text in the output
 // Output: one JSON object per file; with several files, {"files": [...], "exit_code": N}.
@@ -38,7 +44,7 @@ const CHROMIUM_ARGS = [
 class HarnessError extends Error {}
 
 function usage(msg) {
-    throw new HarnessError(`${msg}\nusage: node ofdjs-check.mjs [--timeout S] [--width PX] FILE.ofd [--expect-seal PAGE,X,Y,W,H] [--expect-text TEXT]... [--expect-valid|--expect-invalid] [--screenshot OUT.png] [FILE.ofd ...]`);
+    throw new HarnessError(`${msg}\nusage: node ofdjs-check.mjs [--timeout S] [--width PX] FILE.ofd [--expect-seal PAGE,X,Y,W,H] [--expect-text TEXT]... [--expect-valid|--expect-invalid] [--expect-references N] [--expect-no-errors] [--screenshot OUT.png] [FILE.ofd ...]`);
 }
 
 function positiveNumber(opt, v) {
@@ -84,19 +90,25 @@ function parseArgs(argv) {
             break;
         }
         case '--expect-pages': need().pages = Math.round(positiveNumber(a, val())); break;
+        case '--expect-references': need().references = Math.round(positiveNumber(a, val())); break;
+        case '--expect-no-errors': need().noErrors = true; break;
         case '--screenshot': need().screenshot = val(); break;
         case '--screenshot-page': need().screenshotPage = Math.round(positiveNumber(a, val())); break;
         case '--dump-text': need().dumpText = true; break;
         case '-h':
         case '--help':
-            process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
-                .filter((l) => l.startsWith('//')).slice(0, 20).map((l) => l.slice(3)).join('\n') + '\n');
+        {
+            // The comment block at the top of this file is the help text.
+            const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+            const end = lines.findIndex((l) => !l.startsWith('//'));
+            process.stdout.write(lines.slice(0, end).map((l) => l.slice(3)).join('\n') + '\n');
+        }
             process.exit(0);
             break;
         default:
             if (a.startsWith('--')) usage(`unknown option ${a}`);
             cur = { file: a, seals: [], texts: [], toleranceMm: 0.5, valid: null, signatures: null,
-                pages: null, screenshot: null, screenshotPage: 1, dumpText: false };
+                pages: null, references: null, noErrors: false, screenshot: null, screenshotPage: 1, dumpText: false };
             files.push(cur);
         }
     }
@@ -181,6 +193,12 @@ function judge(spec, r) {
         if (r.signatures.length === 0) failed.push('expected an invalid signature, ofd.js found no signature');
         else if (r.signatures.every((x) => x.valid)) failed.push('expected an invalid signature, ofd.js reports every signature valid');
     }
+    if (spec.references !== null) {
+        for (const s of r.signatures.filter((x) => x.references_checked !== spec.references)) {
+            failed.push(`signature ${s.id}: ofd.js checked ${s.references_checked} Reference digests, expected ${spec.references}`);
+        }
+    }
+    if (spec.noErrors && r.errors.length) failed.push(`errors in the page: ${r.errors.join(' | ')}`);
     const text = squash(r.page_text.join('\n'));
     r.text_found = spec.texts.filter((t) => text.includes(squash(t)));
     for (const t of spec.texts) if (!r.text_found.includes(t)) failed.push(`text not found: ${t}`);
