@@ -8,12 +8,22 @@ MAKEFLAGS  += --no-print-directory
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run check test test-asan asan bench fuzz format format-check clean
+.PHONY: all deps web-deps build run check test test-asan asan bench fuzz format format-check clean
 
 all: build
 
 deps:
 	@scripts/install-deps
+
+# ofd.js 0.2.6 and playwright-core for tests/cli/ofdjs_*.sh, exactly as tests/web/package-lock.json
+# pins them; again whenever the lockfile changes (npm writes node_modules/.package-lock.json).
+WEB := tests/web
+web-deps: deps
+	@if [ ! -f $(WEB)/node_modules/.package-lock.json ] || \
+	    [ $(WEB)/package-lock.json -nt $(WEB)/node_modules/.package-lock.json ]; then \
+	    echo "npm ci in $(WEB)"; \
+	    cd $(WEB) && npm ci --ignore-scripts --no-audit --no-fund --no-progress; \
+	fi
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
@@ -23,7 +33,7 @@ build: deps
 run: build
 	scripts/demo.sh $(BUILD)/tools/sealcert/sealcert demo
 
-test: build
+test: build web-deps
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, built with clang so both
@@ -33,7 +43,7 @@ asan: deps
 	    -DSEALCERT_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 
-test-asan: asan
+test-asan: asan web-deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
 
