@@ -559,6 +559,37 @@ SC_EXTERN int sc_ofd_writer_add_table(double *height_out, sc_ofd_writer *w, size
                                       double top, const sc_ofd_table *table, size_t first,
                                       size_t count);
 
+/* ---- signing ------------------------------------------------------------------------------ */
+
+/** Options of sc_ofd_sign(). Positions in mm from the page's top-left corner. */
+typedef struct {
+    unsigned int version; /**< SC_OFD_SIGN_OPTIONS_VERSION */
+    sc_time time;         /**< signing time (TBS_Sign.timeInfo, SignatureDateTime); SC_TIME_NOW */
+    size_t page;          /**< page to stamp, counted from 1; 0: the last page */
+    double x_mm;          /**< centre of the seal; negative: 20 mm from the right edge */
+    double y_mm;          /**< centre of the seal; negative: 30 mm above the bottom edge */
+    int riding;           /**< 1: a riding seal (骑缝章): one signature, a slice on every page at
+                               the right edge; page and x_mm are then ignored */
+} sc_ofd_sign_options;
+
+#define SC_OFD_SIGN_OPTIONS_VERSION 1
+#define SC_OFD_SIGN_OPTIONS_INIT {SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0}
+
+/**
+ * Seal-sign the first document of a package (GB/T 33190 clause 18, GB/T 38540 clause 9): a new
+ * Signs/Sign_N with Seal.esl, Signature.xml (References with CheckMethod 1.2.156.10197.1.401 over
+ * every file of the package at signing time, StampAnnots, elements in schema order) and
+ * SignedValue.dat (sc_ses_signature_make over the Signature.xml bytes), listed in
+ * Signatures.xml, which no signature references (continue-sign: a later seal never breaks an
+ * earlier one). The seal's picture size gives the stamp's size.
+ * @param[out] out the signed package (caller disposes); deterministic for a fixed time
+ * @return 0, SC_EINVALID (page out of range; signer refused by sc_ses_signature_make: not in
+ *         the certList, outside validity), SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the
+ *         package has no document) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
+                          const sc_cert *cert, const sc_ofd_sign_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -342,3 +342,50 @@ int sc_cli_validity(sc_time *not_before, sc_time *not_after, int *days, const sc
     *days = (int)n;
     return 0;
 }
+
+int sc_cli_read_key_and_cert(sc_key **key_out, sc_cert **cert_out, const sc_cli_cmd *cmd,
+                             const char *key_opt, const char *key_path, const char *cert_opt,
+                             const char *cert_path, sc_cli_pass *pass, const char *role)
+{
+    char kopt[64], copt[64];
+    sc_key *key = NULL;
+    sc_cert *cert = NULL;
+    int code;
+
+    snprintf(kopt, sizeof(kopt), "--%s", key_opt);
+    snprintf(copt, sizeof(copt), "--%s", cert_opt);
+    *key_out = NULL;
+    *cert_out = NULL;
+    if ((code = sc_cli_read_key(&key, key_opt, key_path, pass)) != 0)
+        goto done;
+    if (!sc_key_has_private(key)) {
+        sc_out_err(kopt, key_path, "holds a public key only; %s", role);
+        code = SC_EXIT_ERROR;
+        goto done;
+    }
+    if (cert_path) {
+        if ((code = sc_cli_read_cert(&cert, cert_opt, cert_path, pass)) != 0)
+            goto done;
+    } else if (sc_cert_read_file(&cert, sc_cli_input(key_path), pass->value) < 0) {
+        sc_error_clear();
+        code = sc_cli_usage_error(cmd,
+                                  "%s: missing, and %s %s holds no certificate (only a PKCS#12 "
+                                  "file carries both)",
+                                  copt, kopt, key_path);
+        goto done;
+    }
+    if (!sc_cert_key(cert) || !sc_key_equal_public(key, sc_cert_key(cert))) {
+        sc_out_err(kopt, key_path, "does not match the public key of %s %s", copt,
+                   cert_path ? cert_path : key_path);
+        code = SC_EXIT_ERROR;
+        goto done;
+    }
+    *key_out = key;
+    *cert_out = cert;
+    key = NULL;
+    cert = NULL;
+done:
+    sc_key_free(key);
+    sc_cert_free(cert);
+    return code;
+}

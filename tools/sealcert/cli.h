@@ -68,6 +68,7 @@ int sc_cmd_keygen_main(int argc, char **argv);
 int sc_cmd_ca_main(int argc, char **argv);
 int sc_cmd_seal_main(int argc, char **argv);
 int sc_cmd_id_main(int argc, char **argv);
+int sc_cmd_sign_main(int argc, char **argv);
 int sc_cmd_help_main(int argc, char **argv);
 int sc_cmd_verify_main(int argc, char **argv);
 int sc_cmd_info_main(int argc, char **argv);
@@ -77,6 +78,7 @@ extern const sc_cli_cmd *const sc_cmd_keygen_leaves[];
 extern const sc_cli_cmd *const sc_cmd_ca_leaves[];
 extern const sc_cli_cmd *const sc_cmd_seal_leaves[];
 extern const sc_cli_cmd *const sc_cmd_id_leaves[];
+extern const sc_cli_cmd *const sc_cmd_sign_leaves[];
 extern const sc_cli_cmd *const sc_cmd_help_leaves[];
 extern const sc_cli_cmd *const sc_cmd_verify_leaves[];
 extern const sc_cli_cmd *const sc_cmd_info_leaves[];
@@ -116,6 +118,15 @@ int sc_cli_read_cert(sc_cert **out, const char *opt, const char *path, sc_cli_pa
  */
 int sc_cli_write(const char *opt, const char *path, const void *data, size_t len, bool force,
                  unsigned int mode);
+
+/**
+ * Read a private key (option @p key_opt) and its certificate (option @p cert_opt, or when that
+ * is not given, the certificate of a PKCS#12 key file), and check that they match. @p role names
+ * the key's holder in messages ("the maker signs the seal").
+ */
+int sc_cli_read_key_and_cert(sc_key **key_out, sc_cert **cert_out, const sc_cli_cmd *cmd,
+                             const char *key_opt, const char *key_path, const char *cert_opt,
+                             const char *cert_path, sc_cli_pass *pass, const char *role);
 
 /** The path to open for an input argument: "-" is stdin. */
 const char *sc_cli_input(const char *path);

@@ -203,30 +203,9 @@ static int run_make(const sc_cli_cmd *cmd, const sc_opts *opts)
     /* Keys and certificates. A PKCS#12 maker key carries its certificate too. */
     if ((code = sc_cli_pass_init(&pass, opts, "pass-env", "pass-file")) != 0)
         goto done;
-    if ((code = sc_cli_read_key(&key, "maker-key", maker_key, &pass)) != 0)
+    if ((code = sc_cli_read_key_and_cert(&key, &cert, cmd, "maker-key", maker_key, "maker-cert",
+                                         maker_cert, &pass, "the maker signs the seal")) != 0)
         goto done;
-    if (!sc_key_has_private(key)) {
-        sc_out_err("--maker-key", maker_key, "holds a public key only; the maker signs the seal");
-        code = SC_EXIT_ERROR;
-        goto done;
-    }
-    if (maker_cert) {
-        if ((code = sc_cli_read_cert(&cert, "maker-cert", maker_cert, &pass)) != 0)
-            goto done;
-    } else if (sc_cert_read_file(&cert, sc_cli_input(maker_key), pass.value) < 0) {
-        sc_error_clear();
-        code = sc_cli_usage_error(cmd,
-                                  "--maker-cert: missing, and --maker-key %s holds no "
-                                  "certificate (only a PKCS#12 file carries both)",
-                                  maker_key);
-        goto done;
-    }
-    if (!sc_cert_key(cert) || !sc_key_equal_public(key, sc_cert_key(cert))) {
-        sc_out_err("--maker-key", maker_key, "does not match the public key of --maker-cert %s",
-                   maker_cert ? maker_cert : maker_key);
-        code = SC_EXIT_ERROR;
-        goto done;
-    }
     nsigners = sc_opt_all(opts, "signer-cert", &signer_paths);
     if (nsigners == (size_t)-1 || !(signers = sc_calloc(nsigners, sizeof(*signers)))) {
         nsigners = 0;
