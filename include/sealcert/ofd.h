@@ -573,7 +573,10 @@ typedef struct {
 } sc_ofd_sign_options;
 
 #define SC_OFD_SIGN_OPTIONS_VERSION 1
-#define SC_OFD_SIGN_OPTIONS_INIT {SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0}
+#define SC_OFD_SIGN_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0                                     \
+    }
 
 /**
  * Seal-sign the first document of a package (GB/T 33190 clause 18, GB/T 38540 clause 9): a new
@@ -582,7 +585,8 @@ typedef struct {
  * SignedValue.dat (sc_ses_signature_make over the Signature.xml bytes), listed in
  * Signatures.xml, which no signature references (continue-sign: a later seal never breaks an
  * earlier one). The seal's picture size gives the stamp's size.
- * @param[out] out the signed package (caller disposes); deterministic for a fixed time
+ * @param[out] out the signed package (caller disposes); for a fixed time the same bytes except
+ *             the SM2 signature value, which is randomised
  * @return 0, SC_EINVALID (page out of range; signer refused by sc_ses_signature_make: not in
  *         the certList, outside validity), SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the
  *         package has no document) or SC_ENOMEM

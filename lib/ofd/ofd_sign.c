@@ -35,12 +35,24 @@ static int put_escaped(sc_buf *b, const char *s)
     int error = 0;
     for (; *s && error == 0; s++) {
         switch (*s) {
-        case '&': error = sc_buf_puts(b, "&amp;"); break;
-        case '<': error = sc_buf_puts(b, "&lt;"); break;
-        case '>': error = sc_buf_puts(b, "&gt;"); break;
-        case '"': error = sc_buf_puts(b, "&quot;"); break;
-        case '\'': error = sc_buf_puts(b, "&apos;"); break;
-        default: error = sc_buf_put(b, s, 1); break;
+        case '&':
+            error = sc_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            error = sc_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            error = sc_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            error = sc_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            error = sc_buf_puts(b, "&apos;");
+            break;
+        default:
+            error = sc_buf_put(b, s, 1);
+            break;
         }
     }
     return error;
@@ -204,8 +216,9 @@ static int add_stamp(sc_buf *x, unsigned long id, unsigned long page_id, const d
     char v[8][32];
     for (int i = 0; i < 4; i++)
         fmt_mm(v[i], b[i]);
-    int error = sc_buf_printf(x, "<ofd:StampAnnot ID=\"%lu\" PageRef=\"%lu\" Boundary=\"%s %s %s %s\"",
-                              id, page_id, v[0], v[1], v[2], v[3]);
+    int error =
+        sc_buf_printf(x, "<ofd:StampAnnot ID=\"%lu\" PageRef=\"%lu\" Boundary=\"%s %s %s %s\"", id,
+                      page_id, v[0], v[1], v[2], v[3]);
     if (error < 0 || !clip)
         return error < 0 ? error : sc_buf_puts(x, "/>");
     for (int i = 0; i < 4; i++)
@@ -357,8 +370,13 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
         error = sc_error_oom();
         goto done;
     }
-    ze[nz++] = (sc_ofd__zip_entry){ofd_xml->name + 1, new_ofd.ptr ? new_ofd.ptr : ofd_xml->data,
-                                   new_ofd.ptr ? new_ofd.size : ofd_xml->len, true, NULL, 0, 0};
+    ze[nz++] = (sc_ofd__zip_entry){ofd_xml->name + 1,
+                                   new_ofd.ptr ? new_ofd.ptr : ofd_xml->data,
+                                   new_ofd.ptr ? new_ofd.size : ofd_xml->len,
+                                   true,
+                                   NULL,
+                                   0,
+                                   0};
     for (size_t i = 0; i < ofd->entry_count; i++) {
         const sc_ofd__entry *e = &ofd->entries[i];
         if (e == ofd_xml || e == list)

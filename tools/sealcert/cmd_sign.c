@@ -77,8 +77,8 @@ static int run_sign(const sc_cli_cmd *cmd, const sc_opts *opts)
         code = sc_out_lib_error(in, error);
         goto done;
     }
-    if ((code = sc_cli_write("out", out, signed_ofd.ptr, signed_ofd.size,
-                             sc_opt_has(opts, "force"), 0644)) != 0)
+    if ((code = sc_cli_write("out", out, signed_ofd.ptr, signed_ofd.size, sc_opt_has(opts, "force"),
+                             0644)) != 0)
         goto done;
     if (strcmp(out, "-") != 0)
         sc_out("wrote %s (%zu bytes, sealed with \"%s\" by \"%s\")\n", out, signed_ofd.size,

@@ -1,0 +1,100 @@
+/* Shared by the OFD signer tests: a test CA, seal maker and signer, a seal with a drawn picture,
+ * and the writer's two-page sample document. */
+#ifndef SC_TEST_OFD_SIGN_FIXTURE_H
+#define SC_TEST_OFD_SIGN_FIXTURE_H
+
+#include <stdlib.h>
+
+#include "common/test.h"
+#include "ofd/write_sample.h"
+
+#define SIGN_TIME ((sc_time)1717286400) /* 2024-06-02T00:00:00Z */
+
+typedef struct {
+    sc_key *root_key, *maker_key, *signer_key;
+    sc_cert *root, *maker, *signer;
+    sc_seal *seal;
+    sc_ofd_font *font;
+    sc_buf doc; /* the writer's 2-page sample, unsigned */
+} sign_fixture;
+
+static inline sc_cert *fixture_issue(sc_key *key, sc_key *issuer_key, sc_cert *issuer,
+                                     sc_cert_profile profile, const char *subject)
+{
+    sc_cert_issue_options o = SC_CERT_ISSUE_OPTIONS_INIT;
+    sc_cert *c = NULL;
+    o.profile = profile;
+    o.subject = subject;
+    o.not_before = 1704067200; /* 2024-01-01 */
+    o.not_after = 1893456000;  /* 2030-01-01 */
+    sc_assert_ok(sc_cert_issue(&c, key, issuer_key, issuer, &o));
+    return c;
+}
+
+static inline int sign_fixture_setup(void **state)
+{
+    sign_fixture *f = calloc(1, sizeof(*f));
+    sc_seal_make_options mo = SC_SEAL_MAKE_OPTIONS_INIT;
+    sc_seal_draw_options d = SC_SEAL_DRAW_OPTIONS_INIT;
+    sc_buf png = SC_BUF_INIT;
+
+    sc_assert_ok(sc_key_generate(&f->root_key));
+    sc_assert_ok(sc_key_generate(&f->maker_key));
+    sc_assert_ok(sc_key_generate(&f->signer_key));
+    f->root = fixture_issue(f->root_key, f->root_key, NULL, SC_CERT_ROOT_CA, "CN=Test Root,C=CN");
+    f->maker = fixture_issue(f->maker_key, f->root_key, f->root, SC_CERT_SEAL_MAKER,
+                             "CN=制章人,C=CN");
+    f->signer = fixture_issue(f->signer_key, f->root_key, f->root, SC_CERT_SIGNER,
+                              "CN=签章人,C=CN");
+    d.org = "某某市计量测试研究院";
+    d.name = "校准电子证书专用章";
+    d.px_per_mm = 6;
+    sc_assert_ok(sc_seal_draw(&png, &d));
+    const sc_cert *signers[] = {f->signer};
+    mo.esid = "3201000000001";
+    mo.name = "校准电子证书专用章";
+    mo.signer_certs = signers;
+    mo.signer_cert_count = 1;
+    mo.create_date = 1704067200;
+    mo.valid_start = 1704067200;
+    mo.valid_end = 1861920000; /* 2029-01-01 */
+    mo.picture_type = "png";
+    mo.picture = png.ptr;
+    mo.picture_size = png.size;
+    sc_assert_ok(sc_seal_make(&f->seal, f->maker_key, f->maker, &mo));
+    sc_buf_dispose(&png);
+    sc_assert_ok(sc_ofd_font_load(&f->font, WQY_MICROHEI, 0));
+    sc_assert_ok(sample_build(&f->doc, f->font, NULL, 1, NULL));
+    *state = f;
+    return 0;
+}
+
+static inline int sign_fixture_teardown(void **state)
+{
+    sign_fixture *f = *state;
+    sc_seal_free(f->seal);
+    sc_cert_free(f->root);
+    sc_cert_free(f->maker);
+    sc_cert_free(f->signer);
+    sc_key_free(f->root_key);
+    sc_key_free(f->maker_key);
+    sc_key_free(f->signer_key);
+    sc_ofd_font_free(f->font);
+    sc_buf_dispose(&f->doc);
+    free(f);
+    return 0;
+}
+
+/* Sign @p in (bytes) and return the signed bytes. */
+static inline sc_buf fixture_sign(const sign_fixture *f, const sc_buf *in,
+                                  const sc_ofd_sign_options *o)
+{
+    sc_ofd *ofd = NULL;
+    sc_buf out = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd_open(&ofd, in->ptr, in->size, NULL));
+    sc_assert_ok(sc_ofd_sign(&out, ofd, f->seal, f->signer_key, f->signer, o));
+    sc_ofd_free(ofd);
+    return out;
+}
+
+#endif

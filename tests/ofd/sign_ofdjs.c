@@ -1,0 +1,67 @@
+/* A document written and sealed by sealcert is accepted by software nobody here wrote: ofd.js
+ * 0.2.6 in headless Chromium (tests/web, docs/internals/ofdjs-test.md) opens it, draws the seal
+ * where sc_ofd_sign put it, and reports the signature valid; the same check with the seal placed
+ * elsewhere fails, so the check can fail. */
+#include "ofd/sign_fixture.h"
+
+#include <stdio.h>
+
+static int harness(const char *file, const char *expectations)
+{
+    char cmd[4096];
+    const char *src = getenv("SEALCERT_SOURCE");
+    if (!src)
+        fail_msg("SEALCERT_SOURCE is not set (run through ctest)");
+    snprintf(cmd, sizeof(cmd),
+             "node '%s/tests/web/ofdjs-check.mjs' --timeout 90 '%s' %s >'%s.json' 2>'%s.err'", src,
+             file, expectations, file, file);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void write_tmp(const char *path, const sc_buf *b)
+{
+    sc_assert_ok(sc_fs_write_atomic(path, b->ptr, b->size, true, 0644));
+}
+
+static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_ofd *ofd = NULL;
+    char exp[512];
+    const char *path = sctest_tmp("sealed.ofd");
+
+    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
+    size_t refs = sc_ofd_entry_count(ofd) + 1; /* every file, plus the new Seal.esl */
+    sc_ofd_free(ofd);
+
+    o.time = SIGN_TIME;
+    o.page = 1;
+    o.x_mm = 150; /* seal centre; the 40 mm seal spans 130..170 x 210..250 */
+    o.y_mm = 230;
+    sc_buf signed_doc = fixture_sign(f, &f->doc, &o);
+    write_tmp(path, &signed_doc);
+    snprintf(exp, sizeof(exp),
+             "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-seal 1,130,210,40,40 "
+             "--expect-references %zu --expect-no-errors --expect-text 校准证书",
+             refs);
+    int rc = harness(path, exp);
+    if (rc != 0) {
+        char err[1024];
+        snprintf(err, sizeof(err), "%s.err", path);
+        sc_buf e = sctest_read(err);
+        fail_msg("ofd.js check exited %d: %s", rc, (char *)e.ptr);
+    }
+    /* the same file, claimed elsewhere: the check must fail */
+    assert_int_equal(harness(path, "--expect-signatures 1 --expect-seal 1,40,40,40,40"), 1);
+    sc_buf_dispose(&signed_doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ofd_sign_ofdjs__sealed_document_accepted),
+    };
+    return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
+}
