@@ -154,7 +154,7 @@ static int check_text(const char *s, const char *part, size_t max)
         return sc_error_set(SC_EINVALID, "%s: contains the separator '·'", part);
     while (*p) {
         uint32_t cp;
-        if (!sc_utf8_next(&p, &cp))
+        if (!sc_utf8_next(&p, NULL, &cp))
             return sc_error_set(SC_EINVALID, "%s: invalid UTF-8", part);
         if (cp < 0x20 || cp == 0x7f)
             return sc_error_set(SC_EINVALID, "%s: control character U+%04X", part, (unsigned)cp);

@@ -26,7 +26,7 @@ static int put_clean(sc_buf *b, const char *s, size_t max_chars, size_t *cjk)
     while (*p && n < max_chars && error == 0) {
         const unsigned char *start = p;
         uint32_t c;
-        if (!sc_utf8_next(&p, &c))
+        if (!sc_utf8_next(&p, NULL, &c))
             return sc_error_set(SC_EINVALID, "'%s' is not valid UTF-8", s);
         n++;
         if (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", (int)c) != NULL || c == '\0') {
@@ -45,7 +45,7 @@ static size_t char_count(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = 0;
     uint32_t c;
-    while (*p && sc_utf8_next(&p, &c))
+    while (*p && sc_utf8_next(&p, NULL, &c))
         n++;
     return n;
 }

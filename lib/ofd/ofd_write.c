@@ -196,39 +196,6 @@ static int put_rgb(sc_buf *b, sc_ofd_rgb c)
     return put_ulong(b, c & 0xFF);
 }
 
-/* One UTF-8 character (strict: no overlong forms, surrogates or values over U+10FFFF). */
-static bool utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp)
-{
-    const unsigned char *p = *s;
-    uint32_t c = p[0], min;
-    int n;
-    if (c < 0x80) {
-        *cp = c;
-        *s = p + 1;
-        return true;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 1, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 2, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 3, c &= 0x07, min = 0x10000;
-    } else {
-        return false;
-    }
-    if (end - p <= n)
-        return false;
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return false;
-        c = c << 6 | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return false;
-    *cp = c;
-    *s = p + n + 1;
-    return true;
-}
-
 static size_t utf8_put(char *out, uint32_t c)
 {
     if (c < 0x80) {
@@ -265,7 +232,7 @@ static int check_string(const char *s, const char *what)
     while (p < end) {
         uint32_t c;
         size_t at = (size_t)(p - (const unsigned char *)s);
-        if (!utf8_next(&p, end, &c))
+        if (!sc_utf8_next(&p, end, &c))
             return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8 at byte %zu", what, at);
         if (is_bad_char(c) || c < 0x20)
             return sc_error_set(SC_EFORMAT, "%s: control character U+%04X at byte %zu", what,
@@ -513,7 +480,7 @@ int sc_ofd__text_chars(sc_ofd__char **out, size_t *count, const char *text,
     while (p < end) {
         uint32_t c, g;
         size_t at = (size_t)(p - (const unsigned char *)text);
-        if (!utf8_next(&p, end, &c)) {
+        if (!sc_utf8_next(&p, end, &c)) {
             error = sc_error_set(SC_EFORMAT, "text: invalid UTF-8 at byte %zu", at);
             goto fail;
         }
@@ -616,7 +583,7 @@ int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font, const c
     while (p < end) {
         uint32_t c, g;
         size_t at = (size_t)(p - (const unsigned char *)text);
-        if (!utf8_next(&p, end, &c))
+        if (!sc_utf8_next(&p, end, &c))
             return sc_error_set(SC_EFORMAT, "embedded characters: invalid UTF-8 at byte %zu", at);
         if (c < 0x20 || is_bad_char(c) || !sc_ofd__font_glyph(font, c, &g))
             continue;

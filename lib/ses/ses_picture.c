@@ -574,7 +574,7 @@ static int text_prepare(text_run *run, font *f, const char *field, const char *t
     while (*s) {
         uint32_t cp;
         size_t offset = (size_t)(s - (const unsigned char *)text);
-        if (!sc_utf8_next(&s, &cp))
+        if (!sc_utf8_next(&s, NULL, &cp))
             return sc_error_set(SC_EINVALID, "%s: invalid UTF-8 (offset %zu)", field, offset);
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return sc_error_set(SC_EINVALID, "%s: control character U+%04X (offset %zu)", field,

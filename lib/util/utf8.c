@@ -1,7 +1,7 @@
 /* UTF-8 decoding (strict: no overlong forms, surrogates or values over U+10FFFF). */
 #include "util/util.h"
 
-bool sc_utf8_next(const unsigned char **s, uint32_t *cp)
+bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp)
 {
     const unsigned char *p = *s;
     uint32_t c = p[0], min;
@@ -19,6 +19,9 @@ bool sc_utf8_next(const unsigned char **s, uint32_t *cp)
     } else {
         return false;
     }
+    /* A NUL-terminated string needs no length check: NUL is not a continuation byte. */
+    if (end && end - p <= n)
+        return false;
     for (int i = 1; i <= n; i++) {
         if ((p[i] & 0xC0) != 0x80)
             return false;

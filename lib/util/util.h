@@ -166,10 +166,11 @@ sc_time sc_time_from_utc(int year, int month, int day, int hour, int minute, int
 /* ---- UTF-8 ------------------------------------------------------------------------------ */
 
 /**
- * Decode one character of a NUL-terminated UTF-8 string at *s and advance *s past it. Strict: no
- * overlong forms, surrogates or values over U+10FFFF. @return false on a malformed sequence
+ * Decode one character of UTF-8 at *s and advance *s past it. Strict: no overlong forms,
+ * surrogates or values over U+10FFFF. @p end bounds the input; NULL for a NUL-terminated string.
+ * @return false on a malformed or cut sequence
  */
-bool sc_utf8_next(const unsigned char **s, uint32_t *cp);
+bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp);
 
 /* ---- misc -------------------------------------------------------------------------------- */
 

@@ -125,7 +125,7 @@ static void test_ecert_name__rule_and_limits(void **state)
     size_t cjk = 0;
     for (const unsigned char *p = n.ptr; *p;) {
         uint32_t c;
-        assert_true(sc_utf8_next(&p, &c));
+        assert_true(sc_utf8_next(&p, NULL, &c));
         cjk += c >= 0x4E00 && c <= 0x9FFF;
     }
     assert_int_equal(cjk, 50);

@@ -77,8 +77,7 @@ static void test_ofd_sign__several_seals(void **state)
     sc_ofd_report *rep = verify_bytes(&three, NULL);
     assert_clean(rep);
     assert_int_equal(sc_ofd_report_signature_count(rep), 3);
-    assert_string_equal(sc_ofd_report_signature(rep, 1)->path,
-                        "/Doc_0/Signs/Sign_1/Signature.xml");
+    assert_string_equal(sc_ofd_report_signature(rep, 1)->path, "/Doc_0/Signs/Sign_1/Signature.xml");
     assert_int_equal(sc_ofd_report_signature(rep, 2)->page_count, 2); /* riding: every page */
     sc_ofd_report_free(rep);
 
@@ -168,9 +167,8 @@ static void test_ofd_sign__tampering_names_the_file(void **state)
     /* the Signature.xml itself: dataHash */
     sc_buf bad = tamper(&signed_doc, "/Doc_0/Signs/Sign_0/Signature.xml");
     sc_ofd_report *rep = verify_bytes(&bad, NULL);
-    assert_int_equal(
-        sc_report_find(sc_ofd_report_signature(rep, 0)->report, "data_hash")->status,
-        SC_STATUS_FAIL);
+    assert_int_equal(sc_report_find(sc_ofd_report_signature(rep, 0)->report, "data_hash")->status,
+                     SC_STATUS_FAIL);
     sc_ofd_report_free(rep);
     sc_buf_dispose(&bad);
     sc_buf_dispose(&signed_doc);
@@ -209,8 +207,7 @@ static void test_ofd_sign__adds_to_ofdrw_file(void **state)
     sc_ofd_report *rep = verify_bytes(&out, NULL);
     assert_int_equal(sc_ofd_report_signature_count(rep), 2);
     assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
-    assert_string_equal(sc_ofd_report_signature(rep, 1)->path,
-                        "/Doc_0/Signs/Sign_1/Signature.xml");
+    assert_string_equal(sc_ofd_report_signature(rep, 1)->path, "/Doc_0/Signs/Sign_1/Signature.xml");
     sc_ofd_report_free(rep);
     sc_buf_dispose(&in);
     sc_buf_dispose(&out);

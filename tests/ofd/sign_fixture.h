@@ -42,10 +42,10 @@ static inline int sign_fixture_setup(void **state)
     sc_assert_ok(sc_key_generate(&f->maker_key));
     sc_assert_ok(sc_key_generate(&f->signer_key));
     f->root = fixture_issue(f->root_key, f->root_key, NULL, SC_CERT_ROOT_CA, "CN=Test Root,C=CN");
-    f->maker = fixture_issue(f->maker_key, f->root_key, f->root, SC_CERT_SEAL_MAKER,
-                             "CN=制章人,C=CN");
-    f->signer = fixture_issue(f->signer_key, f->root_key, f->root, SC_CERT_SIGNER,
-                              "CN=签章人,C=CN");
+    f->maker =
+        fixture_issue(f->maker_key, f->root_key, f->root, SC_CERT_SEAL_MAKER, "CN=制章人,C=CN");
+    f->signer =
+        fixture_issue(f->signer_key, f->root_key, f->root, SC_CERT_SIGNER, "CN=签章人,C=CN");
     d.org = "某某市计量测试研究院";
     d.name = "校准电子证书专用章";
     d.px_per_mm = 6;
