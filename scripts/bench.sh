@@ -6,6 +6,9 @@ set -euo pipefail
 build=${1:-build}
 secs=${BENCH_SECONDS:-1}
 export BENCH_SECONDS=$secs
+# As the CLI does (tools/sealcert/main.c): with TZ unset glibc stats /etc/localtime on each of
+# libzip's mktime() calls.
+export TZ=${TZ:-:/etc/localtime}
 
 declare -A base srcs
 # openssl speed -mr: "+F7:0:256:CurveSM2:<sign/s>:<verify/s>", "+F:..:sm3:<bytes/s>"

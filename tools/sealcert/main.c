@@ -1,4 +1,5 @@
 /* sealcert CLI entry point: the command table and dispatch (after libgit2 src/cli/cmd.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -33,6 +34,12 @@ void sc_cli_usage(FILE *f)
 int main(int argc, char **argv)
 {
     int code;
+
+    /* libzip converts each entry's DOS time with mktime(), and glibc re-reads /etc/localtime on
+     * every call while TZ is unset: a stat per zip entry, 14% of opening a small OFD. Naming the
+     * same zone explicitly makes glibc load it once. */
+    if (!getenv("TZ"))
+        setenv("TZ", ":/etc/localtime", 1);
 
     if (sc_init() < 0)
         return sc_out_finish(sc_out_lib_error(NULL, SC_ECRYPTO));
