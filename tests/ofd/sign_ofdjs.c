@@ -58,10 +58,57 @@ static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
     sc_buf_dispose(&signed_doc);
 }
 
+/* A riding seal over 5 pages: ofd.js draws one slice of it on every page, each at the right
+ * edge where sc_ofd_sign put it (page k: the seal's box starts 8 (k+1) mm left of the edge). */
+static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_ofd_writer *w = NULL;
+    sc_buf doc = SC_BUF_INIT;
+    char exp[1024] = "--expect-pages 5 --expect-signatures 1 --expect-valid --expect-no-errors";
+    const char *path = sctest_tmp("riding.ofd");
+
+    wo.creation_time = SIGN_TIME;
+    ts.font = f->font;
+    sc_assert_ok(sc_ofd_writer_new(&w, &wo));
+    for (int i = 0; i < 5; i++) {
+        size_t page;
+        char line[64];
+        snprintf(line, sizeof(line), "校准证书 第 %d 页 共 5 页", i + 1);
+        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 210, 297));
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 20, 30, 0, line, &ts));
+    }
+    sc_assert_ok(sc_ofd_writer_finish(&doc, w));
+    sc_ofd_writer_free(w);
+
+    o.time = SIGN_TIME;
+    o.riding = 1;
+    sc_buf signed_doc = fixture_sign(f, &doc, &o);
+    write_tmp(path, &signed_doc);
+    for (int k = 0; k < 5; k++) {
+        size_t n = strlen(exp);
+        snprintf(exp + n, sizeof(exp) - n, " --expect-seal %d,%d,128.5,40,40", k + 1,
+                 210 - 8 * (k + 1));
+    }
+    int rc = harness(path, exp);
+    if (rc != 0) {
+        char err[1024];
+        snprintf(err, sizeof(err), "%s.err", path);
+        sc_buf e = sctest_read(err);
+        fail_msg("ofd.js check of the riding seal exited %d: %s", rc, (char *)e.ptr);
+    }
+    sc_buf_dispose(&doc);
+    sc_buf_dispose(&signed_doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign_ofdjs__sealed_document_accepted),
+        cmocka_unit_test(test_ofd_sign_ofdjs__riding_seal_on_every_page),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }
