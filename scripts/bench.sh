@@ -24,7 +24,7 @@ done < <(openssl speed -seconds "$secs" -mr -evp sm3 -bytes 16384 2>/dev/null)
 
 # seal verification is bounded by one SM2 verify: set it beside the raw rate of this run.
 for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verify_cached \
-    ofd_verify_1page ofd_verify_1page_cached; do
+    ofd_verify_1page ofd_verify_1page_cached ofd_verify_5page ofd_verify_5page_cached; do
     base[$f]=${base[sm2_verify]:-}
 done
 src_seal_verify="openssl sm2 verify"
