@@ -67,17 +67,6 @@ static void print_text(const file_result *fr)
 }
 
 /* The verdict over several files: an error is worse than any verdict. */
-static const char *overall_verdict(const file_result *frs, size_t n)
-{
-    int worst = -1;
-    for (size_t i = 0; i < n; i++) {
-        int v = frs[i].report ? (int)sc_report_verdict(frs[i].report) : 100;
-        if (v > worst)
-            worst = v;
-    }
-    return worst == 100 ? "error" : sc_verdict_name((sc_verdict)worst);
-}
-
 static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
 {
     sc_seal_verify_options vo = SC_SEAL_VERIFY_OPTIONS_INIT;
@@ -121,18 +110,19 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
             print_text(fr);
     }
     if (json) {
-        json_t *o;
-        if (n == 1) {
-            o = file_json(&frs[0]);
+        json_t **objs = sc_calloc(n, sizeof(*objs));
+        int *verdicts = sc_calloc(n, sizeof(*verdicts));
+        if (!objs || !verdicts) {
+            code = sc_out_lib_error(NULL, SC_ENOMEM);
         } else {
-            json_t *files = json_array();
-            for (size_t i = 0; i < n; i++)
-                json_array_append_new(files, file_json(&frs[i]));
-            o = json_pack("{s:s, s:i, s:o}", "verdict", overall_verdict(frs, n), "exit_code", code,
-                          "files", files);
+            for (size_t i = 0; i < n; i++) {
+                objs[i] = file_json(&frs[i]);
+                verdicts[i] = frs[i].report ? (int)sc_report_verdict(frs[i].report) : -1;
+            }
+            code = sc_out_files_json(objs, verdicts, n, code);
         }
-        if (!o || sc_out_json(o) < 0)
-            code = SC_EXIT_ERROR;
+        sc_free(objs);
+        sc_free(verdicts);
     }
 done:
     for (size_t i = 0; frs && i < n; i++) {

@@ -109,3 +109,31 @@ int sc_out_finish(int code)
     }
     return code;
 }
+
+int sc_out_files_json(json_t **objs, const int *verdicts, size_t n, int code)
+{
+    json_t *o;
+    int worst = -2;
+
+    if (n == 1) {
+        o = objs[0];
+    } else {
+        json_t *files = json_array();
+        for (size_t i = 0; i < n; i++) {
+            int v = verdicts[i] < 0 ? 100 : verdicts[i]; /* an unreadable file is worst */
+            if (v > worst)
+                worst = v;
+            if (files)
+                json_array_append_new(files, objs[i]);
+            else
+                json_decref(objs[i]);
+        }
+        o = files ? json_pack("{s:s, s:i, s:o}", "verdict",
+                              worst == 100 ? "error" : sc_verdict_name((sc_verdict)worst),
+                              "exit_code", code, "files", files)
+                  : NULL;
+    }
+    if (!o || sc_out_json(o) < 0)
+        return SC_EXIT_ERROR;
+    return code;
+}

@@ -48,6 +48,14 @@ int sc_out_lib_error(const char *file, int error);
 int sc_out_json(json_t *obj);
 
 /**
+ * Print the JSON of a check over several files and take the references of @p objs: the file's
+ * own object for one file; otherwise {verdict, exit_code, files}, the verdict the worst of
+ * @p verdicts (an sc_verdict per file, or -1 for a file that could not be checked: "error").
+ * @return @p code, or SC_EXIT_ERROR when the JSON cannot be built or written
+ */
+int sc_out_files_json(json_t **objs, const int *verdicts, size_t n, int code);
+
+/**
  * The mapping from a library result to an exit code: a negative @p error is 2; otherwise a
  * @p report whose verdict is not valid is 1; anything else is 0. @p report may be NULL.
  */
