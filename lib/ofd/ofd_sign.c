@@ -193,6 +193,10 @@ static int max_sign_id(unsigned long *out, const sc_ofd__entry *list)
         return 0;
     if ((error = sc_ofd__xml_parse(&doc, list->data, list->len, list->name)) < 0)
         return error;
+    if (!sc_ofd__xml_is(xmlDocGetRootElement(doc), "Signatures")) {
+        xmlFreeDoc(doc);
+        return sc_error_set(SC_EFORMAT, "%s: the root element is not Signatures", list->name);
+    }
     for (xmlNode *n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
         unsigned long v = 0;
         if (sc_ofd__xml_is(n, "MaxSignId")) {
