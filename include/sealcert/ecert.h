@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "buffer.h"
+#include "ofd.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +91,153 @@ SC_EXTERN int sc_ecert_id_url_decode(sc_buf *out, const char *text);
  */
 SC_EXTERN int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
                                  const char *instrument_serial);
+
+/* ---- certificate data (docs/formats/ecert-data.md) ---------------------------------------- */
+
+/** A measurement standard used (计量标准器 / 主要标准器). Strings borrowed from the data; "" when
+ * absent. */
+typedef struct {
+    const char *name;        /**< 名称 */
+    const char *model;       /**< 型号规格 */
+    const char *serial;      /**< 编号 */
+    const char *uncertainty; /**< 测量不确定度 / 准确度等级 / 最大允许误差 */
+    const char *certificate; /**< 证书编号 */
+    const char *valid_until; /**< 有效期至, YYYY-MM-DD */
+} sc_ecert_standard;
+
+/**
+ * The data of one certificate, as parsed and checked by sc_ecert_data_parse(). Every string is
+ * UTF-8, borrowed from the data object, "" when an optional field is absent (never NULL).
+ * Dates are "YYYY-MM-DD" (checked calendar dates).
+ */
+typedef struct {
+    int type;           /**< `type`: 1..8 (sc_ecert_type) */
+    const char *number; /**< `number`: 证书编号 */
+    const char *serial; /**< `serial`: 流水号 (identifier part) */
+    int revision;       /**< `revision`: 0..9, 0 when absent */
+    struct {
+        const char *name;          /**< `issuer.name`: 发证机构 */
+        const char *org_code;      /**< `issuer.org_code`: checked (sc_ecert_org_code_check) */
+        const char *accreditation; /**< `issuer.accreditation`: e.g. "CNAS L0001" */
+        const char *address;       /**< `issuer.address` */
+        const char *phone;         /**< `issuer.phone` */
+        const char *base_url;      /**< `issuer.base_url`: http(s) URL, no trailing '/' kept */
+    } issuer;
+    struct {
+        const char *name;    /**< `customer.name`: 委托方 */
+        const char *address; /**< `customer.address` */
+    } customer;
+    struct {
+        const char *name;         /**< `instrument.name`: 器具名称 */
+        const char *model;        /**< `instrument.model`: 型号/规格 */
+        const char *serial;       /**< `instrument.serial`: 出厂编号 */
+        const char *manufacturer; /**< `instrument.manufacturer`: 制造单位 */
+    } instrument;
+    struct {
+        const char *received;   /**< `dates.received`: 接收日期 */
+        const char *calibrated; /**< `dates.calibrated`: 校准/检定日期 */
+        const char *issued;     /**< `dates.issued`: 发布/签发日期 */
+        const char *next_due; /**< `dates.next_due`: 建议下次校准日期 / 有效期至 (optional) */
+    } dates;
+    const char *location; /**< `location`: 地点 */
+    struct {
+        const char *temperature; /**< `environment.temperature`, e.g. "20.5 ℃" */
+        const char *humidity;    /**< `environment.humidity`, e.g. "45 %RH" */
+    } environment;
+    const char *const *basis;           /**< `basis`: 技术依据, basis_count strings */
+    size_t basis_count;                 /**< entries in basis */
+    const sc_ecert_standard *standards; /**< `standards`, standard_count entries */
+    size_t standard_count;              /**< entries in standards */
+    const char *const *columns;         /**< `results.columns`: headings, column_count */
+    size_t column_count;                /**< entries in columns */
+    const char *const *const *rows;     /**< `results.rows`: row_count rows of column_count */
+    size_t row_count;                   /**< rows */
+    const char *notes;                  /**< `notes`: free text, may hold '\n' */
+    struct {
+        const char *calibrated_by; /**< `people.calibrated_by`: 校准员 / 检定员 */
+        const char *checked_by;    /**< `people.checked_by`: 核验员 */
+        const char *approved_by;   /**< `people.approved_by`: 批准人 */
+    } people;
+    const char *conclusion; /**< `conclusion`: 检定结论 (verification certificates) */
+} sc_ecert_fields;
+
+/** Parsed and checked certificate data: the fields above plus the JSON for template lookups. */
+typedef struct sc_ecert_data sc_ecert_data;
+
+/**
+ * Parse one certificate's JSON object and check every field: required fields present, types,
+ * lengths, UTF-8 without control characters (except '\n' in `notes` and cells), dates, the
+ * organisation code's check character, `results.rows` each as long as `results.columns`.
+ * Unknown top-level fields are kept (templates may use them) but must be strings, numbers,
+ * objects or arrays within the limits.
+ * @param[out] out the data, owned by the caller (sc_ecert_data_free); it keeps its own copy
+ * @param json the JSON text (one object), @p len bytes
+ * @return 0, SC_EFORMAT (not JSON, not an object, or a field missing or malformed: the message
+ *         starts with the field path, e.g. "issuer.org_code: check character is 3, expected A"
+ *         or "results.rows[12]: 3 cells, expected 4"), SC_ELIMIT (over a size, depth or count
+ *         limit, naming it) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len);
+
+/** Release certificate data; NULL is accepted. */
+SC_EXTERN void sc_ecert_data_free(sc_ecert_data *data);
+
+/** The checked fields; borrowed from @p data. */
+SC_EXTERN const sc_ecert_fields *sc_ecert_data_fields(const sc_ecert_data *data);
+
+/**
+ * Look a value up by path ("customer.name", "standards[0].serial", "basis[1]") for template
+ * bindings: strings as they are, integers in decimal, true/false; borrowed from @p data.
+ * @return the text, or NULL when the path does not exist or names an object, array or null
+ */
+SC_EXTERN const char *sc_ecert_data_get(const sc_ecert_data *data, const char *path);
+
+/**
+ * Override the revision (revisions: the corrected certificate is revision + 1 of the one it
+ * supersedes, T/CMA 6.4.1).
+ * @return 0 or SC_EINVALID (not 0..9)
+ */
+SC_EXTERN int sc_ecert_data_set_revision(sc_ecert_data *data, int revision);
+
+/* ---- two-dimensional codes (T/CMA 4.3.4) ---------------------------------------------------- */
+
+/** Symbologies of the certificate's code. */
+typedef enum {
+    SC_ECERT_CODE_GRID_MATRIX = 1, /**< GB/T 27766-2011 网格矩阵码 (the T/CMA default) */
+    SC_ECERT_CODE_QR = 2,          /**< ISO/IEC 18004 QR code, for phones */
+} sc_ecert_code_kind;
+
+/** An encoded symbol: a square matrix of modules. */
+typedef struct sc_ecert_code sc_ecert_code;
+
+/**
+ * Encode @p text (UTF-8, bytes as they are) with libzint at error-correction level H-equivalent
+ * where the symbology has one, the smallest symbol that holds it.
+ * @param[out] out the symbol, owned by the caller (sc_ecert_code_free)
+ * @return 0, SC_ELIMIT (too long for the symbology), SC_EINVALID or SC_ENOMEM
+ */
+SC_EXTERN int sc_ecert_code_encode(sc_ecert_code **out, sc_ecert_code_kind kind, const char *text);
+
+/** Release a symbol; NULL is accepted. */
+SC_EXTERN void sc_ecert_code_free(sc_ecert_code *code);
+
+/** Modules per side (the matrix is square; the quiet zone not included). */
+SC_EXTERN size_t sc_ecert_code_modules(const sc_ecert_code *code);
+
+/** 1 when module (@p x, @p y) (0-based, from the top left) is dark, 0 when light or outside. */
+SC_EXTERN int sc_ecert_code_dark(const sc_ecert_code *code, size_t x, size_t y);
+
+/** The quiet zone the symbology requires around the symbol, in modules (QR: 4, Grid Matrix: 6). */
+SC_EXTERN size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code);
+
+/**
+ * Draw a symbol on an OFD page as vector paths (dark modules filled, no image), the symbol's
+ * modules filling the square (@p x, @p y, @p size, @p size) in mm; the quiet zone lies outside
+ * that square and is the caller's to keep clear (sc_ecert_code_quiet_modules() x size / modules).
+ * @return 0, SC_EINVALID (no such page, size <= 0) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x,
+                                 double y, double size, sc_ofd_rgb color);
 
 #ifdef __cplusplus
 }
