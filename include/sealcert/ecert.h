@@ -239,6 +239,133 @@ SC_EXTERN size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code);
 SC_EXTERN int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x,
                                  double y, double size, sc_ofd_rgb color);
 
+/* ---- templates (docs/templates.md) ----------------------------------------------------------- */
+
+/**
+ * A certificate template: page geometry, fonts, styles, the cover page, the content flowing over
+ * the following pages, the notice and page numbers on every page, the seal and code positions.
+ * Loaded once (fonts parsed, images read, geometry checked) and read-only afterwards: one
+ * template may serve any number of certificates in any number of threads at once.
+ */
+typedef struct sc_ecert_template sc_ecert_template;
+
+/**
+ * Load a template: a shipped one by name ("calibration", "verification", "verification-notice",
+ * "test-report", "inspection-report"), looked up in $SEALCERT_TEMPLATES, then in the directory
+ * sealcert was built or installed with; or a template file when @p name_or_path contains '/' or
+ * ends in ".json". Relative file names inside the template (images, fonts) are resolved against
+ * the template's directory.
+ * @param[out] out the template, owned by the caller (sc_ecert_template_free)
+ * @return 0, SC_ENOTFOUND (no such template or font), SC_EFORMAT (malformed template: the
+ *         message names the member, e.g. "cover[3].x: not a number", or geometry that breaks the
+ *         rules: something under the code's box), SC_ELIMIT or SC_ENOMEM
+ */
+SC_EXTERN int sc_ecert_template_load(sc_ecert_template **out, const char *name_or_path);
+
+/** Release a template; NULL is accepted. No certificate may be in progress with it. */
+SC_EXTERN void sc_ecert_template_free(sc_ecert_template *tpl);
+
+/** The template's name (its `name` member); borrowed. */
+SC_EXTERN const char *sc_ecert_template_name(const sc_ecert_template *tpl);
+
+/** The certificate type code the template is for (1..8). */
+SC_EXTERN int sc_ecert_template_type(const sc_ecert_template *tpl);
+
+/* ---- issuing ----------------------------------------------------------------------------------
+ */
+
+/** An attachment: an OFD file embedded in the certificate's Attachments (T/CMA 4.1.5). */
+typedef struct {
+    const char *name; /**< file name shown (e.g. "原始记录.ofd"); stored under a safe name */
+    const unsigned char *data; /**< the OFD file's bytes (checked to open as OFD), borrowed */
+    size_t len;                /**< bytes */
+} sc_ecert_attachment;
+
+/** Code choices for sc_ecert_issue_options.codes (bit set). */
+#define SC_ECERT_CODES_GM   (1u << SC_ECERT_CODE_GRID_MATRIX)
+#define SC_ECERT_CODES_QR   (1u << SC_ECERT_CODE_QR)
+#define SC_ECERT_CODES_BOTH (SC_ECERT_CODES_GM | SC_ECERT_CODES_QR)
+
+/** Options of sc_ecert_issue(). Everything borrowed for the duration of the call. */
+typedef struct {
+    unsigned int version; /**< SC_ECERT_ISSUE_OPTIONS_VERSION */
+    const char *id_root;  /**< identifier root OID (configuration); NULL: the template's */
+    unsigned codes;       /**< SC_ECERT_CODES_*; 0: Grid Matrix (T/CMA 4.3.4, GB/T 27766) */
+    const sc_seal *seal; /**< the certificate seal (校准电子证书专用章 ...); NULL: unsealed */
+    const sc_key *key;         /**< the signer's key (with seal) */
+    const sc_cert *cert;       /**< the signer's certificate, listed in the seal's certList */
+    int riding;                /**< 1: also a riding seal (骑缝章) over all pages */
+    sc_time time;              /**< creation and signing time; SC_TIME_NOW: the clock */
+    const char *supersedes;    /**< number of the certificate this one corrects (T/CMA 6.4.1),
+                                    shown on the cover and kept in the tags; NULL: none */
+    const char *supplement_to; /**< serial (流水号) of the certificate this file supplements
+                                    (T/CMA 6.4.2): "对序号为<serial>的证书/报告的补充文件" on
+                                    every page; NULL: none */
+    const sc_ecert_attachment *attachments; /**< attachment_count OFD files */
+    size_t attachment_count;                /**< entries in attachments */
+} sc_ecert_issue_options;
+
+#define SC_ECERT_ISSUE_OPTIONS_VERSION 1
+#define SC_ECERT_ISSUE_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        SC_ECERT_ISSUE_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, 0, SC_TIME_NOW, NULL, NULL,     \
+            NULL, 0                                                                                \
+    }
+
+/** An issued certificate. Release with sc_ecert_issued_dispose(). */
+typedef struct {
+    sc_buf ofd;        /**< the sealed .ofd file */
+    sc_buf file_name;  /**< its file name by T/CMA 4.4 (sc_ecert_file_name) */
+    sc_buf id;         /**< the identifier (T/CMA 4.5.5) */
+    sc_buf url;        /**< what the code encodes: <base_url>/v/<URL-safe identifier> */
+    size_t page_count; /**< pages */
+} sc_ecert_issued;
+
+#define SC_ECERT_ISSUED_INIT                                                                       \
+    {                                                                                              \
+        SC_BUF_INIT, SC_BUF_INIT, SC_BUF_INIT, SC_BUF_INIT, 0                                      \
+    }
+
+/** Release what sc_ecert_issue() filled; the struct may be reused. */
+SC_EXTERN void sc_ecert_issued_dispose(sc_ecert_issued *issued);
+
+/**
+ * Issue one certificate: lay the data out on the template (A4 pages, the cover, tables flowing
+ * over pages with their header repeated, the notice "本证书为电子证书，请到发证机构官网验证"
+ * and "第 N 页 共 M 页" on every page, the code on page 1), embed font subsets, write the
+ * identifier and the certificate's facts in CustomTags, embed attachments, and seal it.
+ * Deterministic for a fixed time (except the random SM2 signature values).
+ * @param[out] out filled on success; untouched on failure
+ * @return 0, SC_EFORMAT (data the template needs is missing; the message names the field),
+ *         SC_ENOTFOUND (a character no configured font has: "customer.name: U+9F98 ..."),
+ *         SC_EINVALID (content would lie under the code, bad options, signer refused),
+ *         SC_ELIMIT or SC_ENOMEM
+ */
+SC_EXTERN int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *tpl,
+                             const sc_ecert_data *data, const sc_ecert_issue_options *opts);
+
+/** What an issued certificate says about itself (its CustomTags). Strings owned by the struct. */
+typedef struct {
+    char *id;            /**< the identifier */
+    char *number;        /**< 证书编号 */
+    int type;            /**< type code */
+    char *instrument;    /**< instrument name */
+    char *customer;      /**< customer name */
+    char *issued;        /**< date of issue */
+    char *supersedes;    /**< number this corrects, or "" */
+    char *supplement_to; /**< serial this supplements, or "" */
+} sc_ecert_tags;
+
+/**
+ * Read the certificate facts sealcert wrote into a certificate's CustomTags.
+ * @param[out] out filled, owned by the caller (sc_ecert_tags_dispose)
+ * @return 0, SC_ENOTFOUND (no sealcert certificate tags) or SC_EFORMAT (malformed tag file)
+ */
+SC_EXTERN int sc_ecert_tags_read(sc_ecert_tags *out, const sc_ofd *ofd);
+
+/** Release what sc_ecert_tags_read() filled; NULL fields accepted. */
+SC_EXTERN void sc_ecert_tags_dispose(sc_ecert_tags *tags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -466,6 +466,28 @@ SC_EXTERN int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *t
                                                  const char *const *keys, const char *const *values,
                                                  size_t count);
 
+/** Key/value pairs read back from a tag file of sc_ofd_writer_add_custom_tag_pairs(). */
+typedef struct {
+    size_t count;  /**< pairs */
+    char **keys;   /**< count keys, owned */
+    char **values; /**< count values (trimmed of surrounding blanks), owned */
+} sc_ofd_tag_pairs;
+
+/**
+ * Read the pairs of the custom tag @p type_id of document @p doc, as written by
+ * sc_ofd_writer_add_custom_tag_pairs() (elements matched by the namespace SC_OFD_TAGS_NS).
+ * @param[out] out filled, owned by the caller (sc_ofd_tag_pairs_dispose)
+ * @return 0, SC_ENOTFOUND (no such tag, or its file is missing) or SC_EFORMAT (malformed file)
+ */
+SC_EXTERN int sc_ofd_tag_pairs_read(sc_ofd_tag_pairs *out, const sc_ofd *ofd, size_t doc,
+                                    const char *type_id);
+
+/** The value of the first pair named @p key; borrowed; NULL when absent. */
+SC_EXTERN const char *sc_ofd_tag_pairs_get(const sc_ofd_tag_pairs *pairs, const char *key);
+
+/** Release what sc_ofd_tag_pairs_read() filled; the struct is zeroed. */
+SC_EXTERN void sc_ofd_tag_pairs_dispose(sc_ofd_tag_pairs *pairs);
+
 /**
  * Also embed @p text's characters (those @p font has; others are skipped) in this document's
  * subset of @p font, drawn or not. Subsets are cached per font by exact character set, so

@@ -118,4 +118,24 @@
  * page, so 64 entries stay under ~40 MB per font. Beyond it the oldest entry is replaced. */
 #define SC_OFD_FONT_SUBSET_CACHE 64
 
+/* ---- metrology certificates (lib/ecert) ---- */
+
+/* Largest template file: the shipped ones are under 10 KB; a laboratory's with several pages of
+ * static text stays under 100 KB. */
+#define SC_ECERT_MAX_TEMPLATE_SIZE ((size_t)1 << 20)
+
+/* Most elements in one template list (cover, every_page, flow blocks, fields, columns, fonts,
+ * styles): a dense cover has ~60 elements. */
+#define SC_ECERT_MAX_TEMPLATE_ITEMS 512
+
+/* Largest image a template draws (logo): read once at load; a 600 dpi logo is under 1 MB. */
+#define SC_ECERT_MAX_TEMPLATE_IMAGE ((size_t)8 << 20)
+
+/* Most pages of one certificate: 10,000 result rows at ~40 rows a page is 250 pages; past 2,000
+ * the certificate is a data dump, not a certificate. */
+#define SC_ECERT_MAX_PAGES 2000
+
+/* Longest text after placeholders are substituted: a cell or paragraph of a certificate. */
+#define SC_ECERT_MAX_TEXT ((size_t)64 << 10)
+
 #endif

@@ -72,6 +72,7 @@ int sc_cmd_sign_main(int argc, char **argv);
 int sc_cmd_help_main(int argc, char **argv);
 int sc_cmd_verify_main(int argc, char **argv);
 int sc_cmd_info_main(int argc, char **argv);
+int sc_cmd_issue_main(int argc, char **argv);
 
 /* Leaf descriptors, for help and the docs check. */
 extern const sc_cli_cmd *const sc_cmd_keygen_leaves[];
@@ -82,6 +83,7 @@ extern const sc_cli_cmd *const sc_cmd_sign_leaves[];
 extern const sc_cli_cmd *const sc_cmd_help_leaves[];
 extern const sc_cli_cmd *const sc_cmd_verify_leaves[];
 extern const sc_cli_cmd *const sc_cmd_info_leaves[];
+extern const sc_cli_cmd *const sc_cmd_issue_leaves[];
 
 /* ---- shared helpers: each returns 0, or an exit code after printing the diagnostic -------- */
 

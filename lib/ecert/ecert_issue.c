@@ -1,0 +1,1028 @@
+/* Issuing a metrology electronic certificate (T/CMA draft, clauses 4.1-4.5 and 6.4): the data laid
+ * out on a template, the identifier and facts in CustomTags, the code on page 1, the seal. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ecert_int.h"
+
+/* The CustomTag TypeID under which sealcert keeps a certificate's facts (T/CMA 4.5.2). */
+#define TAGS_TYPE_ID "sealcert.ecert"
+
+/* ---- placeholders ---- */
+
+typedef struct {
+    const sc_ecert_template *t;
+    const sc_ecert_data *d;
+    const sc_ecert_fields *f;
+    const sc_ecert_issue_options *o;
+    const char *id, *url;     /* the identifier and what the code encodes */
+    sc_buf supplement_notice; /* "对序号为<serial>的证书/报告的补充文件" or empty */
+    size_t page, pages;       /* 1-based current page and the page count, for {page} {pages} */
+    const char *row;          /* table rows of objects: "standards[3]"; NULL elsewhere */
+    const char *item;         /* list item */
+    size_t n;                 /* 1-based item / row number */
+} env;
+
+/* The value of placeholder @p name (NUL-terminated copy in @p tmp), or NULL when empty. */
+static const char *lookup(env *e, const char *name, char *tmp, size_t cap)
+{
+    const char *v = NULL;
+    if (strcmp(name, "page") == 0 || strcmp(name, "pages") == 0 || strcmp(name, "n") == 0) {
+        snprintf(tmp, cap, "%zu",
+                 name[0] == 'n'              ? e->n
+                 : name[1] == 'a' && name[4] ? e->pages
+                                             : e->page);
+        return tmp;
+    }
+    if (strcmp(name, "id") == 0)
+        v = e->id;
+    else if (strcmp(name, "url") == 0)
+        v = e->url;
+    else if (strcmp(name, "title") == 0)
+        v = e->t->title;
+    else if (strcmp(name, "type_name") == 0)
+        v = sc_ecert_type_name(e->f->type);
+    else if (strcmp(name, "supplement_notice") == 0)
+        v = e->supplement_notice.size ? (const char *)e->supplement_notice.ptr : NULL;
+    else if (strcmp(name, "supersedes") == 0)
+        v = e->o->supersedes;
+    else if (strcmp(name, "supplement_to") == 0)
+        v = e->o->supplement_to;
+    else if (strcmp(name, "item") == 0)
+        v = e->item;
+    else if (e->row && !strchr(name, '.')) {
+        snprintf(tmp, cap, "%s.%s", e->row, name);
+        v = sc_ecert_data_get(e->d, tmp);
+    } else
+        v = sc_ecert_data_get(e->d, name);
+    return v && *v ? v : NULL;
+}
+
+/* Substitute "{path}" placeholders ("{{" and "}}" are braces); empty values become the
+ * template's "empty" text ("/", as printed certificates mark a field that does not apply). */
+static int subst(sc_buf *out, env *e, const char *text)
+{
+    char name[160], tmp[192];
+    int error = 0;
+    sc_buf_clear(out);
+    for (const char *p = text; *p && error == 0;) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            error = sc_buf_put(out, p, 1);
+            p += 2;
+            continue;
+        }
+        if (*p != '{') {
+            const char *q = p;
+            while (*q && *q != '{' && !(q[0] == '}' && q[1] == '}'))
+                q++;
+            error = sc_buf_put(out, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        const char *end = strchr(p, '}');
+        if (!end || (size_t)(end - p - 1) >= sizeof(name))
+            return sc_error_set(SC_EFORMAT, "template text \"%.40s\": unclosed placeholder", text);
+        memcpy(name, p + 1, (size_t)(end - p - 1));
+        name[end - p - 1] = '\0';
+        const char *v = lookup(e, name, tmp, sizeof(tmp));
+        error = sc_buf_puts(out, v ? v : e->t->empty);
+        p = end + 1;
+    }
+    if (error == 0 && out->size > SC_ECERT_MAX_TEXT)
+        return sc_error_set(SC_ELIMIT, "template text \"%.40s\": more than %zu bytes", text,
+                            SC_ECERT_MAX_TEXT);
+    if (error == 0 && !out->ptr)
+        error = sc_buf_put(out, "", 0) < 0 ? SC_ENOMEM : sc_buf_grow(out, 1);
+    return error;
+}
+
+/* An "if" condition: the placeholder is not empty. */
+static int cond_holds(env *e, const char *cond)
+{
+    char tmp[192];
+    return !cond || lookup(e, cond, tmp, sizeof(tmp)) != NULL;
+}
+
+/* ---- checks before drawing ---- */
+
+/* Every character of a data value must be in some font of the template: "a character no
+ * configured font has is an error, not a blank box". The message names the field. */
+static int check_chars(const sc_ecert_template *t, const char *path, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
+    while (*p) {
+        if (!sc_utf8_next(&p, NULL, &cp))
+            return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8", path);
+        if (cp == '\n' || cp == ' ')
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < t->font_count && !found; i++)
+            found = sc_ofd_font_has_char(t->fonts[i].font, cp);
+        if (!found)
+            return sc_error_set(SC_ENOTFOUND,
+                                "%s: U+%04X is in none of the template's fonts (%s); add a font "
+                                "that has it to the template",
+                                path, (unsigned)cp, t->font_count ? t->fonts[0].name : "none");
+    }
+    return 0;
+}
+
+static int check_data_chars(const sc_ecert_template *t, const sc_ecert_fields *f)
+{
+    char path[64];
+    int error;
+    const struct {
+        const char *path, *value;
+    } fields[] = {
+        {"number", f->number},
+        {"serial", f->serial},
+        {"issuer.name", f->issuer.name},
+        {"issuer.accreditation", f->issuer.accreditation},
+        {"issuer.address", f->issuer.address},
+        {"issuer.phone", f->issuer.phone},
+        {"customer.name", f->customer.name},
+        {"customer.address", f->customer.address},
+        {"instrument.name", f->instrument.name},
+        {"instrument.model", f->instrument.model},
+        {"instrument.serial", f->instrument.serial},
+        {"instrument.manufacturer", f->instrument.manufacturer},
+        {"location", f->location},
+        {"environment.temperature", f->environment.temperature},
+        {"environment.humidity", f->environment.humidity},
+        {"notes", f->notes},
+        {"people.calibrated_by", f->people.calibrated_by},
+        {"people.checked_by", f->people.checked_by},
+        {"people.approved_by", f->people.approved_by},
+        {"conclusion", f->conclusion},
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (fields[i].value && (error = check_chars(t, fields[i].path, fields[i].value)) < 0)
+            return error;
+    for (size_t i = 0; i < f->basis_count; i++) {
+        snprintf(path, sizeof(path), "basis[%zu]", i);
+        if ((error = check_chars(t, path, f->basis[i])) < 0)
+            return error;
+    }
+    for (size_t i = 0; i < f->standard_count; i++) {
+        const sc_ecert_standard *s = &f->standards[i];
+        const char *v[] = {s->name, s->model, s->serial, s->uncertainty, s->certificate};
+        const char *names[] = {"name", "model", "serial", "uncertainty", "certificate"};
+        for (size_t k = 0; k < 5; k++) {
+            snprintf(path, sizeof(path), "standards[%zu].%s", i, names[k]);
+            if (v[k] && (error = check_chars(t, path, v[k])) < 0)
+                return error;
+        }
+    }
+    for (size_t k = 0; k < f->column_count; k++) {
+        snprintf(path, sizeof(path), "results.columns[%zu]", k);
+        if ((error = check_chars(t, path, f->columns[k])) < 0)
+            return error;
+    }
+    for (size_t i = 0; i < f->row_count; i++)
+        for (size_t k = 0; k < f->column_count; k++) {
+            snprintf(path, sizeof(path), "results.rows[%zu][%zu]", i, k);
+            if ((error = check_chars(t, path, f->rows[i][k])) < 0)
+                return error;
+        }
+    return 0;
+}
+
+static int check_required(const sc_ecert_template *t, const sc_ecert_data *d)
+{
+    for (size_t i = 0; i < t->required_count; i++) {
+        const char *v = sc_ecert_data_get(d, t->required[i]);
+        if (!v || !*v)
+            return sc_error_set(SC_EFORMAT, "%s: missing (the %s template needs it)",
+                                t->required[i], t->name);
+    }
+    return 0;
+}
+
+/* ---- layout: the flow ---- */
+
+typedef enum { OP_TEXTBOX, OP_TABLE } op_kind;
+
+/* One piece of the flow placed on a page; drawn in the second pass, once the page count (for
+ * "第 N 页 共 M 页") is known. */
+typedef struct {
+    op_kind kind;
+    size_t page;    /* 0-based */
+    double x, y, w; /* top-left, width */
+    char *text;     /* OP_TEXTBOX: substituted text, owned */
+    const sc_ofd_text_style *style;
+    sc_ofd_align align;
+    sc_ofd_table *table; /* OP_TABLE: borrowed from the layout */
+    size_t first, count; /* OP_TABLE rows */
+} op;
+
+typedef struct {
+    env *e;
+    op *ops;
+    size_t op_count, op_cap;
+    sc_ofd_table **tables; /* owned */
+    size_t table_count;
+    size_t page; /* current page, 0-based */
+    double y;    /* cursor */
+    sc_buf text;
+} layout;
+
+static double flow_top(const layout *l)
+{
+    return l->page == 0 && l->e->t->flow_cover_top > 0 ? l->e->t->flow_cover_top
+                                                       : l->e->t->flow_top;
+}
+
+static int new_page(layout *l)
+{
+    if (l->page + 1 >= SC_ECERT_MAX_PAGES)
+        return sc_error_set(SC_ELIMIT, "more than %d pages", SC_ECERT_MAX_PAGES);
+    l->page++;
+    l->y = flow_top(l);
+    return 0;
+}
+
+static int push_op(layout *l, const op *o)
+{
+    if (l->op_count == l->op_cap) {
+        size_t cap = l->op_cap ? 2 * l->op_cap : 32;
+        op *n = sc_realloc(l->ops, cap * sizeof(*n));
+        if (!n)
+            return sc_error_oom();
+        l->ops = n, l->op_cap = cap;
+    }
+    l->ops[l->op_count++] = *o;
+    return 0;
+}
+
+/* A wrapped paragraph at the cursor; a new page first when it does not fit (and @p keep more mm
+ * must fit below it: headings stay with what follows). */
+static int place_text(layout *l, const char *text, const sc_ofd_text_style *st, sc_ofd_align al,
+                      double indent, double keep)
+{
+    const sc_ecert_template *t = l->e->t;
+    double h = 0, w = t->flow_w - indent;
+    size_t lines = 0;
+    int error;
+    sc_ofd_text_style s = *st;
+    s.align = al;
+    if ((error = sc_ofd_text_box_measure(&lines, &h, text, w, &s)) < 0)
+        return error;
+    if (h > t->flow_bottom - t->flow_top)
+        return sc_error_set(SC_ELIMIT, "a paragraph of %zu lines is taller than a page: \"%.40s\"",
+                            lines, text);
+    if (l->y + h + keep > t->flow_bottom && l->y > flow_top(l) && (error = new_page(l)) < 0)
+        return error;
+    op o = {OP_TEXTBOX, l->page, t->flow_x + indent, l->y, w, NULL, st, al, NULL, 0, 0};
+    if (!(o.text = sc_strdup(text)))
+        return sc_error_oom();
+    if ((error = push_op(l, &o)) < 0) {
+        sc_free(o.text);
+        return error;
+    }
+    l->y += h;
+    return 0;
+}
+
+/* Display width of a cell's text in half-width units (CJK counts 2), its longest line. */
+static double text_units(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    double line = 0, best = 0;
+    uint32_t cp;
+    while (*p && sc_utf8_next(&p, NULL, &cp)) {
+        if (cp == '\n') {
+            line = 0;
+            continue;
+        }
+        line += cp >= 0x2E80 ? 2 : 1;
+        if (line > best)
+            best = line;
+    }
+    return best;
+}
+
+/* Column widths for results tables, whose columns come with the data: shares of the flow's
+ * width by the longest text of each column (a character count, not a measurement: measuring
+ * every cell would cost more than laying the table out), at least 6 units each, capped at 40. */
+static void results_widths(double *widths, const sc_ecert_fields *f, double total)
+{
+    double sum = 0;
+    for (size_t k = 0; k < f->column_count; k++) {
+        double u = text_units(f->columns[k]) / 2; /* headings wrap onto two lines readily */
+        for (size_t i = 0; i < f->row_count && i < 200; i++) {
+            double c = text_units(f->rows[i][k]);
+            if (c > u)
+                u = c;
+        }
+        widths[k] = u < 6 ? 6 : u > 40 ? 40 : u;
+        sum += widths[k];
+    }
+    for (size_t k = 0; k < f->column_count; k++)
+        widths[k] = total * widths[k] / sum;
+}
+
+static int table_style(sc_ofd_table_style *ts, const sc_ecert__block *b)
+{
+    *ts = (sc_ofd_table_style)SC_OFD_TABLE_STYLE_INIT;
+    ts->text = b->style->style;
+    ts->header = b->header_style ? b->header_style->style : b->style->style;
+    ts->padding = 0.8;
+    ts->border_width = 0.2;
+    return 0;
+}
+
+/* Build the table of a block: results (columns and rows from the data) or an array of objects
+ * with the template's columns. */
+static int build_table(sc_ofd_table **out, layout *l, const sc_ecert__block *b)
+{
+    env *e = l->e;
+    const sc_ecert_fields *f = e->f;
+    sc_ofd_table_style ts;
+    sc_ofd_table *tab = NULL;
+    double *widths = NULL;
+    const char **cells = NULL;
+    sc_buf *bufs = NULL;
+    char row[96];
+    int error = 0;
+    int is_results = !b->cols;
+    size_t cols = is_results ? f->column_count : b->col_count;
+
+    *out = NULL;
+    table_style(&ts, b);
+    if (cols == 0)
+        return sc_error_set(SC_EFORMAT, "results.columns: no columns");
+    if (!(widths = sc_calloc(cols, sizeof(*widths))) ||
+        !(cells = sc_calloc(cols, sizeof(*cells))) || !(bufs = sc_calloc(cols, sizeof(*bufs)))) {
+        error = sc_error_oom();
+        goto done;
+    }
+    if (is_results) {
+        results_widths(widths, f, e->t->flow_w);
+        error = sc_ofd_table_new(&tab, cols, widths, (const char *const *)f->columns, &ts);
+    } else {
+        for (size_t k = 0; k < cols; k++) {
+            widths[k] = b->cols[k].width;
+            cells[k] = b->cols[k].title;
+        }
+        error = sc_ofd_table_new(&tab, cols, widths, cells, &ts);
+    }
+    if (error < 0)
+        goto done;
+    if (is_results) {
+        for (size_t i = 0; i < f->row_count && error == 0; i++)
+            if ((error = sc_ofd_table_add_row(tab, (const char *const *)f->rows[i])) < 0)
+                sc_error_prefix("results.rows[%zu]: ", i);
+    } else {
+        /* Rows while the array has them: "standards[i]" resolves for some column. */
+        for (size_t i = 0; i < SC_OFD_MAX_ENTRIES && error == 0; i++) {
+            int any = 0;
+            snprintf(row, sizeof(row), "%s[%zu]", b->source, i);
+            e->row = row;
+            e->n = i + 1;
+            for (size_t k = 0; k < cols && error == 0; k++) {
+                char tmp[224];
+                const char *v = NULL;
+                /* A column "{name}" exists in row i when the path resolves. */
+                const char *ph = strchr(b->cols[k].value, '{');
+                if (ph) {
+                    const char *end = strchr(ph, '}');
+                    if (end && (size_t)(end - ph - 1) < 100) {
+                        char name[104];
+                        memcpy(name, ph + 1, (size_t)(end - ph - 1));
+                        name[end - ph - 1] = '\0';
+                        snprintf(tmp, sizeof(tmp), "%s.%s", row, name);
+                        v = sc_ecert_data_get(e->d, tmp);
+                    }
+                }
+                any |= v != NULL;
+                if ((error = subst(&bufs[k], e, b->cols[k].value)) == 0)
+                    cells[k] = (const char *)bufs[k].ptr;
+            }
+            e->row = NULL;
+            if (error < 0 || !any)
+                break;
+            if ((error = sc_ofd_table_add_row(tab, cells)) < 0)
+                sc_error_prefix("%s: ", row);
+        }
+    }
+    if (error == 0 && sc_ofd_table_row_count(tab) == 0) {
+        /* An empty table still shows its header, with a row of "/". */
+        for (size_t k = 0; k < cols; k++)
+            cells[k] = e->t->empty;
+        error = sc_ofd_table_add_row(tab, cells);
+    }
+    if (error < 0)
+        goto done;
+    *out = tab;
+    tab = NULL;
+done:
+    for (size_t k = 0; bufs && k < cols; k++)
+        sc_buf_dispose(&bufs[k]);
+    sc_free(bufs);
+    sc_free(cells);
+    sc_free(widths);
+    sc_ofd_table_free(tab);
+    return error;
+}
+
+static int place_table(layout *l, const sc_ecert__block *b)
+{
+    const sc_ecert_template *t = l->e->t;
+    sc_ofd_table *tab = NULL, **tables;
+    int error;
+    if ((error = build_table(&tab, l, b)) < 0)
+        return error;
+    if (!(tables = sc_realloc(l->tables, (l->table_count + 1) * sizeof(*tables)))) {
+        sc_ofd_table_free(tab);
+        return sc_error_oom();
+    }
+    l->tables = tables;
+    l->tables[l->table_count++] = tab;
+    /* Rows flow across pages under a repeated header; a row taller than a page is drawn alone
+     * (clipped) so that pagination always advances (sc_ofd_table_rows_fit). */
+    size_t rows = sc_ofd_table_row_count(tab), first = 0;
+    while (first < rows) {
+        size_t fit = sc_ofd_table_rows_fit(tab, first, t->flow_bottom - l->y);
+        if (fit == 0) {
+            if (l->y > flow_top(l)) {
+                if ((error = new_page(l)) < 0)
+                    return error;
+                continue;
+            }
+            fit = 1;
+        }
+        op o = {OP_TABLE, l->page, t->flow_x, l->y, 0, NULL, NULL, 0, tab, first, fit};
+        if ((error = push_op(l, &o)) < 0)
+            return error;
+        double h = sc_ofd_table_header_height(tab);
+        for (size_t i = first; i < first + fit; i++)
+            h += sc_ofd_table_row_height(tab, i);
+        l->y += h;
+        first += fit;
+        if (first < rows && (error = new_page(l)) < 0)
+            return error;
+    }
+    return 0;
+}
+
+static int place_block(layout *l, const sc_ecert__block *b)
+{
+    env *e = l->e;
+    int error = 0;
+    if (!cond_holds(e, b->cond))
+        return 0;
+    switch (b->kind) {
+    case SC_ECERT__BL_SPACE:
+        l->y += b->space;
+        return 0;
+    case SC_ECERT__BL_BREAK:
+        return new_page(l);
+    case SC_ECERT__BL_HEADING:
+    case SC_ECERT__BL_PARAGRAPH:
+        if ((error = subst(&l->text, e, b->text)) < 0)
+            return error;
+        /* A heading keeps 15 mm (a table header and a row) with it. */
+        return place_text(l, (const char *)l->text.ptr, &b->style->style, b->align, 0,
+                          b->kind == SC_ECERT__BL_HEADING ? 15 : 0);
+    case SC_ECERT__BL_LIST: {
+        char path[96];
+        for (size_t i = 0; i < SC_OFD_MAX_ENTRIES && error == 0; i++) {
+            snprintf(path, sizeof(path), "%s[%zu]", b->source, i);
+            const char *item = sc_ecert_data_get(e->d, path);
+            if (!item)
+                break;
+            e->item = item;
+            e->n = i + 1;
+            if ((error = subst(&l->text, e, b->text)) == 0)
+                error = place_text(l, (const char *)l->text.ptr, &b->style->style,
+                                   b->style->style.align, b->space, 0);
+            e->item = NULL;
+        }
+        return error;
+    }
+    case SC_ECERT__BL_TABLE:
+        return place_table(l, b);
+    }
+    return 0;
+}
+
+static void layout_dispose(layout *l)
+{
+    for (size_t i = 0; i < l->op_count; i++)
+        sc_free(l->ops[i].text);
+    sc_free(l->ops);
+    for (size_t i = 0; i < l->table_count; i++)
+        sc_ofd_table_free(l->tables[i]);
+    sc_free(l->tables);
+    sc_buf_dispose(&l->text);
+}
+
+/* ---- drawing ---- */
+
+/* What page 1 shows, for the code's no-overlap rule: boxes (x, y, w, h). */
+typedef struct {
+    double (*box)[4];
+    size_t count, cap;
+} boxes;
+
+static int add_box(boxes *b, double x, double y, double w, double h)
+{
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        double(*n)[4] = sc_realloc(b->box, cap * sizeof(*n));
+        if (!n)
+            return sc_error_oom();
+        b->box = n, b->cap = cap;
+    }
+    b->box[b->count][0] = x, b->box[b->count][1] = y;
+    b->box[b->count][2] = w, b->box[b->count][3] = h;
+    b->count++;
+    return 0;
+}
+
+static double style_size(const sc_ofd_text_style *s)
+{
+    return s->size > 0 ? s->size : 3.5;
+}
+
+/* Draw one line of text; its box (the font size above the baseline, a quarter below). */
+static int draw_line_text(sc_ofd_writer *w, boxes *bx, size_t page, double x, double baseline,
+                          double width, const char *text, const sc_ofd_text_style *st,
+                          sc_ofd_align al)
+{
+    double adv = 0;
+    sc_ofd_text_style s = *st;
+    s.align = al;
+    int error = sc_ofd_writer_add_text(&adv, w, page, x, baseline, width, text, &s);
+    if (error < 0 || !bx || !*text)
+        return error;
+    double left = x;
+    if (width > 0)
+        left = al == SC_OFD_ALIGN_LEFT    ? x
+               : al == SC_OFD_ALIGN_RIGHT ? x + width - adv
+                                          : x + (width - adv) / 2;
+    else if (al == SC_OFD_ALIGN_RIGHT)
+        left = x - adv;
+    else if (al == SC_OFD_ALIGN_CENTER)
+        left = x - adv / 2;
+    return add_box(bx, left, baseline - style_size(st), adv, 1.25 * style_size(st));
+}
+
+static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *el,
+                       sc_buf *text)
+{
+    const sc_ofd_text_style *vs = &el->style->style, *ls = &el->label_style->style;
+    const sc_ofd_text_style *es = el->label_en_style ? &el->label_en_style->style : ls;
+    double y = el->y, vw = el->w - el->label_width;
+    int error = 0;
+    for (size_t i = 0; i < el->field_count && error == 0; i++) {
+        const sc_ecert__field *f = &el->fields[i];
+        double h = 0, lh = style_size(ls) * 1.3;
+        size_t lines = 0;
+        if ((error = subst(text, e, f->value)) < 0)
+            return error;
+        const char *value = (const char *)text->ptr;
+        sc_ofd_text_style s = *vs;
+        s.align = SC_OFD_ALIGN_LEFT;
+        if ((error = sc_ofd_text_box_measure(&lines, &h, value, vw, &s)) < 0)
+            return error;
+        /* The label's baseline: the first line of the value box is centred in its line. */
+        double line_h = s.line_height > 0 ? s.line_height : 1.5 * style_size(vs);
+        double base = y + line_h / 2 + 0.35 * style_size(vs);
+        if ((error = draw_line_text(w, bx, page, el->x, base, 0, f->label, ls, SC_OFD_ALIGN_LEFT)) <
+                0 ||
+            (f->label_en && (error = draw_line_text(w, bx, page, el->x, base + lh * 0.9, 0,
+                                                    f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0) ||
+            (error = sc_ofd_writer_add_text_box(NULL, w, page, el->x + el->label_width, y, vw,
+                                                value, &s)) < 0)
+            return error;
+        if ((error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
+            return error;
+        if (el->underline > 0) {
+            sc_ofd_path_style ps = SC_OFD_PATH_STYLE_INIT;
+            ps.line_width = el->underline;
+            ps.stroke = SC_OFD_RGB(0x60, 0x60, 0x60);
+            if ((error = sc_ofd_writer_add_line(w, page, el->x + el->label_width, y + h + 0.3,
+                                                el->x + el->w, y + h + 0.3, &ps)) < 0)
+                return error;
+        }
+        double used = h + (f->label_en ? lh * 0.5 : 0);
+        y += used > el->row_height ? used + 1.5 : el->row_height;
+    }
+    return error;
+}
+
+static int draw_element(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *el,
+                        sc_buf *text)
+{
+    int error;
+    if (!cond_holds(e, el->cond))
+        return 0;
+    switch (el->kind) {
+    case SC_ECERT__EL_LINE:
+        return sc_ofd_writer_add_line(w, page, el->x, el->y, el->x2, el->y2, &el->path);
+    case SC_ECERT__EL_RECT: {
+        sc_ofd_path *p = NULL;
+        if ((error = sc_ofd_path_new(&p)) == 0 &&
+            (error = sc_ofd_path_rect(p, el->x, el->y, el->w, el->h)) == 0)
+            error = sc_ofd_writer_add_path(w, page, p, &el->path);
+        sc_ofd_path_free(p);
+        return error;
+    }
+    case SC_ECERT__EL_IMAGE:
+        if ((error = sc_ofd_writer_add_image(w, page, el->image, el->image_len, el->x, el->y, el->w,
+                                             el->h)) < 0)
+            return error;
+        return bx ? add_box(bx, el->x, el->y, el->w, el->h) : 0;
+    case SC_ECERT__EL_FIELDS:
+        return draw_fields(w, e, bx, page, el, text);
+    case SC_ECERT__EL_TEXT:
+        if ((error = subst(text, e, el->text)) < 0)
+            return error;
+        return draw_line_text(w, bx, page, el->x, el->y, el->w, (const char *)text->ptr,
+                              &el->style->style, el->align);
+    case SC_ECERT__EL_TEXTBOX: {
+        double h = 0;
+        sc_ofd_text_style s = el->style->style;
+        s.align = el->align;
+        if ((error = subst(text, e, el->text)) < 0 ||
+            (error = sc_ofd_writer_add_text_box(&h, w, page, el->x, el->y, el->w,
+                                                (const char *)text->ptr, &s)) < 0)
+            return error;
+        return bx ? add_box(bx, el->x, el->y, el->w, h) : 0;
+    }
+    }
+    return 0;
+}
+
+static int draw_elements(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *els,
+                         size_t count, const char *list, sc_buf *text)
+{
+    int error = 0;
+    for (size_t i = 0; i < count && error == 0; i++)
+        if ((error = draw_element(w, e, bx, page, &els[i], text)) < 0)
+            sc_error_prefix("template %s[%zu]: ", list, i);
+    return error;
+}
+
+static int draw_op(sc_ofd_writer *w, boxes *bx, const op *o, double flow_w)
+{
+    int error;
+    if (o->kind == OP_TABLE) {
+        double h = 0;
+        if ((error = sc_ofd_writer_add_table(&h, w, o->page, o->x, o->y, o->table, o->first,
+                                             o->count)) < 0)
+            return error;
+        return o->page == 0 && bx ? add_box(bx, o->x, o->y, flow_w, h) : 0;
+    }
+    double h = 0;
+    sc_ofd_text_style s = *o->style;
+    s.align = o->align;
+    if ((error = sc_ofd_writer_add_text_box(&h, w, o->page, o->x, o->y, o->w, o->text, &s)) < 0)
+        return error;
+    return o->page == 0 && bx ? add_box(bx, o->x, o->y, o->w, h) : 0;
+}
+
+/* ---- the code ---- */
+
+typedef struct {
+    sc_ecert_code_kind kind;
+    double x, y;
+} code_place;
+
+static int draw_codes(sc_ofd_writer *w, const env *e, const boxes *bx, const double *seal_box)
+{
+    const sc_ecert_template *t = e->t;
+    unsigned codes = e->o->codes ? e->o->codes : SC_ECERT_CODES_GM;
+    code_place places[2];
+    size_t n = 0;
+    int error = 0;
+    if (codes & ~(unsigned)SC_ECERT_CODES_BOTH)
+        return sc_error_set(SC_EINVALID, "codes: unknown code kinds 0x%x", codes);
+    if (codes == SC_ECERT_CODES_BOTH && !t->has_code2)
+        return sc_error_set(
+            SC_EINVALID, "template %s has one code position (no code2): print one code", t->name);
+    if (codes & SC_ECERT_CODES_GM)
+        places[n++] = (code_place){SC_ECERT_CODE_GRID_MATRIX, t->code_x, t->code_y};
+    if (codes & SC_ECERT_CODES_QR)
+        places[n++] =
+            (code_place){SC_ECERT_CODE_QR, n ? t->code2_x : t->code_x, n ? t->code2_y : t->code_y};
+    for (size_t i = 0; i < n && error == 0; i++) {
+        sc_ecert_code *c = NULL;
+        if ((error = sc_ecert_code_encode(&c, places[i].kind, e->url)) < 0)
+            break;
+        /* T/CMA 4.3.4: the code may cover no other content, quiet zone included. */
+        double q = t->code_size * (double)sc_ecert_code_quiet_modules(c) /
+                   (double)sc_ecert_code_modules(c);
+        double area[4] = {places[i].x - q, places[i].y - q, t->code_size + 2 * q,
+                          t->code_size + 2 * q};
+        for (size_t k = 0; k < bx->count && error == 0; k++)
+            if (sc_ecert__boxes_overlap(area, bx->box[k]))
+                error = sc_error_set(SC_EINVALID,
+                                     "page 1: content at (%.1f, %.1f, %.1f x %.1f mm) lies under "
+                                     "the code (T/CMA 4.3.4); shorten it or move the code in the "
+                                     "template",
+                                     bx->box[k][0], bx->box[k][1], bx->box[k][2], bx->box[k][3]);
+        if (error == 0 && seal_box && sc_ecert__boxes_overlap(area, seal_box))
+            error = sc_error_set(SC_EINVALID, "page 1: the seal lies over the code (T/CMA 4.3.4)");
+        if (error == 0)
+            error =
+                sc_ecert_code_draw(w, 0, c, places[i].x, places[i].y, t->code_size, SC_OFD_BLACK);
+        sc_ecert_code_free(c);
+    }
+    return error;
+}
+
+/* ---- tags ---- */
+
+static int add_tags(sc_ofd_writer *w, const env *e)
+{
+    const sc_ecert_fields *f = e->f;
+    char type[4], rev[4];
+    snprintf(type, sizeof(type), "%d", f->type);
+    snprintf(rev, sizeof(rev), "%d", f->revision);
+    const char *keys[] = {"id",
+                          "number",
+                          "type",
+                          "type_name",
+                          "serial",
+                          "revision",
+                          "issuer",
+                          "issuer_org_code",
+                          "customer",
+                          "instrument",
+                          "instrument_model",
+                          "instrument_serial",
+                          "issued",
+                          "url",
+                          "supersedes",
+                          "supplement_to"};
+    const char *values[] = {e->id,
+                            f->number,
+                            type,
+                            sc_ecert_type_name(f->type),
+                            f->serial,
+                            rev,
+                            f->issuer.name,
+                            f->issuer.org_code,
+                            f->customer.name,
+                            f->instrument.name,
+                            f->instrument.model,
+                            f->instrument.serial,
+                            f->dates.issued,
+                            e->url,
+                            e->o->supersedes ? e->o->supersedes : "",
+                            e->o->supplement_to ? e->o->supplement_to : ""};
+    return sc_ofd_writer_add_custom_tag_pairs(w, TAGS_TYPE_ID, keys, values,
+                                              sizeof(keys) / sizeof(keys[0]));
+}
+
+static int add_attachments(sc_ofd_writer *w, const sc_ecert_issue_options *o)
+{
+    int error = 0;
+    for (size_t i = 0; i < o->attachment_count && error == 0; i++) {
+        const sc_ecert_attachment *a = &o->attachments[i];
+        sc_ofd *check = NULL;
+        char name[64];
+        /* T/CMA 4.1.5: attachments are OFD documents too. */
+        if ((error = sc_ofd_open(&check, a->data, a->len, NULL)) < 0) {
+            sc_error_prefix("attachment %s: not an OFD document: ", a->name ? a->name : "");
+            break;
+        }
+        sc_ofd_free(check);
+        snprintf(name, sizeof(name), "Attachment_%zu.ofd", i + 1);
+        error = sc_ofd_writer_add_attachment(w, name, "ofd", a->data, a->len);
+    }
+    return error;
+}
+
+/* ---- issue ---- */
+
+void sc_ecert_issued_dispose(sc_ecert_issued *r)
+{
+    if (!r)
+        return;
+    sc_buf_dispose(&r->ofd);
+    sc_buf_dispose(&r->file_name);
+    sc_buf_dispose(&r->id);
+    sc_buf_dispose(&r->url);
+    r->page_count = 0;
+}
+
+static int make_id(sc_buf *id, sc_buf *url, const env *e, const char *root)
+{
+    const sc_ecert_fields *f = e->f;
+    sc_buf enc = SC_BUF_INIT;
+    sc_ecert_id parts = {root,      f->type,    f->issuer.org_code, f->issuer.accreditation,
+                         f->serial, f->revision};
+    int error;
+    if (!root || !*root)
+        return sc_error_set(SC_EINVALID, "no identifier root OID: the template has no id_root "
+                                         "and none was configured");
+    if ((error = sc_ecert_id_format(id, &parts)) < 0 ||
+        (error = sc_ecert_id_url_encode(&enc, (const char *)id->ptr)) < 0 ||
+        (error = sc_buf_printf(url, "%s/v/%s", f->issuer.base_url, (const char *)enc.ptr)) < 0)
+        goto done;
+done:
+    sc_buf_dispose(&enc);
+    return error;
+}
+
+static int seal_all(sc_buf *ofd_bytes, const env *e, size_t pages)
+{
+    const sc_ecert_issue_options *o = e->o;
+    const sc_ecert_template *t = e->t;
+    sc_ofd *doc = NULL;
+    sc_buf next = SC_BUF_INIT;
+    int error = 0;
+    size_t rounds = t->seal_count + (o->riding ? 1 : 0);
+    for (size_t i = 0; i < rounds && error == 0; i++) {
+        sc_ofd_sign_options so = SC_OFD_SIGN_OPTIONS_INIT;
+        so.time = o->time;
+        if (i < t->seal_count) {
+            long p = t->seals[i].page;
+            so.page = p <= 0 || (size_t)p > pages ? pages : (size_t)p;
+            so.x_mm = t->seals[i].x;
+            so.y_mm = t->seals[i].y;
+        } else {
+            so.riding = 1;
+        }
+        if ((error = sc_ofd_open(&doc, ofd_bytes->ptr, ofd_bytes->size, NULL)) < 0 ||
+            (error = sc_ofd_sign(&next, doc, o->seal, o->key, o->cert, &so)) < 0)
+            break;
+        sc_ofd_free(doc);
+        doc = NULL;
+        sc_buf_dispose(ofd_bytes);
+        *ofd_bytes = next;
+        next = (sc_buf)SC_BUF_INIT;
+    }
+    sc_ofd_free(doc);
+    sc_buf_dispose(&next);
+    return error;
+}
+
+int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ecert_data *d,
+                   const sc_ecert_issue_options *opts)
+{
+    sc_ecert_issue_options defaults = SC_ECERT_ISSUE_OPTIONS_INIT;
+    const sc_ecert_issue_options *o = opts ? opts : &defaults;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    env e = {0};
+    layout l = {0};
+    boxes bx = {0};
+    sc_ofd_writer *w = NULL;
+    sc_buf text = SC_BUF_INIT, title = SC_BUF_INIT;
+    int error;
+
+    SC_ASSERT_ARG(out);
+    SC_ASSERT_ARG(t);
+    SC_ASSERT_ARG(d);
+    if (o->seal && (!o->key || !o->cert))
+        return sc_error_set(SC_EINVALID, "sealing needs the signer's key and certificate");
+    if (o->riding && !o->seal)
+        return sc_error_set(SC_EINVALID, "a riding seal needs a seal");
+    e.t = t, e.d = d, e.f = sc_ecert_data_fields(d), e.o = o;
+    if (e.f->type != t->type) {
+        error = sc_error_set(SC_EFORMAT, "type: %d (%s), but the %s template is for type %d (%s)",
+                             e.f->type, sc_ecert_type_name(e.f->type), t->name, t->type,
+                             sc_ecert_type_name(t->type));
+        goto done;
+    }
+    if ((error = check_required(t, d)) < 0 || (error = check_data_chars(t, e.f)) < 0 ||
+        (error = make_id(&r.id, &r.url, &e, o->id_root ? o->id_root : t->id_root)) < 0 ||
+        (error = sc_ecert_file_name(&r.file_name, e.f->type, e.f->number, e.f->instrument.name,
+                                    e.f->instrument.serial)) < 0)
+        goto done;
+    e.id = (const char *)r.id.ptr;
+    e.url = (const char *)r.url.ptr;
+    if (o->supplement_to &&
+        (error = sc_buf_printf(&e.supplement_notice, "对序号为%s的证书/报告的补充文件",
+                               o->supplement_to)) < 0)
+        goto done;
+
+    /* Pass 1: the flow, to know the pages. */
+    l.e = &e;
+    l.page = t->flow_cover_top > 0 ? 0 : 1;
+    l.y = flow_top(&l);
+    for (size_t i = 0; i < t->block_count && error == 0; i++)
+        if ((error = place_block(&l, &t->blocks[i])) < 0)
+            sc_error_prefix("template flow.blocks[%zu]: ", i);
+    if (error < 0)
+        goto done;
+    size_t pages = l.page + 1;
+
+    /* Pass 2: draw. */
+    sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
+    if ((error = sc_buf_printf(&title, "%s %s", sc_ecert_type_name(e.f->type), e.f->number)) < 0)
+        goto done;
+    wo.title = (const char *)title.ptr;
+    wo.author = e.f->issuer.name;
+    wo.subject = e.id;
+    wo.creation_time = o->time;
+    wo.page_width = t->page_w;
+    wo.page_height = t->page_h;
+    if ((error = sc_ofd_writer_new(&w, &wo)) < 0)
+        goto done;
+    for (size_t i = 0; i < t->font_count && error == 0; i++)
+        if (t->fonts[i].base)
+            error = sc_ofd_writer_embed_chars(w, t->fonts[i].font, t->fonts[i].base);
+    e.pages = pages;
+    for (size_t p = 0; p < pages && error == 0; p++) {
+        size_t page;
+        e.page = p + 1;
+        boxes *pb = p == 0 ? &bx : NULL;
+        if ((error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
+            (error = draw_elements(w, &e, pb, page, t->every, t->every_count, "every_page",
+                                   &text)) < 0 ||
+            (p == 0 && (error = draw_elements(w, &e, pb, page, t->cover, t->cover_count, "cover",
+                                              &text)) < 0) ||
+            (p > 0 && (error = draw_elements(w, &e, pb, page, t->header, t->header_count,
+                                             "flow.header", &text)) < 0))
+            goto done;
+    }
+    for (size_t i = 0; i < l.op_count && error == 0; i++)
+        error = draw_op(w, l.ops[i].page == 0 ? &bx : NULL, &l.ops[i], t->flow_w);
+    if (error < 0)
+        goto done;
+    double seal_box[4], *sb = NULL;
+    for (size_t i = 0; o->seal && i < t->seal_count && !sb; i++) {
+        const sc_seal_picture *pic = sc_seal_picture_of(o->seal);
+        long p = t->seals[i].page;
+        if (pic && (p == 1 || (p <= 0 && pages == 1))) {
+            seal_box[0] = t->seals[i].x - (double)pic->width_mm / 2;
+            seal_box[1] = t->seals[i].y - (double)pic->height_mm / 2;
+            seal_box[2] = (double)pic->width_mm, seal_box[3] = (double)pic->height_mm;
+            sb = seal_box;
+        }
+    }
+    if ((error = draw_codes(w, &e, &bx, sb)) < 0 || (error = add_tags(w, &e)) < 0 ||
+        (error = add_attachments(w, o)) < 0 || (error = sc_ofd_writer_finish(&r.ofd, w)) < 0)
+        goto done;
+    if (o->seal && (error = seal_all(&r.ofd, &e, pages)) < 0)
+        goto done;
+    r.page_count = pages;
+    *out = r;
+    memset(&r, 0, sizeof(r));
+done:
+    sc_ecert_issued_dispose(&r);
+    sc_ofd_writer_free(w);
+    layout_dispose(&l);
+    sc_free(bx.box);
+    sc_buf_dispose(&text);
+    sc_buf_dispose(&title);
+    sc_buf_dispose(&e.supplement_notice);
+    return error;
+}
+
+/* ---- reading the tags back ---- */
+
+void sc_ecert_tags_dispose(sc_ecert_tags *tags)
+{
+    if (!tags)
+        return;
+    char **fields[] = {&tags->id,     &tags->number,     &tags->instrument,   &tags->customer,
+                       &tags->issued, &tags->supersedes, &tags->supplement_to};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        sc_free(*fields[i]);
+        *fields[i] = NULL;
+    }
+    tags->type = 0;
+}
+
+int sc_ecert_tags_read(sc_ecert_tags *out, const sc_ofd *ofd)
+{
+    sc_ofd_tag_pairs p = {0};
+    sc_ecert_tags r = {0};
+    int error;
+    SC_ASSERT_ARG(out);
+    SC_ASSERT_ARG(ofd);
+    memset(out, 0, sizeof(*out));
+    if ((error = sc_ofd_tag_pairs_read(&p, ofd, 0, TAGS_TYPE_ID)) < 0)
+        return error;
+    const char *id = sc_ofd_tag_pairs_get(&p, "id");
+    const char *type = sc_ofd_tag_pairs_get(&p, "type");
+    if (!id || !*id || !type || !(type[0] >= '1' && type[0] <= '8' && !type[1])) {
+        error = sc_error_set(SC_EFORMAT, "custom tag %s: no id or no type 1..8", TAGS_TYPE_ID);
+        goto done;
+    }
+    r.type = type[0] - '0';
+    const char *keys[] = {"id",     "number",     "instrument",   "customer",
+                          "issued", "supersedes", "supplement_to"};
+    char **dst[] = {&r.id,     &r.number,     &r.instrument,   &r.customer,
+                    &r.issued, &r.supersedes, &r.supplement_to};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *v = sc_ofd_tag_pairs_get(&p, keys[i]);
+        if (!(*dst[i] = sc_strdup(v ? v : ""))) {
+            error = sc_error_oom();
+            goto done;
+        }
+    }
+    *out = r;
+    memset(&r, 0, sizeof(r));
+done:
+    sc_ecert_tags_dispose(&r);
+    sc_ofd_tag_pairs_dispose(&p);
+    return error;
+}

@@ -1,0 +1,425 @@
+/* sealcert issue: metrology electronic certificates from a template and data (T/CMA draft), one
+ * or a batch (JSON Lines) over worker threads. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const sc_opt_spec issue_options[] = {
+    {"template", 't', "NAME|FILE",
+     "a shipped template (calibration, verification, verification-notice, test-report, "
+     "inspection-report) or a template file",
+     SC_OPT_REQUIRED},
+    {"data", 'd', "D.json", "the certificate's data (one JSON object)", 0},
+    {"batch", 'b', "D.jsonl", "issue one certificate per line of a JSON Lines file", 0},
+    {"out", 'o', "DIR", "write the certificates into this directory", SC_OPT_REQUIRED},
+    {"seal", 0, "SEAL.esl", "the certificate seal (e.g. 校准电子证书专用章)", SC_OPT_REQUIRED},
+    {"key", 0, "KEY", "the signer's SM2 private key (PEM, DER or PKCS#12)", SC_OPT_REQUIRED},
+    {"cert", 0, "CERT", "the signer's certificate (default: from a PKCS#12 --key)", 0},
+    {"code", 0, "gm|qr|both", "the 2D code on page 1: Grid Matrix (GB/T 27766, default), QR, both",
+     0},
+    {"riding", 0, NULL, "also put a riding seal (骑缝章) over all pages", 0},
+    {"attach", 0, "FILE", "embed an OFD file as an attachment (repeatable)", SC_OPT_REPEAT},
+    {"supersedes", 0, "OLD.ofd",
+     "issue the corrected certificate of OLD.ofd: same serial, revision + 1 (T/CMA 6.4.1)", 0},
+    {"supplement-to", 0, "OLD.ofd",
+     "issue a supplementary file to the certificate OLD.ofd (T/CMA 6.4.2)", 0},
+    {"id-root", 0, "OID", "the identifier's root code (default: the template's id_root)", 0},
+    {"time", 0, "TIME", "issue and signing time (RFC 3339; default: now); fixes the output", 0},
+    {"jobs", 'j', "N", "with --batch: N worker threads (default 1)", 0},
+    {"pass-env", 0, "VAR", "the key's password is in environment variable VAR", 0},
+    {"pass-file", 0, "FILE", "the key's password is on the first line of FILE", 0},
+    {"force", 'f', NULL, "replace existing certificate files", 0},
+    {NULL, 0, NULL, NULL, 0},
+};
+
+/* Largest data file: one certificate with thousands of result rows is a few MB. */
+#define DATA_MAX_SIZE ((size_t)64 << 20)
+
+/* What every certificate of a run shares. */
+typedef struct {
+    const sc_ecert_template *tpl;
+    sc_ecert_issue_options io;
+    const char *dir;               /* output directory */
+    bool force;                    /* replace existing files */
+    int revision;                  /* --supersedes: the revision to issue; -1: the data's */
+    const char *supersedes_serial; /* --supersedes: the serial the data must have */
+} run_ctx;
+
+/* Issue one certificate from JSON text; on success @p path_out gets the file written. On
+ * failure returns the library code with the message in sc_error_last(). */
+static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size_t len)
+{
+    sc_ecert_data *data = NULL;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    int error;
+    if ((error = sc_ecert_data_parse(&data, json, len)) < 0)
+        goto done;
+    if (rc->supersedes_serial &&
+        strcmp(sc_ecert_data_fields(data)->serial, rc->supersedes_serial) != 0) {
+        error = sc_error_set(SC_EFORMAT,
+                             "serial: %s, but the superseded certificate has serial %s (a "
+                             "correction keeps the serial, T/CMA 6.4.1)",
+                             sc_ecert_data_fields(data)->serial, rc->supersedes_serial);
+        goto done;
+    }
+    if (rc->revision >= 0 && (error = sc_ecert_data_set_revision(data, rc->revision)) < 0)
+        goto done;
+    if ((error = sc_ecert_issue(&r, rc->tpl, data, &rc->io)) < 0)
+        goto done;
+    sc_buf_clear(path_out);
+    if ((error = sc_buf_printf(path_out, "%s/%s", rc->dir, (const char *)r.file_name.ptr)) < 0)
+        goto done;
+    error = sc_fs_write_atomic((const char *)path_out->ptr, r.ofd.ptr, r.ofd.size, rc->force, 0644);
+done:
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(data);
+    return error;
+}
+
+/* ---- batch ---- */
+
+typedef struct {
+    const char *text; /* the line, borrowed from the file's bytes */
+    size_t len;
+    size_t number; /* 1-based line number */
+    int error;     /* 0 or the library code */
+    char *message; /* the error message or the path written, owned */
+} batch_line;
+
+typedef struct {
+    const run_ctx *rc;
+    batch_line *lines;
+    size_t count;
+    atomic_size_t next, done, failed;
+    pthread_mutex_t lock; /* serialises progress output */
+    bool progress;        /* stderr is a terminal */
+    struct timespec start;
+} batch;
+
+static double elapsed(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void show_progress(batch *b, bool final)
+{
+    size_t done = atomic_load(&b->done), failed = atomic_load(&b->failed);
+    double t = elapsed(&b->start);
+    int width = 30, filled = b->count ? (int)((double)width * (double)done / (double)b->count) : 0;
+    char bar[32];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = '\0';
+    pthread_mutex_lock(&b->lock);
+    sc_out_to(stderr, "\r[%s] %zu/%zu  %zu failed  %.0f/s%s", bar, done, b->count, failed,
+              t > 0 ? (double)done / t : 0.0, final ? "\n" : "");
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void *worker(void *payload)
+{
+    batch *b = payload;
+    sc_buf path = SC_BUF_INIT;
+    for (;;) {
+        size_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->count)
+            break;
+        batch_line *l = &b->lines[i];
+        l->error = issue_one(&path, b->rc, l->text, l->len);
+        l->message = sc_strdup(l->error < 0 ? sc_error_last()->message : (const char *)path.ptr);
+        if (l->error < 0)
+            atomic_fetch_add(&b->failed, 1);
+        size_t done = atomic_fetch_add(&b->done, 1) + 1;
+        if (b->progress && (done % 16 == 0 || done == b->count))
+            show_progress(b, false);
+    }
+    sc_buf_dispose(&path);
+    return NULL;
+}
+
+/* Split the file into non-blank lines (JSON Lines: one object per line). */
+static int split_lines(batch_line **out, size_t *count, const sc_buf *file)
+{
+    size_t n = 0, cap = 0, number = 0;
+    batch_line *lines = NULL;
+    const char *p = (const char *)file->ptr, *end = p + file->size;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        number++;
+        const char *q = p;
+        while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < e) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 256;
+                batch_line *g = sc_realloc(lines, cap * sizeof(*g));
+                if (!g) {
+                    sc_free(lines);
+                    return sc_error_oom();
+                }
+                lines = g;
+            }
+            lines[n++] = (batch_line){p, (size_t)(e - p), number, 0, NULL};
+        }
+        p = nl ? nl + 1 : end;
+    }
+    *out = lines;
+    *count = n;
+    return 0;
+}
+
+static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
+{
+    sc_buf file = SC_BUF_INIT;
+    batch b = {0};
+    pthread_t threads[64];
+    long started = 0;
+    int code = SC_EXIT_OK, error;
+
+    if ((error = sc_fs_read_file(&file, sc_cli_input(file_name), DATA_MAX_SIZE)) < 0)
+        return sc_out_lib_error(file_name, error);
+    if ((error = split_lines(&b.lines, &b.count, &file)) < 0) {
+        code = sc_out_lib_error(file_name, error);
+        goto done;
+    }
+    b.rc = rc;
+    b.progress = isatty(STDERR_FILENO);
+    pthread_mutex_init(&b.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b.start);
+    for (started = 0; started < jobs - 1; started++)
+        if (pthread_create(&threads[started], NULL, worker, &b) != 0)
+            break;
+    worker(&b);
+    for (long i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    if (b.progress)
+        show_progress(&b, true);
+    double t = elapsed(&b.start);
+    for (size_t i = 0; i < b.count; i++) {
+        batch_line *l = &b.lines[i];
+        char where[64];
+        snprintf(where, sizeof(where), "%s:%zu", file_name, l->number);
+        if (l->error < 0) {
+            sc_out_err(where, NULL, "%s", l->message ? l->message : "out of memory");
+            code = sc_exit_worst(code, SC_EXIT_ERROR);
+        } else {
+            sc_out("%s\n", l->message ? l->message : "");
+        }
+    }
+    size_t failed = atomic_load(&b.failed);
+    sc_out_to(stderr, "sealcert: issue: %zu issued, %zu failed, %zu lines, %.2f s (%.0f/s)\n",
+              b.count - failed, failed, b.count, t, t > 0 ? (double)(b.count - failed) / t : 0.0);
+    pthread_mutex_destroy(&b.lock);
+done:
+    for (size_t i = 0; i < b.count; i++)
+        sc_free(b.lines[i].message);
+    sc_free(b.lines);
+    sc_buf_dispose(&file);
+    return code;
+}
+
+/* ---- revisions ---- */
+
+/* The identifier parts of an earlier certificate, from its CustomTags. */
+static int read_earlier(sc_ecert_tags *tags, sc_ecert_id **id, const char *opt, const char *path)
+{
+    sc_ofd *ofd = NULL;
+    int error;
+    char where[512];
+    snprintf(where, sizeof(where), "--%s: %s", opt, path);
+    if ((error = sc_ofd_open_file(&ofd, path, NULL)) < 0 ||
+        (error = sc_ecert_tags_read(tags, ofd)) < 0 ||
+        (error = sc_ecert_id_parse(id, tags->id)) < 0) {
+        sc_ofd_free(ofd);
+        return sc_out_lib_error(where, error);
+    }
+    sc_ofd_free(ofd);
+    return 0;
+}
+
+static int parse_code(unsigned *out, const char *v)
+{
+    if (!v || strcmp(v, "gm") == 0)
+        *out = SC_ECERT_CODES_GM;
+    else if (strcmp(v, "qr") == 0)
+        *out = SC_ECERT_CODES_QR;
+    else if (strcmp(v, "both") == 0)
+        *out = SC_ECERT_CODES_BOTH;
+    else {
+        sc_out_err(NULL, NULL, "--code: '%s': expected gm, qr or both", v);
+        return SC_EXIT_ERROR;
+    }
+    return 0;
+}
+
+static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
+{
+    const char *dir = sc_opt_get(opts, "out"), *data_file = sc_opt_get(opts, "data");
+    const char *batch_file = sc_opt_get(opts, "batch");
+    run_ctx rc = {0};
+    sc_cli_pass pass;
+    sc_ecert_template *tpl = NULL;
+    sc_seal *seal = NULL;
+    sc_key *key = NULL;
+    sc_cert *cert = NULL;
+    sc_ecert_tags earlier = {0};
+    sc_ecert_id *earlier_id = NULL;
+    const char **attach = NULL;
+    sc_ecert_attachment *atts = NULL;
+    sc_buf *att_bytes = NULL, data = SC_BUF_INIT, path = SC_BUF_INIT;
+    size_t natt = 0;
+    long jobs = 1;
+    int code, error;
+    struct stat st;
+
+    memset(&pass, 0, sizeof(pass));
+    rc.io = (sc_ecert_issue_options)SC_ECERT_ISSUE_OPTIONS_INIT;
+    rc.revision = -1;
+    if (!data_file == !batch_file)
+        return sc_cli_usage_error(cmd, "give one of --data and --batch");
+    if (sc_opt_has(opts, "supersedes") && sc_opt_has(opts, "supplement-to"))
+        return sc_cli_usage_error(cmd, "--supersedes and --supplement-to exclude each other");
+    if ((code = sc_cli_pass_init(&pass, opts, "pass-env", "pass-file")) != 0 ||
+        (code = parse_code(&rc.io.codes, sc_opt_get(opts, "code"))) != 0 ||
+        (sc_opt_has(opts, "time") &&
+         (code = sc_cli_parse_time(&rc.io.time, "time", sc_opt_get(opts, "time"))) != 0) ||
+        (sc_opt_has(opts, "jobs") &&
+         (code = sc_cli_parse_int(&jobs, "jobs", sc_opt_get(opts, "jobs"), 1, 64)) != 0))
+        goto done;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        sc_out_err("--out", dir, "not a directory");
+        code = SC_EXIT_ERROR;
+        goto done;
+    }
+    if ((error = sc_ecert_template_load(&tpl, sc_opt_get(opts, "template"))) < 0) {
+        code = sc_out_lib_error("--template", error);
+        goto done;
+    }
+    if ((error = sc_seal_read_file(&seal, sc_opt_get(opts, "seal"))) < 0) {
+        code = sc_out_lib_error(sc_opt_get(opts, "seal"), error);
+        goto done;
+    }
+    if ((code = sc_cli_read_key_and_cert(&key, &cert, cmd, "key", sc_opt_get(opts, "key"), "cert",
+                                         sc_opt_get(opts, "cert"), &pass,
+                                         "the signer seals the certificate")) != 0)
+        goto done;
+    if (sc_opt_has(opts, "supersedes")) {
+        if ((code = read_earlier(&earlier, &earlier_id, "supersedes",
+                                 sc_opt_get(opts, "supersedes"))) != 0)
+            goto done;
+        if (earlier_id->revision >= 9) {
+            sc_out_err("--supersedes", sc_opt_get(opts, "supersedes"),
+                       "revision 9 is the last one a T/CMA identifier can count");
+            code = SC_EXIT_ERROR;
+            goto done;
+        }
+        rc.revision = earlier_id->revision + 1;
+        rc.supersedes_serial = earlier_id->serial;
+        rc.io.supersedes = earlier.number;
+    } else if (sc_opt_has(opts, "supplement-to")) {
+        if ((code = read_earlier(&earlier, &earlier_id, "supplement-to",
+                                 sc_opt_get(opts, "supplement-to"))) != 0)
+            goto done;
+        rc.io.supplement_to = earlier_id->serial;
+    }
+    if ((natt = sc_opt_all(opts, "attach", &attach)) == (size_t)-1) {
+        code = sc_out_lib_error(NULL, SC_ENOMEM);
+        goto done;
+    }
+    if (natt && (!(atts = sc_calloc(natt, sizeof(*atts))) ||
+                 !(att_bytes = sc_calloc(natt, sizeof(*att_bytes))))) {
+        code = sc_out_lib_error(NULL, SC_ENOMEM);
+        goto done;
+    }
+    for (size_t i = 0; i < natt; i++) {
+        if ((error = sc_fs_read_file(&att_bytes[i], attach[i], SC_OFD_MAX_FILE_SIZE)) < 0) {
+            code = sc_out_lib_error(attach[i], error);
+            goto done;
+        }
+        const char *base = strrchr(attach[i], '/');
+        atts[i] =
+            (sc_ecert_attachment){base ? base + 1 : attach[i], att_bytes[i].ptr, att_bytes[i].size};
+    }
+    rc.tpl = tpl;
+    rc.dir = dir;
+    rc.force = sc_opt_has(opts, "force");
+    rc.io.id_root = sc_opt_get(opts, "id-root");
+    rc.io.seal = seal;
+    rc.io.key = key;
+    rc.io.cert = cert;
+    rc.io.riding = sc_opt_has(opts, "riding");
+    rc.io.attachments = atts;
+    rc.io.attachment_count = natt;
+    if (batch_file) {
+        code = run_batch(&rc, batch_file, jobs);
+        goto done;
+    }
+    if ((error = sc_fs_read_file(&data, sc_cli_input(data_file), DATA_MAX_SIZE)) < 0) {
+        code = sc_out_lib_error(data_file, error);
+        goto done;
+    }
+    if ((error = issue_one(&path, &rc, (const char *)data.ptr, data.size)) < 0) {
+        code = sc_out_lib_error(data_file, error);
+        goto done;
+    }
+    sc_out("%s\n", (const char *)path.ptr);
+    code = SC_EXIT_OK;
+done:
+    for (size_t i = 0; att_bytes && i < natt; i++)
+        sc_buf_dispose(&att_bytes[i]);
+    sc_free(att_bytes);
+    sc_free(atts);
+    sc_free(attach);
+    sc_buf_dispose(&data);
+    sc_buf_dispose(&path);
+    sc_ecert_id_free(earlier_id);
+    sc_ecert_tags_dispose(&earlier);
+    sc_ecert_template_free(tpl);
+    sc_seal_free(seal);
+    sc_key_free(key);
+    sc_cert_free(cert);
+    sc_cli_pass_dispose(&pass);
+    return code;
+}
+
+static const sc_cli_cmd cmd_issue = {
+    .name = "issue",
+    .summary = "issue sealed metrology electronic certificates from a template and data",
+    .args = NULL,
+    .min_args = 0,
+    .max_args = 0,
+    .description =
+        "Lay a certificate's data (JSON, docs/formats/ecert-data.md) out on a template\n"
+        "(docs/templates.md): A4 pages, the cover, tables flowing over pages with their header\n"
+        "repeated, the notice and page numbers on every page, a 25 mm code on page 1 that covers\n"
+        "nothing, the identifier in CustomTags; embed font subsets and attachments, seal it, and\n"
+        "write it into DIR under its T/CMA 4.4 file name, printed on stdout. --batch issues one\n"
+        "certificate per line: failed lines are reported with their line number while the others\n"
+        "are issued (exit 2 when any failed).",
+    .options = issue_options,
+    .examples =
+        "sealcert issue --template calibration --data cert.json --seal seal.esl --key signer.key "
+        "--cert signer.pem -o out\n"
+        "sealcert issue -t calibration --batch certs.jsonl -j 2 --seal seal.esl --key signer.key "
+        "--cert signer.pem -o out\n"
+        "sealcert issue -t calibration --data fixed.json --supersedes "
+        "out/校准电子证书-JZ2026-000123-数字多用表-MY5700123.ofd --seal seal.esl --key signer.key "
+        "--cert signer.pem -o out",
+    .run = run_issue,
+};
+
+const sc_cli_cmd *const sc_cmd_issue_leaves[] = {&cmd_issue, NULL};
+
+int sc_cmd_issue_main(int argc, char **argv)
+{
+    return sc_cli_run(&cmd_issue, argc - 1, argv + 1);
+}
