@@ -234,6 +234,12 @@ static double flow_top(const layout *l)
                                                        : l->e->t->flow_top;
 }
 
+static double flow_bottom(const layout *l)
+{
+    const sc_ecert_template *t = l->e->t;
+    return l->page == 0 && t->flow_cover_bottom > 0 ? t->flow_cover_bottom : t->flow_bottom;
+}
+
 static int new_page(layout *l)
 {
     if (l->page + 1 >= SC_ECERT_MAX_PAGES)
@@ -272,7 +278,7 @@ static int place_text(layout *l, const char *text, const sc_ofd_text_style *st, 
     if (h > t->flow_bottom - t->flow_top)
         return sc_error_set(SC_ELIMIT, "a paragraph of %zu lines is taller than a page: \"%.40s\"",
                             lines, text);
-    if (l->y + h + keep > t->flow_bottom && l->y > flow_top(l) && (error = new_page(l)) < 0)
+    if (l->y + h + keep > flow_bottom(l) && l->y > flow_top(l) && (error = new_page(l)) < 0)
         return error;
     op o = {OP_TEXTBOX, l->page, t->flow_x + indent, l->y, w, NULL, st, al, NULL, 0, 0};
     if (!(o.text = sc_strdup(text)))
@@ -444,7 +450,7 @@ static int place_table(layout *l, const sc_ecert__block *b)
      * (clipped) so that pagination always advances (sc_ofd_table_rows_fit). */
     size_t rows = sc_ofd_table_row_count(tab), first = 0;
     while (first < rows) {
-        size_t fit = sc_ofd_table_rows_fit(tab, first, t->flow_bottom - l->y);
+        size_t fit = sc_ofd_table_rows_fit(tab, first, flow_bottom(l) - l->y);
         if (fit == 0) {
             if (l->y > flow_top(l)) {
                 if ((error = new_page(l)) < 0)

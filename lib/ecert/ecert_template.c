@@ -751,8 +751,15 @@ static int load_flow(sc_ecert_template *t, ctx *c, const json_t *root)
         (error = get_num(&t->flow_w, c, flow, "width", 1, 0, 10, t->page_w)) < 0 ||
         (error = get_num(&t->flow_top, c, flow, "top", 1, 0, 0, t->page_h)) < 0 ||
         (error = get_num(&t->flow_bottom, c, flow, "bottom", 1, 0, 0, t->page_h)) < 0 ||
-        (error = get_num(&t->flow_cover_top, c, flow, "cover_top", 0, 0, 0, t->page_h)) < 0)
+        (error = get_num(&t->flow_cover_top, c, flow, "cover_top", 0, 0, 0, t->page_h)) < 0 ||
+        (error = get_num(&t->flow_cover_bottom, c, flow, "cover_bottom", 0, 0, 0, t->page_h)) <
+            0)
         goto done;
+    if (t->flow_cover_top > 0 && t->flow_cover_bottom > 0 &&
+        t->flow_cover_bottom < t->flow_cover_top + 10) {
+        error = bad(c, "cover_bottom is less than 10 mm below cover_top", NULL);
+        goto done;
+    }
     if (t->flow_x + t->flow_w > t->page_w + 0.01 || t->flow_bottom < t->flow_top + 20) {
         error =
             bad(c, "the flow's column does not fit the page (x + width, top < bottom - 20)", NULL);

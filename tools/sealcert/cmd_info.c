@@ -16,9 +16,19 @@ static json_t *items_json(const sc_ofd *ofd, size_t d, int tags)
     for (size_t i = 0; i < n; i++) {
         const sc_ofd_item *it =
             tags ? sc_ofd_custom_tag_of(ofd, d, i) : sc_ofd_attachment_of(ofd, d, i);
-        json_array_append_new(a,
-                              json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path", it->path,
-                                        "format", it->format, "size", (json_int_t)it->size));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path", it->path,
+                              "format", it->format, "size", (json_int_t)it->size);
+        sc_ofd_tag_pairs p = {0};
+        /* Tags of key/value pairs (the certificate facts sealcert writes) show their values. */
+        if (tags && sc_ofd_tag_pairs_read(&p, ofd, d, it->name) == 0) {
+            json_t *v = json_object();
+            for (size_t k = 0; k < p.count; k++)
+                json_object_set_new(v, p.keys[k], json_string(p.values[k]));
+            json_object_set_new(o, "values", v);
+        }
+        sc_error_clear();
+        sc_ofd_tag_pairs_dispose(&p);
+        json_array_append_new(a, o);
     }
     return a;
 }
@@ -95,6 +105,12 @@ static void print_doc(const sc_ofd *ofd, size_t d)
             const sc_ofd_item *it =
                 tags ? sc_ofd_custom_tag_of(ofd, d, i) : sc_ofd_attachment_of(ofd, d, i);
             sc_out("    %s %s (%zu bytes)\n", it->name, it->path, it->size);
+            sc_ofd_tag_pairs p = {0};
+            if (tags && sc_ofd_tag_pairs_read(&p, ofd, d, it->name) == 0)
+                for (size_t k = 0; k < p.count; k++)
+                    sc_out("      %s: %s\n", p.keys[k], p.values[k]);
+            sc_error_clear();
+            sc_ofd_tag_pairs_dispose(&p);
         }
     }
 }

@@ -1,0 +1,431 @@
+/* Issuing metrology certificates (lib/ecert/ecert_issue.c): templates, layout over pages, the
+ * notice and page numbers, the code, identifier tags, file names, sealing, refusals. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/test.h"
+#include "ecert/ecert_int.h"
+#include "ofd/sign_fixture.h"
+
+#define ISSUE_TIME ((sc_time)1780272000) /* 2026-06-01T00:00:00Z */
+#define NOTICE     "本证书为电子证书，请到发证机构官网验证"
+
+static const char *const shipped[] = {"calibration", "verification", "verification-notice",
+                                      "test-report", "inspection-report"};
+
+/* The calibration fixture with @p rows result rows (5 columns) and @p edit applied. */
+static sc_ecert_data *calibration(size_t rows, void (*edit)(json_t *root))
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(sctest_data("ecert/calibration.json"), 0, &jerr);
+    if (!root)
+        fail_msg("calibration.json: %s", jerr.text);
+    if (rows) {
+        json_t *res = json_object_get(root, "results"), *cols = json_array(), *arr = json_array();
+        const char *names[] = {"序号", "量程", "标准值", "示值误差", "扩展不确定度 U (k=2)"};
+        for (size_t k = 0; k < 5; k++)
+            json_array_append_new(cols, json_string(names[k]));
+        for (size_t i = 0; i < rows; i++) {
+            char a[16], b[32], c[32], d[32];
+            snprintf(a, sizeof(a), "%zu", i + 1);
+            snprintf(b, sizeof(b), "%zu V", 1 + i % 7);
+            snprintf(c, sizeof(c), "%zu.%03zu V", 1 + i % 7, i);
+            snprintf(d, sizeof(d), "±0.%03zu mV", i % 97);
+            json_array_append_new(arr, json_pack("[s,s,s,s,s]", a, b, c, d, "3 μV"));
+        }
+        json_object_set_new(res, "columns", cols);
+        json_object_set_new(res, "rows", arr);
+    }
+    if (edit)
+        edit(root);
+    char *text = json_dumps(root, 0);
+    sc_ecert_data *d = NULL;
+    int rc = sc_ecert_data_parse(&d, text, strlen(text));
+    if (rc != 0)
+        fail_msg("sc_ecert_data_parse: %s", sc_error_last()->message);
+    free(text);
+    json_decref(root);
+    return d;
+}
+
+static sc_ecert_template *load(const char *name)
+{
+    sc_ecert_template *t = NULL;
+    setenv("SEALCERT_TEMPLATES", getenv("SEALCERT_SOURCE") ? "" : "", 1);
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/templates", getenv("SEALCERT_SOURCE"));
+    setenv("SEALCERT_TEMPLATES", dir, 1);
+    sc_assert_ok(sc_ecert_template_load(&t, name));
+    return t;
+}
+
+static sc_ecert_issue_options sealed(const sign_fixture *f)
+{
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    o.seal = f->seal;
+    o.key = f->signer_key;
+    o.cert = f->signer;
+    o.time = ISSUE_TIME;
+    return o;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void test_ecert_issue__shipped_templates_load(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+        sc_ecert_template *t = load(shipped[i]);
+        assert_string_equal(sc_ecert_template_name(t), shipped[i]);
+        assert_in_range(sc_ecert_template_type(t), 1, 8);
+        sc_ecert_template_free(t);
+    }
+    sc_ecert_template *t = NULL;
+    assert_int_equal(sc_ecert_template_load(&t, "no-such-template"), SC_ENOTFOUND);
+    assert_int_equal(sc_ecert_template_load(&t, "../etc/passwd"), SC_ENOTFOUND);
+    assert_int_equal(sc_ecert_template_load(&t, "Bad Name"), SC_EINVALID);
+    assert_null(t);
+}
+
+/* The acceptance case: 120 result rows. */
+static void test_ecert_issue__calibration_120_rows(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_data *d = calibration(120, NULL);
+    sc_ecert_issue_options o = sealed(f);
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    sc_ofd *ofd = NULL;
+    sc_ofd_report *rep = NULL;
+    sc_ecert_tags tags = {0};
+    sc_ecert_id *id = NULL;
+
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    assert_true(r.page_count >= 4);
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    assert_int_equal(sc_ofd_page_count(ofd, 0), r.page_count);
+    size_t header_pages = 0;
+    for (size_t i = 0; i < r.page_count; i++) {
+        const sc_ofd_page *p = sc_ofd_page_of(ofd, 0, i);
+        char pn[64];
+        assert_true(p->box[2] == 210 && p->box[3] == 297); /* A4 */
+        assert_non_null(strstr(p->text, NOTICE));           /* T/CMA 4.3.6, every page */
+        snprintf(pn, sizeof(pn), "第 %zu 页 共 %zu 页", i + 1, r.page_count);
+        assert_non_null(strstr(p->text, pn));
+        /* The results header repeats on every page the table continues on. */
+        if (strstr(p->text, "扩展不确定度"))
+            header_pages++;
+    }
+    assert_true(header_pages >= r.page_count - 2);
+    /* Every row is there, once. */
+    size_t rows = 0;
+    for (size_t i = 0; i < r.page_count; i++)
+        rows += count_of(sc_ofd_page_of(ofd, 0, i)->text, " mV");
+    assert_int_equal(rows, 120);
+    /* The code is vector paths on page 1. */
+    assert_true(sc_ofd_page_of(ofd, 0, 0)->path_count > 0);
+    /* Identifier in CustomTags, parseable; the file name by T/CMA 4.4. */
+    sc_assert_ok(sc_ecert_tags_read(&tags, ofd));
+    assert_string_equal(tags.id, (const char *)r.id.ptr);
+    sc_assert_ok(sc_ecert_id_parse(&id, tags.id));
+    assert_int_equal(id->type, 7);
+    assert_string_equal(id->serial, sc_ecert_data_fields(d)->serial);
+    assert_string_equal(tags.number, sc_ecert_data_fields(d)->number);
+    char expect[512];
+    snprintf(expect, sizeof(expect), "校准电子证书-%s-%s-%s.ofd", sc_ecert_data_fields(d)->number,
+             sc_ecert_data_fields(d)->instrument.name, sc_ecert_data_fields(d)->instrument.serial);
+    assert_string_equal((const char *)r.file_name.ptr, expect);
+    assert_non_null(strstr((const char *)r.url.ptr, "/v/"));
+    /* Sealed and valid. */
+    sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
+    assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
+    assert_int_equal(sc_ofd_report_signature_count(rep), 1);
+    assert_int_equal(sc_ofd_report_signature(rep, 0)->page_count, 1);
+
+    sc_ofd_report_free(rep);
+    sc_ecert_id_free(id);
+    sc_ecert_tags_dispose(&tags);
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+}
+
+/* Riding seal over all pages, QR + Grid Matrix, an attachment. */
+static void test_ecert_issue__riding_both_codes_attachment(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_data *d = calibration(60, NULL);
+    sc_ecert_issue_options o = sealed(f);
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    sc_ofd *ofd = NULL;
+    sc_ofd_report *rep = NULL;
+    sc_ecert_attachment att = {"原始记录.ofd", f->doc.ptr, f->doc.size};
+    o.riding = 1;
+    o.codes = SC_ECERT_CODES_BOTH;
+    o.attachments = &att;
+    o.attachment_count = 1;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
+    assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
+    assert_int_equal(sc_ofd_report_signature_count(rep), 2);
+    assert_int_equal(sc_ofd_report_signature(rep, 1)->page_count, r.page_count);
+    assert_int_equal(sc_ofd_attachment_count(ofd, 0), 1);
+    assert_string_equal(sc_ofd_attachment_of(ofd, 0, 0)->format, "ofd");
+    sc_ofd_report_free(rep);
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
+
+    /* An attachment that is not OFD is refused (T/CMA 4.1.5). */
+    att.data = (const unsigned char *)"not a zip";
+    att.len = 9;
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "attachment"));
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+}
+
+/* Same data, same time, unsealed: the same bytes. */
+static void test_ecert_issue__deterministic(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_data *d = calibration(30, NULL);
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued a = SC_ECERT_ISSUED_INIT, b = SC_ECERT_ISSUED_INIT;
+    o.time = ISSUE_TIME;
+    sc_assert_ok(sc_ecert_issue(&a, t, d, &o));
+    sc_assert_ok(sc_ecert_issue(&b, t, d, &o));
+    assert_int_equal(a.ofd.size, b.ofd.size);
+    assert_memory_equal(a.ofd.ptr, b.ofd.ptr, a.ofd.size);
+    sc_ecert_issued_dispose(&a);
+    sc_ecert_issued_dispose(&b);
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+}
+
+static void set_emoji_customer(json_t *root)
+{
+    json_object_set_new(json_object_get(root, "customer"), "name",
+                        json_string("某某\xF0\x9F\x98\x80公司"));
+}
+
+static void set_long_issuer(json_t *root)
+{
+    json_object_set_new(json_object_get(root, "issuer"), "name",
+                        json_string("某某省某某市某某区计量测试研究院（国家某某计量器具产品质量"
+                                    "检验检测中心）某某分院"));
+}
+
+static void drop_calibrated(json_t *root)
+{
+    json_object_del(json_object_get(root, "dates"), "calibrated");
+}
+
+static void make_verification(json_t *root)
+{
+    json_object_set_new(root, "type", json_integer(1));
+}
+
+static void test_ecert_issue__refusals(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    o.time = ISSUE_TIME;
+
+    /* A character no font has: an error naming the field, not a blank box. */
+    sc_ecert_data *d = calibration(0, set_emoji_customer);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_ENOTFOUND);
+    assert_non_null(strstr(sc_error_last()->message, "customer.name: U+1F600"));
+    sc_ecert_data_free(d);
+
+    /* Content that would lie under the code (a long issuer name spills out of its box). */
+    d = calibration(0, set_long_issuer);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "under the code"));
+    sc_ecert_data_free(d);
+
+    /* A field the template requires. */
+    d = calibration(0, drop_calibrated);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "dates.calibrated: missing"));
+    sc_ecert_data_free(d);
+
+    /* The data's type must be the template's. */
+    d = calibration(0, make_verification);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "type: 1"));
+    sc_ecert_data_free(d);
+
+    /* Both codes need a second position. */
+    sc_ecert_template_free(t);
+    assert_null(r.ofd.ptr);
+    t = load("test-report");
+    sc_ecert_template_free(t);
+}
+
+/* A template that puts text under the code is refused at load time. */
+static void test_ecert_issue__template_code_overlap(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = NULL;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/templates/calibration.json", getenv("SEALCERT_SOURCE"));
+    sc_buf b = sctest_read(path);
+    char *json = sc_strndup((const char *)b.ptr, b.size);
+    /* Move the code onto the title. */
+    char *p = strstr(json, "\"code\": { \"page\": 1, \"x\": 163, \"y\": 14");
+    assert_non_null(p);
+    memcpy(strstr(p, "163"), "080", 3);
+    memcpy(strstr(p, "14"), "55", 2);
+    assert_int_equal(sc_ecert__template_parse(&t, json, strlen(json), "moved.json", NULL),
+                     SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "under the code"));
+    /* Not JSON, a wrong member type: the message names the place. */
+    assert_int_equal(sc_ecert__template_parse(&t, "{", 1, "x.json", NULL), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "x.json: line"));
+    p = strstr(json, "\"x\": 28");
+    memcpy(p, "\"x\": \"\"", 7);
+    assert_int_equal(sc_ecert__template_parse(&t, json, strlen(json), "t.json", NULL), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "t.json: cover[6].x: not a number"));
+    assert_null(t);
+    sc_free(json);
+    sc_buf_dispose(&b);
+}
+
+/* With Noto Sans CJK embedded for every style, a 2-page certificate stays under 150 KB. */
+static void test_ecert_issue__noto_two_pages_size(void **state)
+{
+    sign_fixture *f = *state;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/templates/calibration.json", getenv("SEALCERT_SOURCE"));
+    sc_buf b = sctest_read(path);
+    json_error_t jerr;
+    json_t *root = json_loadb((const char *)b.ptr, b.size, 0, &jerr);
+    assert_non_null(root);
+    json_t *fonts = json_object_get(root, "fonts");
+    const char *key;
+    json_t *v;
+    json_object_foreach (fonts, key, v) {
+        json_object_set_new(v, "files", json_pack("[s]", NOTO_SANS_CJK));
+        json_object_set_new(v, "face", json_integer(NOTO_SANS_SC));
+    }
+    char *text = json_dumps(root, 0);
+    sc_ecert_template *t = NULL;
+    sc_assert_ok(sc_ecert__template_parse(&t, text, strlen(text), "noto.json", NULL));
+    sc_ecert_data *d = calibration(12, NULL);
+    sc_ecert_issue_options o = sealed(f);
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    assert_int_equal(r.page_count, 2);
+    if (r.ofd.size >= 150 * 1024)
+        fail_msg("2-page certificate with Noto Sans CJK: %zu bytes", r.ofd.size);
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+    free(text);
+    json_decref(root);
+    sc_buf_dispose(&b);
+}
+
+/* Every shipped template issues the fixtures it is for. */
+static void test_ecert_issue__every_template(void **state)
+{
+    sign_fixture *f = *state;
+    for (size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+        sc_ecert_template *t = load(shipped[i]);
+        json_error_t jerr;
+        json_t *root = json_load_file(sctest_data("ecert/verification.json"), 0, &jerr);
+        assert_non_null(root);
+        json_object_set_new(root, "type", json_integer(sc_ecert_template_type(t)));
+        char *text = json_dumps(root, 0);
+        sc_ecert_data *d = NULL;
+        sc_assert_ok(sc_ecert_data_parse(&d, text, strlen(text)));
+        sc_ecert_issue_options o = sealed(f);
+        sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+        int rc = sc_ecert_issue(&r, t, d, &o);
+        if (rc != 0)
+            fail_msg("%s: %s", shipped[i], sc_error_last()->message);
+        sc_ofd *ofd = NULL;
+        sc_ofd_report *rep = NULL;
+        sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+        sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
+        assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
+        assert_non_null(strstr(sc_ofd_page_of(ofd, 0, 0)->text, NOTICE));
+        sc_ofd_report_free(rep);
+        sc_ofd_free(ofd);
+        sc_ecert_issued_dispose(&r);
+        sc_ecert_data_free(d);
+        free(text);
+        json_decref(root);
+        sc_ecert_template_free(t);
+    }
+}
+
+/* Corrections and supplements (T/CMA 6.4): what the cover and the tags say. */
+static void test_ecert_issue__revisions(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_data *d = calibration(0, NULL);
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    sc_ofd *ofd = NULL;
+    sc_ecert_tags tags = {0};
+    o.time = ISSUE_TIME;
+    o.supplement_to = "JZ2026-000001";
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    for (size_t i = 0; i < r.page_count; i++)
+        assert_non_null(strstr(sc_ofd_page_of(ofd, 0, i)->text,
+                               "对序号为JZ2026-000001的证书/报告的补充文件"));
+    sc_assert_ok(sc_ecert_tags_read(&tags, ofd));
+    assert_string_equal(tags.supplement_to, "JZ2026-000001");
+    sc_ecert_tags_dispose(&tags);
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
+
+    o.supplement_to = NULL;
+    o.supersedes = "JZ2026-000123";
+    sc_assert_ok(sc_ecert_data_set_revision(d, 1));
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    assert_non_null(strstr(sc_ofd_page_of(ofd, 0, 0)->text, "本证书替代证书编号为 JZ2026-000123"));
+    sc_assert_ok(sc_ecert_tags_read(&tags, ofd));
+    assert_string_equal(tags.supersedes, "JZ2026-000123");
+    size_t n = strlen(tags.id);
+    assert_string_equal(tags.id + n - 1, "1"); /* 证书修改次数 */
+    sc_ecert_tags_dispose(&tags);
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ecert_issue__shipped_templates_load),
+        cmocka_unit_test(test_ecert_issue__calibration_120_rows),
+        cmocka_unit_test(test_ecert_issue__riding_both_codes_attachment),
+        cmocka_unit_test(test_ecert_issue__deterministic),
+        cmocka_unit_test(test_ecert_issue__refusals),
+        cmocka_unit_test(test_ecert_issue__template_code_overlap),
+        cmocka_unit_test(test_ecert_issue__noto_two_pages_size),
+        cmocka_unit_test(test_ecert_issue__every_template),
+        cmocka_unit_test(test_ecert_issue__revisions),
+    };
+    sc_init();
+    return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
+}
