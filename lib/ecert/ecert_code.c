@@ -53,7 +53,8 @@ static int zint_error(int rc, const struct zint_symbol *s)
     }
 }
 
-/* Is the text valid UTF-8, and does it hold anything beyond ASCII? @p offset: the first bad byte. */
+/* Is the text valid UTF-8, and does it hold anything beyond ASCII? @p offset: the first bad byte.
+ */
 static bool check_utf8(const char *text, size_t len, bool *has_non_ascii, size_t *offset)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
@@ -200,8 +201,8 @@ static int rect(sc_ofd_path *path, double xa, double ya, double xb, double yb)
  * instead of 19 runs). Positions are x + i * size / n for module i, never accumulated, so edges
  * do not drift.
  */
-int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x,
-                       double y, double size, sc_ofd_rgb color)
+int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x, double y,
+                       double size, sc_ofd_rgb color)
 {
     int error = 0;
     sc_ofd_path *path = NULL;

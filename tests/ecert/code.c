@@ -185,7 +185,8 @@ static void test_ecert_code__too_long(void **state)
         sc_ecert_code *c = (sc_ecert_code *)1;
         assert_int_equal(sc_ecert_code_encode(&c, (sc_ecert_code_kind)kind, big), SC_ELIMIT);
         assert_null(c);
-        assert_string_equal(sc_error_last()->message, "text: over 256 bytes (SC_ECERT_CODE_MAX_TEXT)");
+        assert_string_equal(sc_error_last()->message,
+                            "text: over 256 bytes (SC_ECERT_CODE_MAX_TEXT)");
     }
     free(big);
 }
@@ -231,16 +232,16 @@ static void test_ecert_code__accessors(void **state)
 /* Parse "M x y L x y L x y L x y C ..." (relative to the Boundary's origin bx, by) into a module
  * grid of n x n, @p m mm a module, counting how often each module is covered; the rectangles
  * must be axis-aligned and on module edges. */
-static void rasterize(unsigned char *cover, size_t n, double m, const char *d, double bx,
-                      double by, double x0, double y0, size_t *rects)
+static void rasterize(unsigned char *cover, size_t n, double m, const char *d, double bx, double by,
+                      double x0, double y0, size_t *rects)
 {
     *rects = 0;
     while (*d) {
         double v[8];
         char op[5];
         int used;
-        if (sscanf(d, " M %lf %lf L %lf %lf L %lf %lf L %lf %lf %1s%n", &v[0], &v[1], &v[2],
-                   &v[3], &v[4], &v[5], &v[6], &v[7], op, &used) != 9 ||
+        if (sscanf(d, " M %lf %lf L %lf %lf L %lf %lf L %lf %lf %1s%n", &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5], &v[6], &v[7], op, &used) != 9 ||
             op[0] != 'C')
             fail_msg("not a rectangle subpath at '%.40s'", d);
         d += used;
