@@ -9,9 +9,10 @@
 
 /* Error correction. QR: level H (about 30 % of the codewords recoverable), the strongest; the
  * identifier URL (110-160 bytes) then needs version 9-11 (53-61 modules, 0.41-0.47 mm in 25 mm).
- * Grid Matrix has five levels of about 10..50 %: level 4 (40 %) is stronger than QR's H and costs
- * no size over level 3 for URLs up to ~200 bytes, while level 5 adds a version step (12 modules)
- * for many 130-200-byte URLs and reaches 0.25 mm modules at SC_ECERT_CODE_MAX_TEXT. zint's
+ * Grid Matrix has five levels of about 10..50 %: level 4 (40 %) is stronger than QR's H and at
+ * most one version step (12 modules) over level 3, while level 5 needs a step more than level 4
+ * for about half of the 100-256-byte lengths and reaches 0.25 mm modules at
+ * SC_ECERT_CODE_MAX_TEXT (measurements: docs/formats/ecert-code.md). zint's
  * option_1 numbers QR levels L M Q H as 1..4 and Grid Matrix levels as 1..5. If these change,
  * update docs/formats/ecert-code.md and the zint command line in tests/ecert/code.c. */
 #define QR_ECC_H       4
@@ -197,8 +198,8 @@ static int rect(sc_ofd_path *path, double xa, double ya, double xb, double yb)
  * overlap (so even-odd and non-zero filling agree) and lie in one path: renderers that
  * anti-alias compute the coverage of the whole path at once, so shared edges inside it leave no
  * light seam, as they would between separately drawn (and separately blended) objects. Merging
- * rows also cuts the edges where a seam could arise at all (a QR finder pattern is 3 rectangles
- * instead of 19 runs). Positions are x + i * size / n for module i, never accumulated, so edges
+ * rows also cuts the edges where a seam could arise at all (a QR finder pattern is 5 rectangles
+ * instead of 15 runs). Positions are x + i * size / n for module i, never accumulated, so edges
  * do not drift.
  */
 int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x, double y,

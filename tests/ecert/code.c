@@ -321,7 +321,7 @@ static void test_ecert_code__draw_covers_the_dark_modules(void **state)
                          want);
         }
     /* runs merged: fewer rectangles than half the dark modules (each QR finder pattern alone is
-     * 3 rectangles for 24 + 9 dark modules) */
+     * 5 rectangles for its 33 dark modules) */
     assert_true(rects * 2 < dark);
     free(cover);
     free(data);
