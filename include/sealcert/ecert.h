@@ -211,10 +211,13 @@ typedef enum {
 typedef struct sc_ecert_code sc_ecert_code;
 
 /**
- * Encode @p text (UTF-8, bytes as they are) with libzint at error-correction level H-equivalent
- * where the symbology has one, the smallest symbol that holds it.
- * @param[out] out the symbol, owned by the caller (sc_ecert_code_free)
- * @return 0, SC_ELIMIT (too long for the symbology), SC_EINVALID or SC_ENOMEM
+ * Encode @p text (UTF-8, bytes as they are, with ECI 26 when beyond ASCII) with libzint in the
+ * smallest symbol that holds it at the strongest sensible error correction: QR level H, Grid
+ * Matrix level 4 of 5 (docs/formats/ecert-code.md).
+ * @param[out] out the symbol, owned by the caller (sc_ecert_code_free); NULL on failure
+ * @param text NUL-terminated, at most SC_ECERT_CODE_MAX_TEXT (256) bytes
+ * @return 0, SC_ELIMIT (over 256 bytes, or too long for the symbology), SC_EINVALID (empty, not
+ *         UTF-8, unknown @p kind), SC_ENOMEM, or SC_ERROR (zint failed; its message passed on)
  */
 SC_EXTERN int sc_ecert_code_encode(sc_ecert_code **out, sc_ecert_code_kind kind, const char *text);
 
@@ -224,7 +227,8 @@ SC_EXTERN void sc_ecert_code_free(sc_ecert_code *code);
 /** Modules per side (the matrix is square; the quiet zone not included). */
 SC_EXTERN size_t sc_ecert_code_modules(const sc_ecert_code *code);
 
-/** 1 when module (@p x, @p y) (0-based, from the top left) is dark, 0 when light or outside. */
+/** 1 when module (@p x, @p y) (0-based, from the top left) is dark, 0 when light or outside
+ * (or @p code is NULL). */
 SC_EXTERN int sc_ecert_code_dark(const sc_ecert_code *code, size_t x, size_t y);
 
 /** The quiet zone the symbology requires around the symbol, in modules (QR: 4, Grid Matrix: 6). */
@@ -234,7 +238,8 @@ SC_EXTERN size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code);
  * Draw a symbol on an OFD page as vector paths (dark modules filled, no image), the symbol's
  * modules filling the square (@p x, @p y, @p size, @p size) in mm; the quiet zone lies outside
  * that square and is the caller's to keep clear (sc_ecert_code_quiet_modules() x size / modules).
- * @return 0, SC_EINVALID (no such page, size <= 0) or SC_ENOMEM
+ * One PathObject of non-overlapping rectangles, filled with @p color, not stroked.
+ * @return 0, SC_EINVALID (no such page, size <= 0, a coordinate not finite) or SC_ENOMEM
  */
 SC_EXTERN int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x,
                                  double y, double size, sc_ofd_rgb color);

@@ -138,4 +138,10 @@
 /* Longest text after placeholders are substituted: a cell or paragraph of a certificate. */
 #define SC_ECERT_MAX_TEXT ((size_t)64 << 10)
 
+/* Longest text put in a certificate's 2D code (bytes): the identifier URL is 110-160 bytes. At 256
+ * bytes QR at level H needs 77 modules and Grid Matrix at level 4 needs 90, i.e. 0.32 and 0.28 mm
+ * modules in the 25 mm square of T/CMA 4.3.4: about the smallest that a 300 dpi office printer
+ * (3-4 dots per module) and a phone camera still handle. Longer text would need a bigger code. */
+#define SC_ECERT_CODE_MAX_TEXT 256
+
 #endif

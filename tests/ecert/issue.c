@@ -287,7 +287,7 @@ static void test_ecert_issue__template_code_overlap(void **state)
     /* Move the code onto the title. */
     char *p = strstr(json, "\"code\": { \"page\": 1, \"x\": 163, \"y\": 14");
     assert_non_null(p);
-    memcpy(strstr(p, "163"), "080", 3);
+    memcpy(strstr(p, "163"), " 80", 3);
     memcpy(strstr(p, "14"), "55", 2);
     assert_int_equal(sc_ecert__template_parse(&t, json, strlen(json), "moved.json", NULL),
                      SC_EFORMAT);

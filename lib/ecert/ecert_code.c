@@ -1,0 +1,251 @@
+/* The certificate's two-dimensional code (T/CMA 4.3.4): Grid Matrix (GB/T 27766-2011) or QR
+ * (ISO/IEC 18004) encoded by libzint, drawn on an OFD page as vector paths (GB/T 33190 9.3). */
+#include "util/util.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <zint.h>
+
+/* Error correction. QR: level H (about 30 % of the codewords recoverable), the strongest; the
+ * identifier URL (110-160 bytes) then needs version 9-11 (53-61 modules, 0.41-0.47 mm in 25 mm).
+ * Grid Matrix has five levels of about 10..50 %: level 4 (40 %) is stronger than QR's H and at
+ * most one version step (12 modules) over level 3, while level 5 needs a step more than level 4
+ * for about half of the 100-256-byte lengths and reaches 0.25 mm modules at
+ * SC_ECERT_CODE_MAX_TEXT (measurements: docs/formats/ecert-code.md). zint's
+ * option_1 numbers QR levels L M Q H as 1..4 and Grid Matrix levels as 1..5. If these change,
+ * update docs/formats/ecert-code.md and the zint command line in tests/ecert/code.c. */
+#define QR_ECC_H       4
+#define GM_ECC_LEVEL   4
+#define QR_QUIET       4 /* ISO/IEC 18004:2015 5.3.8: 4X on every side */
+#define GM_QUIET       6 /* GB/T 27766-2011: 6X on every side */
+#define ECI_UTF8       26
+#define ZINT_ROW_BYTES ((int)sizeof(((struct zint_symbol *)0)->encoded_data[0]))
+#define ZINT_MAX_ROWS  ((int)(sizeof(((struct zint_symbol *)0)->encoded_data) / ZINT_ROW_BYTES))
+
+/* zint 2.9 changed encoded_data from 7 to 8 modules per byte (143 to 144 bytes a row); the
+ * reading below is the 8-module one. */
+_Static_assert(ZINT_ROW_BYTES == 144, "libzint 2.9 or later is required");
+
+struct sc_ecert_code {
+    sc_ecert_code_kind kind; /* symbology */
+    size_t modules;          /* modules per side */
+    unsigned char *dark;     /* modules x modules bytes, row-major, 1 = dark; owned */
+};
+
+/* zint's own test for a dark module (backend/common.c module_is_set(), zint 2.9 and later: one
+ * bit per module, 8 modules per byte, least significant bit first). */
+static int zint_module_is_set(const struct zint_symbol *s, int y, int x)
+{
+    return (s->encoded_data[y][x >> 3] >> (x & 0x07)) & 1;
+}
+
+/* A zint result as ours: its message (errtxt, e.g. "Error 531: Input data too long") passed on. */
+static int zint_error(int rc, const struct zint_symbol *s)
+{
+    const char *why = s->errtxt[0] ? s->errtxt : "no message";
+    switch (rc) {
+    case ZINT_ERROR_TOO_LONG:
+        return sc_error_set(SC_ELIMIT, "text: too long for the symbol (zint: %s)", why);
+    case ZINT_ERROR_MEMORY:
+        return sc_error_oom();
+    default:
+        return sc_error_set(SC_ERROR, "zint: %s (code %d)", why, rc);
+    }
+}
+
+/* Is the text valid UTF-8, and does it hold anything beyond ASCII? @p offset: the first bad byte.
+ */
+static bool check_utf8(const char *text, size_t len, bool *has_non_ascii, size_t *offset)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    *has_non_ascii = false;
+    while (p < end) {
+        uint32_t cp;
+        const unsigned char *at = p;
+        if (!sc_utf8_next(&p, end, &cp)) {
+            *offset = (size_t)(at - (const unsigned char *)text);
+            return false;
+        }
+        *has_non_ascii |= cp >= 0x80;
+    }
+    return true;
+}
+
+int sc_ecert_code_encode(sc_ecert_code **out, sc_ecert_code_kind kind, const char *text)
+{
+    int error = 0, rc;
+    struct zint_symbol *s = NULL;
+    sc_ecert_code *code = NULL;
+    bool has_non_ascii;
+    size_t len, bad;
+
+    SC_ASSERT_ARG(out);
+    *out = NULL;
+    SC_ASSERT_ARG(text);
+    if (kind != SC_ECERT_CODE_GRID_MATRIX && kind != SC_ECERT_CODE_QR)
+        return sc_error_set(SC_EINVALID, "code: unknown symbology %d", (int)kind);
+    len = strnlen(text, SC_ECERT_CODE_MAX_TEXT + 1);
+    if (len == 0)
+        return sc_error_set(SC_EINVALID, "text: empty");
+    if (len > SC_ECERT_CODE_MAX_TEXT)
+        return sc_error_set(SC_ELIMIT, "text: over %d bytes (SC_ECERT_CODE_MAX_TEXT)",
+                            SC_ECERT_CODE_MAX_TEXT);
+    if (!check_utf8(text, len, &has_non_ascii, &bad))
+        return sc_error_set(SC_EINVALID, "text: not UTF-8 (offset %zu)", bad);
+
+    if (!(s = ZBarcode_Create()))
+        return sc_error_oom();
+    s->symbology = kind == SC_ECERT_CODE_QR ? BARCODE_QRCODE : BARCODE_GRIDMATRIX;
+    s->option_1 = kind == SC_ECERT_CODE_QR ? QR_ECC_H : GM_ECC_LEVEL;
+    /* The bytes as they are, in byte mode (DATA_MODE): zint's UNICODE_MODE would re-encode them
+     * (QR: to Latin-1 or Shift JIS; Grid Matrix: to GB 2312), which a reader turns back into
+     * UTF-8 only if it guesses the character set. Beyond ASCII the ECI 26 designator (UTF-8)
+     * tells the reader what the bytes are; pure ASCII (the percent-encoded URL) goes without one,
+     * as every reader takes ASCII as it is and the designator would cost 12 bits. */
+    s->input_mode = DATA_MODE;
+    s->eci = has_non_ascii ? ECI_UTF8 : 0;
+    /* Warnings (non-compliant symbol, changed options) are failures: we promise compliance. */
+    s->warn_level = WARN_FAIL_ALL;
+    if ((rc = ZBarcode_Encode(s, (const unsigned char *)text, (int)len)) != 0) {
+        error = zint_error(rc, s);
+        goto done;
+    }
+    if (SC_NEVER(s->rows <= 0 || s->rows != s->width || s->rows > ZINT_MAX_ROWS ||
+                 s->width > ZINT_ROW_BYTES * 8)) {
+        error = sc_error_set(SC_ERROR, "zint: a %d x %d symbol is not a square matrix", s->width,
+                             s->rows);
+        goto done;
+    }
+
+    size_t n = (size_t)s->width;
+    if (!(code = sc_calloc(1, sizeof(*code))) || !(code->dark = sc_malloc(n * n))) {
+        error = sc_error_oom();
+        goto done;
+    }
+    code->kind = kind;
+    code->modules = n;
+    for (size_t y = 0; y < n; y++)
+        for (size_t x = 0; x < n; x++)
+            code->dark[y * n + x] = (unsigned char)zint_module_is_set(s, (int)y, (int)x);
+    *out = code;
+    code = NULL;
+done:
+    sc_ecert_code_free(code);
+    ZBarcode_Delete(s);
+    return error;
+}
+
+void sc_ecert_code_free(sc_ecert_code *code)
+{
+    if (!code)
+        return;
+    sc_free(code->dark);
+    sc_free(code);
+}
+
+size_t sc_ecert_code_modules(const sc_ecert_code *code)
+{
+    return code ? code->modules : 0;
+}
+
+int sc_ecert_code_dark(const sc_ecert_code *code, size_t x, size_t y)
+{
+    if (!code || x >= code->modules || y >= code->modules)
+        return 0;
+    return code->dark[y * code->modules + x];
+}
+
+size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code)
+{
+    if (!code)
+        return 0;
+    return code->kind == SC_ECERT_CODE_QR ? QR_QUIET : GM_QUIET;
+}
+
+/* ---- drawing ---------------------------------------------------------------------------- */
+
+/* Is row y's run of dark modules from x0 to x1 (exclusive) a maximal run (light or the edge on
+ * both sides)? */
+static bool is_run(const sc_ecert_code *c, size_t y, size_t x0, size_t x1)
+{
+    for (size_t x = x0; x < x1; x++)
+        if (!sc_ecert_code_dark(c, x, y))
+            return false;
+    return (x0 == 0 || !sc_ecert_code_dark(c, x0 - 1, y)) && !sc_ecert_code_dark(c, x1, y);
+}
+
+/* A rectangle subpath from corner (xa, ya) to (xb, yb), the corners given absolutely so that the
+ * edges of neighbouring rectangles are the same numbers. */
+static int rect(sc_ofd_path *path, double xa, double ya, double xb, double yb)
+{
+    int error;
+    if ((error = sc_ofd_path_move_to(path, xa, ya)) < 0 ||
+        (error = sc_ofd_path_line_to(path, xb, ya)) < 0 ||
+        (error = sc_ofd_path_line_to(path, xb, yb)) < 0 ||
+        (error = sc_ofd_path_line_to(path, xa, yb)) < 0)
+        return error;
+    return sc_ofd_path_close(path);
+}
+
+/*
+ * The dark modules as one filled PathObject of rectangles, not an image: a picture would be
+ * resampled by every viewer and printer (blurred, or moiré at non-integer scales), while a
+ * vector is sharp at any zoom and print resolution, and a few KB.
+ *
+ * Approach: each maximal horizontal run of dark modules is a rectangle, and a run repeated
+ * exactly in the rows below is merged into the same, taller rectangle. The rectangles never
+ * overlap (so even-odd and non-zero filling agree) and lie in one path: renderers that
+ * anti-alias compute the coverage of the whole path at once, so shared edges inside it leave no
+ * light seam, as they would between separately drawn (and separately blended) objects. Merging
+ * rows also cuts the edges where a seam could arise at all (a QR finder pattern is 5 rectangles
+ * instead of 15 runs). Positions are x + i * size / n for module i, never accumulated, so edges
+ * do not drift.
+ */
+int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x, double y,
+                       double size, sc_ofd_rgb color)
+{
+    int error = 0;
+    sc_ofd_path *path = NULL;
+    sc_ofd_path_style style = SC_OFD_PATH_STYLE_INIT;
+
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(code);
+    if (!isfinite(x) || !isfinite(y) || !isfinite(size) || size <= 0)
+        return sc_error_set(SC_EINVALID, "code: position or size is not a finite positive length");
+    if ((error = sc_ofd_path_new(&path)) < 0)
+        return error;
+
+    const size_t n = code->modules;
+    const double m = size / (double)n;
+    for (size_t row = 0; row < n; row++) {
+        for (size_t x0 = 0; x0 < n;) {
+            if (!sc_ecert_code_dark(code, x0, row)) {
+                x0++;
+                continue;
+            }
+            size_t x1 = x0;
+            while (sc_ecert_code_dark(code, x1, row))
+                x1++;
+            /* Drawn already as part of the rectangle that starts at the same run above. */
+            if (row > 0 && is_run(code, row - 1, x0, x1)) {
+                x0 = x1;
+                continue;
+            }
+            size_t row1 = row + 1;
+            while (row1 < n && is_run(code, row1, x0, x1))
+                row1++;
+            if ((error = rect(path, x + (double)x0 * m, y + (double)row * m, x + (double)x1 * m,
+                              y + (double)row1 * m)) < 0)
+                goto done;
+            x0 = x1;
+        }
+    }
+    style.has_stroke = 0;
+    style.has_fill = 1;
+    style.fill = color;
+    error = sc_ofd_writer_add_path(w, page, path, &style);
+done:
+    sc_ofd_path_free(path);
+    return error;
+}

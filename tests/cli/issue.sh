@@ -1,0 +1,102 @@
+# sealcert issue: certificates from a template and data, batches, corrections and supplements.
+. "$(dirname "$0")/lib/cli.bash"
+
+DATA="$SEALCERT_SOURCE/tests/data/ecert"
+export SEALCERT_TEMPLATES="$SEALCERT_SOURCE/templates"
+
+expect_exit 0 "$SC" ca init --dir "$T/ca" --subject "CN=Issue Test Root,C=CN" \
+    --not-before 2026-01-01 --not-after 2036-01-01
+expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile seal-maker --subject "CN=Maker,C=CN" \
+    -o "$T/maker" --not-before 2026-01-01 --not-after 2030-01-01
+expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile signer --subject "CN=Signer,C=CN" \
+    -o "$T/signer" --not-before 2026-01-01 --not-after 2030-01-01
+expect_exit 0 "$SC" seal make --maker-key "$T/maker.key" --maker-cert "$T/maker.pem" \
+    --signer-cert "$T/signer.pem" --name 校准电子证书专用章 --org 某某计量院 --esid 1 --type 03 \
+    --valid-from 2026-01-01 --valid-to 2029-12-31 -o "$T/seal.esl"
+SEAL=(--seal "$T/seal.esl" --key "$T/signer.key" --cert "$T/signer.pem" --time 2026-06-01T08:00:00Z)
+
+# One certificate: its path on stdout, named by T/CMA 4.4, valid, the facts in `info`.
+mkdir -p "$T/out"
+expect_exit 0 "$SC" issue --template calibration --data "$DATA/calibration.json" "${SEAL[@]}" \
+    -o "$T/out"
+CERT=$(cat "$OUT")
+expect_stdout_contains "$T/out/校准电子证书-"
+expect_file "$CERT"
+expect_no_temporaries "$T/out"
+expect_exit 0 "$SC" verify "$CERT" --trust "$T/ca" --json
+expect_json verdict valid
+expect_exit 0 "$SC" info "$CERT" --json
+expect_schema info
+expect_json documents.0.custom_tags.0.name sealcert.ecert
+expect_json documents.0.custom_tags.0.values.type 7
+ID=$(json_get documents.0.custom_tags.0.values.id)
+expect_exit 0 "$SC" id parse "$ID"
+expect_exit 0 "$SC" info "$CERT"
+expect_stdout_contains "id: $ID"
+
+# Existing files are not replaced without --force.
+expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out"
+expect_stderr_contains "exists"
+expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out" -f
+
+# A correction: same serial, revision + 1, the cover names the old number.
+mkdir -p "$T/rev"
+expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/rev" \
+    --supersedes "$CERT"
+NEW=$(cat "$OUT")
+expect_exit 0 "$SC" info "$NEW" --json
+expect_json documents.0.custom_tags.0.values.revision 1
+REV_ID=$(json_get documents.0.custom_tags.0.values.id)
+[[ "${REV_ID%?}" == "${ID%?}" && "${REV_ID: -1}" == 1 ]] || fail "revision id $REV_ID from $ID"
+# Data with another serial cannot correct that certificate.
+sed 's/"serial": "JZ2026-000123"/"serial": "JZ2026-999999"/' "$DATA/calibration.json" > "$T/other.json"
+expect_exit 2 "$SC" issue -t calibration -d "$T/other.json" "${SEAL[@]}" -o "$T/rev" -f \
+    --supersedes "$CERT"
+expect_stderr_contains "keeps the serial"
+
+# A supplement names the serial it supplements on every page.
+mkdir -p "$T/sup"
+expect_exit 0 "$SC" issue -t calibration -d "$T/other.json" "${SEAL[@]}" -o "$T/sup" \
+    --supplement-to "$CERT"
+expect_exit 0 "$SC" info "$(cat "$OUT")" --json
+expect_json documents.0.custom_tags.0.values.supplement_to JZ2026-000123
+
+# A batch: good lines are issued, bad ones reported by line number; exit 2.
+mkdir -p "$T/batch"
+$PY - "$DATA/calibration.json" "$T/batch.jsonl" <<'PY'
+import json, sys
+base = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for i in range(6):
+        d = json.loads(json.dumps(base))
+        d["number"] = f"JZ2026-B{i:04d}"
+        d["serial"] = f"JZ2026-B{i:04d}"
+        d["instrument"]["serial"] = f"SN{i:05d}"
+        if i == 2:
+            del d["customer"]["name"]
+        if i == 4:
+            d["dates"]["issued"] = "2026-02-30"
+        out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        if i == 0:
+            out.write("\n")  # blank lines are skipped but counted
+PY
+expect_exit 2 "$SC" issue -t calibration --batch "$T/batch.jsonl" -j 2 "${SEAL[@]}" -o "$T/batch"
+expect_stderr_contains "batch.jsonl:4: customer.name"
+expect_stderr_contains "batch.jsonl:6: dates.issued"
+expect_stderr_contains "4 issued, 2 failed"
+n=$(ls "$T/batch" | wc -l)
+[[ $n -eq 4 ]] || fail "batch wrote $n files, expected 4"
+for f in "$T"/batch/*.ofd; do
+    expect_exit 0 "$SC" verify "$f"
+done
+
+# Usage errors.
+expect_exit 2 "$SC" issue -t calibration "${SEAL[@]}" -o "$T/out"
+expect_stderr_contains "one of --data and --batch"
+expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out" \
+    --code pdf417
+expect_stderr_contains "--code"
+expect_exit 2 "$SC" issue -t nosuch -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out"
+expect_stderr_contains "no template"
+
+finish
