@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job of `make run`: a test CA, seal-maker and signer certificates, a seal with a drawn
-# picture, its verification against the CA, and its summary. Non-interactive (no prompts, CI) and
+# picture, its verification against the CA, and a sealed calibration certificate issued from the
+# shipped template and example data, verified. Non-interactive (no prompts, CI) and
 # idempotent: every run replaces the contents of OUTDIR.
 # Usage: scripts/demo.sh SEALCERT_BINARY [OUTDIR]     (OUTDIR defaults to ./demo)
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 bin=$1
 out=${2:-demo}
 case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+src=$(cd "$(dirname "$0")/.." && pwd)
 
 step() { printf '\n== %s\n' "$*"; }
 show() {
@@ -24,7 +26,7 @@ show() {
 # Start from a clean directory so that re-running gives the same result; only what this script
 # created is removed.
 rm -rf "$out/ca" "$out"/maker.{key,pem} "$out"/signer.{key,pem} "$out"/seal.{esl,png} \
-    "$out"/verify.json
+    "$out"/verify.json "$out"/certificates
 mkdir -p "$out"
 cd "$out"
 
@@ -52,12 +54,22 @@ step "what is in it"
 show seal show seal.esl
 show seal picture seal.esl -o seal.png
 
+step "a sealed calibration certificate from the shipped template and example data"
+mkdir -p certificates
+show issue --template calibration --data "$src/templates/examples/calibration.json" \
+    --seal seal.esl --key signer.key --cert signer.pem -o certificates
+cert=$(ls "$PWD"/certificates/*.ofd)
+show verify "$cert" --trust ca
+show info "$cert"
+
 step "files"
 printf '  %s\n' "$PWD/ca/            the test CA (ca.key, ca.pem); also a trust directory" \
     "$PWD/maker.pem       seal maker certificate (maker.key: its key)" \
     "$PWD/signer.pem      signer certificate (signer.key: its key)" \
     "$PWD/seal.esl        the seal (DER SESeal, GB/T 38540-2020)" \
     "$PWD/seal.png        its picture" \
-    "$PWD/verify.json     the verification report as JSON"
+    "$PWD/verify.json     the verification report as JSON" \
+    "$cert"
 echo
-echo "Try: $bin seal verify $PWD/seal.esl --trust $PWD/ca --json"
+echo "The certificate: $cert"
+echo "Try: $bin verify \"$cert\" --trust $PWD/ca --json"

@@ -6,7 +6,11 @@ for round in 1 2; do
     expect_stdout_contains "seal.esl: valid"
     expect_stdout_contains "name:            校准电子证书专用章"
     expect_stdout_contains "$T/demo/seal.esl"
+    expect_stdout_contains "The certificate: $T/demo/certificates/校准电子证书-"
+    expect_stdout_contains "sealcert.ecert"
 done
+cert=$(ls "$T"/demo/certificates/*.ofd)
+expect_exit 0 "$SC" verify "$cert" --trust "$T/demo/ca"
 expect_exit 0 "$SC" seal verify "$T/demo/seal.esl" --trust "$T/demo/ca" --json
 expect_json verdict valid
 expect_finding chain ok
