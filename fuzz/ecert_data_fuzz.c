@@ -11,9 +11,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const paths[] = {"type", "revision", "customer.name", "issuer.base_url",
-                                        "standards[0].serial", "results.rows[0][0]", "basis[1]",
-                                        "x.y[2].z", "results.rows[0][0][0]"};
+    static const char *const paths[] = {"type",
+                                        "revision",
+                                        "customer.name",
+                                        "issuer.base_url",
+                                        "standards[0].serial",
+                                        "results.rows[0][0]",
+                                        "basis[1]",
+                                        "x.y[2].z",
+                                        "results.rows[0][0][0]"};
     sc_ecert_data *d = NULL;
     size_t sum = 0;
     if (sc_ecert_data_parse(&d, (const char *)data, size) != 0)

@@ -418,7 +418,8 @@ static size_t path_grew(path_buf *p, size_t old, int n)
 static size_t path_key(path_buf *p, const char *key)
 {
     size_t old = p->len;
-    return path_grew(p, old, snprintf(p->text + old, sizeof(p->text) - old, old ? ".%s" : "%s", key));
+    return path_grew(p, old,
+                     snprintf(p->text + old, sizeof(p->text) - old, old ? ".%s" : "%s", key));
 }
 
 static size_t path_index(path_buf *p, size_t index)
@@ -435,12 +436,12 @@ static void path_pop(path_buf *p, size_t old)
 
 typedef struct {
     sc_ecert_data *d;
-    const char *json;    /* the input */
-    const span *tokens;  /* its strings and numbers in document order (check_syntax) */
-    size_t token_count;  /* entries in tokens */
-    size_t next;         /* the next token to pair with a value or member name */
-    size_t nums;         /* numbers paired so far (entries of d->nums) */
-    char *texts;         /* where the next number's text goes */
+    const char *json;   /* the input */
+    const span *tokens; /* its strings and numbers in document order (check_syntax) */
+    size_t token_count; /* entries in tokens */
+    size_t next;        /* the next token to pair with a value or member name */
+    size_t nums;        /* numbers paired so far (entries of d->nums) */
+    char *texts;        /* where the next number's text goes */
     path_buf path;
 } walker;
 
@@ -449,8 +450,8 @@ static size_t utf8_put(unsigned char *out, uint32_t cp)
     if (cp < 0x80)
         return out[0] = (unsigned char)cp, 1;
     if (cp < 0x800)
-        return out[0] = (unsigned char)(0xc0 | cp >> 6), out[1] = (unsigned char)(0x80 | (cp & 0x3f)),
-               2;
+        return out[0] = (unsigned char)(0xc0 | cp >> 6),
+               out[1] = (unsigned char)(0x80 | (cp & 0x3f)), 2;
     if (cp < 0x10000)
         return out[0] = (unsigned char)(0xe0 | cp >> 12),
                out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f)),
@@ -553,8 +554,8 @@ static int walk(walker *w, json_t *v, bool newline_ok)
     if (json_is_array(v)) {
         size_t n = json_array_size(v);
         if (n > SC_ECERT_MAX_ARRAY)
-            return sc_error_set(SC_ELIMIT, "%s: %zu entries, over the limit of %d", w->path.text,
-                                n, SC_ECERT_MAX_ARRAY);
+            return sc_error_set(SC_ELIMIT, "%s: %zu entries, over the limit of %d", w->path.text, n,
+                                SC_ECERT_MAX_ARRAY);
         for (size_t i = 0; i < n && error == 0; i++) {
             size_t old = path_index(&w->path, i);
             error = walk(w, json_array_get(v, i), newline_ok);
@@ -572,8 +573,7 @@ static int walk(walker *w, json_t *v, bool newline_ok)
             /* '\n' is allowed in notes and in result cells (results.rows); the field checks
              * refuse it in results' other members. */
             bool nl = newline_ok || (is_root && (!strcmp(key, "notes") || !strcmp(key, "results")));
-            if ((error = take(w, NULL, key, strlen(key))) == 0 &&
-                (error = check_key(w, key)) == 0)
+            if ((error = take(w, NULL, key, strlen(key))) == 0 && (error = check_key(w, key)) == 0)
                 error = walk(w, child, nl);
             path_pop(&w->path, old);
             if (error < 0)
@@ -585,7 +585,8 @@ static int walk(walker *w, json_t *v, bool newline_ok)
 
 static int cmp_numtext(const void *a, const void *b)
 {
-    uintptr_t x = (uintptr_t)((const numtext *)a)->value, y = (uintptr_t)((const numtext *)b)->value;
+    uintptr_t x = (uintptr_t)((const numtext *)a)->value,
+              y = (uintptr_t)((const numtext *)b)->value;
     return x < y ? -1 : x > y;
 }
 
@@ -671,8 +672,14 @@ typedef struct {
     size_t offset; /* of its const char * in sc_ecert_fields (string kinds) */
 } field;
 
-#define F(path, kind, required, member) {path, kind, required, offsetof(sc_ecert_fields, member)}
-#define G(path, kind, required)         {path, kind, required, 0}
+#define F(path, kind, required, member)                                                            \
+    {                                                                                              \
+        path, kind, required, offsetof(sc_ecert_fields, member)                                    \
+    }
+#define G(path, kind, required)                                                                    \
+    {                                                                                              \
+        path, kind, required, 0                                                                    \
+    }
 
 /* The checks in the order they run: the first failure is the one reported. If this changes,
  * update the list in docs/formats/ecert-data.md. */
@@ -806,8 +813,8 @@ static int check_date(const char *path, const char *s)
         return sc_error_set(SC_EFORMAT, "%s: %s is not a date (month %d)", path, s, month);
     int last = days[month - 1] + (month == 2 && leap);
     if (day < 1 || day > last)
-        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (%d-%02d has %d days)", path, s,
-                            year, month, last);
+        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (%d-%02d has %d days)", path, s, year,
+                            month, last);
     return 0;
 }
 
@@ -815,9 +822,8 @@ static int check_date(const char *path, const char *s)
 static int check_id_part(const char *path, const char *s, bool is_serial)
 {
     if (strstr(s, SC_ECERT_ID_SEPARATOR))
-        return sc_error_set(SC_EFORMAT,
-                            "%s: contains '·' (U+00B7), the separator of the identifier's parts",
-                            path);
+        return sc_error_set(
+            SC_EFORMAT, "%s: contains '·' (U+00B7), the separator of the identifier's parts", path);
     if (is_serial && strchr(s, ' '))
         return sc_error_set(SC_EFORMAT, "%s: contains a space (it appears in URLs)", path);
     return 0;
@@ -881,8 +887,8 @@ static int check_url(const char *path, const char *s, size_t *keep)
         if (*p & 0x80)
             return sc_error_set(SC_EFORMAT, "%s: non-ASCII character (percent-encode it)", path);
         if (!is_path_char(*p) || (*p == '%' && !(is_hex(p[1]) && is_hex(p[2]))))
-            return sc_error_set(SC_EFORMAT, "%s: character '%c' is not allowed in a URL path",
-                                path, *p);
+            return sc_error_set(SC_EFORMAT, "%s: character '%c' is not allowed in a URL path", path,
+                                *p);
     }
     *keep = (size_t)(p - s) - (p[-1] == '/');
     return 0;
@@ -1029,8 +1035,8 @@ static int get_results(sc_ecert_data *d, const json_t *v)
         if (!json_is_array(row))
             return sc_error_set(SC_EFORMAT, "%s: expected an array, got %s", at, type_of(row));
         if (json_array_size(row) != ncol)
-            return sc_error_set(SC_EFORMAT, "%s: %zu cells, expected %zu", at,
-                                json_array_size(row), ncol);
+            return sc_error_set(SC_EFORMAT, "%s: %zu cells, expected %zu", at, json_array_size(row),
+                                ncol);
         d->rows[r] = d->cells + r * ncol;
         for (size_t c = 0; c < ncol; c++) {
             const json_t *cell = json_array_get(row, c);
@@ -1065,8 +1071,7 @@ static int check_field(sc_ecert_data *d, const field *fd)
         if ((error = presence(v, fd->path, fd->required, "an object")) <= 0)
             return error;
         if (!json_is_object(v))
-            return sc_error_set(SC_EFORMAT, "%s: expected an object, got %s", fd->path,
-                                type_of(v));
+            return sc_error_set(SC_EFORMAT, "%s: expected an object, got %s", fd->path, type_of(v));
         return 0;
     case K_TYPE:
         if ((error = presence(v, fd->path, true, "an integer")) < 0)
@@ -1160,7 +1165,8 @@ int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
                             SC_ECERT_MAX_DATA_SIZE);
     if ((error = check_syntax(json, len, NULL, &count, &nums)) < 0)
         return error;
-    if (!(d = sc_calloc(1, sizeof(*d))) || (count && !(tokens = sc_calloc(count, sizeof(*tokens)))) ||
+    if (!(d = sc_calloc(1, sizeof(*d))) ||
+        (count && !(tokens = sc_calloc(count, sizeof(*tokens)))) ||
         (nums && !(d->nums = sc_calloc(nums, sizeof(*d->nums)))) ||
         sc_add_overflow(&text_size, len, nums) || !(d->texts = sc_malloc(text_size + 1))) {
         error = sc_error_oom();

@@ -55,7 +55,8 @@ static void test_ecert_data__calibration_sample(void **state)
     assert_string_equal(f->standards[0].name, "多功能校准器");
     assert_string_equal(f->standards[0].model, "Fluke 5522A");
     assert_string_equal(f->standards[0].serial, "4391202");
-    assert_string_equal(f->standards[0].uncertainty, "DCV: U = 12 μV/V (k=2); R: U = 30 μΩ/Ω (k=2)");
+    assert_string_equal(f->standards[0].uncertainty,
+                        "DCV: U = 12 μV/V (k=2); R: U = 30 μΩ/Ω (k=2)");
     assert_string_equal(f->standards[0].certificate, "DLjz2025-08812");
     assert_string_equal(f->standards[0].valid_until, "2026-08-19");
     assert_string_equal(f->standards[1].name, "标准电阻");
@@ -77,12 +78,12 @@ static void test_ecert_data__calibration_sample(void **state)
     assert_string_equal(f->conclusion, "");
 
     /* what was checked makes an identifier and a file name */
-    sc_ecert_id id = {"1.2.156.112600.1", f->type, f->issuer.org_code, f->issuer.accreditation,
-                      f->serial, f->revision};
+    sc_ecert_id id = {"1.2.156.112600.1",      f->type,   f->issuer.org_code,
+                      f->issuer.accreditation, f->serial, f->revision};
     sc_buf s = SC_BUF_INIT;
     sc_assert_ok(sc_ecert_id_format(&s, &id));
-    sc_assert_ok(sc_ecert_file_name(&s, f->type, f->number, f->instrument.name,
-                                    f->instrument.serial));
+    sc_assert_ok(
+        sc_ecert_file_name(&s, f->type, f->number, f->instrument.name, f->instrument.serial));
     assert_string_equal((char *)s.ptr, "校准电子证书-JZ2026-000123-数字多用表-MY57001234.ofd");
     sc_buf_dispose(&s);
     sc_ecert_data_free(d);
@@ -189,8 +190,8 @@ static int check(const char *json, size_t len, int code, const char *start, cons
         return 1;
     }
     if (strncmp(sc_error_last()->message, start, strlen(start)) != 0) {
-        print_error("%s: message '%s' does not start with '%s'\n", what,
-                    sc_error_last()->message, start);
+        print_error("%s: message '%s' does not start with '%s'\n", what, sc_error_last()->message,
+                    start);
         return 1;
     }
     return 0;
@@ -202,7 +203,8 @@ static void expect(const char *json, size_t len, int code, const char *start, co
         fail();
 }
 
-static const char *const long64 = "\"0123456789012345678901234567890123456789012345678901234567890123";
+static const char *const long64 =
+    "\"0123456789012345678901234567890123456789012345678901234567890123";
 
 typedef struct {
     const char *path;  /* what to change in the calibration sample */
@@ -242,7 +244,8 @@ static const mutation mutations[] = {
     {"type", "9", SC_EFORMAT, "type: 9 is not a certificate type code 1..8"},
     {"type", "0", SC_EFORMAT, "type: 0 is not a certificate type code"},
     {"type", "-7", SC_EFORMAT, "type: -7 is not a certificate type code"},
-    {"type", "123456789012345678901234567890", SC_EFORMAT, "type: 123456789012345678901234567890 is not"},
+    {"type", "123456789012345678901234567890", SC_EFORMAT,
+     "type: 123456789012345678901234567890 is not"},
     {"revision", "10", SC_EFORMAT, "revision: 10 is not a revision 0..9"},
     {"revision", "-1", SC_EFORMAT, "revision: -1 is not a revision"},
     {"revision", "\"1\"", SC_EFORMAT, "revision: expected an integer, got string"},
@@ -275,10 +278,16 @@ static const mutation mutations[] = {
     {"people.approved_by", "\"\xe3\x80\x80\"", SC_EFORMAT, "people.approved_by: empty"},
     {"instrument.serial", "\" \\u00a0 \"", SC_EFORMAT, "instrument.serial: empty"},
     /* identifier parts */
-    {"serial", "\"JZ\xc2\xb7" "1\"", SC_EFORMAT, "serial: contains '·'"},
+    {"serial",
+     "\"JZ\xc2\xb7"
+     "1\"",
+     SC_EFORMAT, "serial: contains '·'"},
     {"serial", "\"JZ 1\"", SC_EFORMAT, "serial: contains a space"},
     {"issuer.accreditation", "\"CNAS\xc2\xb7L0001\"", SC_EFORMAT, "issuer.accreditation: contains"},
-    {"number", "\"质字\xc2\xb7" "1\"", SC_EFORMAT, "number: contains"},
+    {"number",
+     "\"质字\xc2\xb7"
+     "1\"",
+     SC_EFORMAT, "number: contains"},
     /* organisation codes */
     {"issuer.org_code", "\"12350000488010235M\"", SC_EFORMAT,
      "issuer.org_code: unified social credit code 12350000488010235M: check character is 'M'"},
@@ -327,13 +336,15 @@ static const mutation mutations[] = {
     {"standards[1].valid_until", "\"2026-02-30\"", SC_EFORMAT,
      "standards[1].valid_until: 2026-02-30 is not a date"},
     /* results */
-    {"results.rows[12]", "[\"a\", \"b\", \"c\"]", SC_EFORMAT, "results.rows[12]: 3 cells, expected 6"},
+    {"results.rows[12]", "[\"a\", \"b\", \"c\"]", SC_EFORMAT,
+     "results.rows[12]: 3 cells, expected 6"},
     {"results.rows[0]", "[]", SC_EFORMAT, "results.rows[0]: 0 cells, expected 6"},
     {"results.rows[0]", "\"x\"", SC_EFORMAT, "results.rows[0]: expected an array, got string"},
     {"results.rows[1][2]", "null", SC_EFORMAT,
      "results.rows[1][2]: expected a string or a number, got null"},
     {"results.rows[1][2]", "{}", SC_EFORMAT, "results.rows[1][2]: expected a string or a number"},
-    {"results.rows[1][2]", "false", SC_EFORMAT, "results.rows[1][2]: expected a string or a number"},
+    {"results.rows[1][2]", "false", SC_EFORMAT,
+     "results.rows[1][2]: expected a string or a number"},
     /* control characters */
     {"issuer.name", "\"a\\u0001b\"", SC_EFORMAT, "issuer.name: control character U+0001"},
     {"customer.name", "\"a\\nb\"", SC_EFORMAT, "customer.name: control character U+000A"},
@@ -499,7 +510,8 @@ static void test_ecert_data__documents(void **state)
             expect(deep, strlen(deep), SC_EFORMAT, "type: missing", "31 arrays");
         else
             expect(deep, strlen(deep), SC_ELIMIT,
-                   "certificate data: nested deeper than 32 levels (line 1, column 38)", "32 arrays");
+                   "certificate data: nested deeper than 32 levels (line 1, column 38)",
+                   "32 arrays");
     }
 
     /* over the size limit: refused before anything is read */
@@ -528,7 +540,8 @@ static void test_ecert_data__limits(void **state)
         const char *unit;
         const char *start;
     } over[] = {
-        {"issuer.name", SC_ECERT_MAX_FIELD_SIZE + 1, NULL, "issuer.name: 1025 bytes, over the limit"},
+        {"issuer.name", SC_ECERT_MAX_FIELD_SIZE + 1, NULL,
+         "issuer.name: 1025 bytes, over the limit"},
         {"issuer.base_url", SC_ECERT_MAX_URL_SIZE - 7, NULL, "issuer.base_url: 257 bytes"},
         {"notes", SC_ECERT_MAX_STRING_SIZE + 1, NULL, "notes: string of 65537 bytes"},
         {"x", SC_ECERT_MAX_STRING_SIZE + 1, NULL, "x: string of 65537 bytes"},
