@@ -142,7 +142,8 @@ static bool is_oid(const char *s)
     return arcs >= 2;
 }
 
-/* A free-text part: non-empty UTF-8, no separator, no control characters, at most 64 bytes. */
+/* A free-text part: non-empty UTF-8, no separator, no control characters, at most
+ * SC_ECERT_MAX_ID_PART bytes. */
 static int check_text(const char *s, const char *part, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -166,7 +167,7 @@ static int check_text(const char *s, const char *part, size_t max)
 static int check_serial(const char *s)
 {
     int error;
-    if ((error = check_text(s, "serial", 64)) < 0)
+    if ((error = check_text(s, "serial", SC_ECERT_MAX_ID_PART)) < 0)
         return error;
     for (const char *p = s; *p; p++)
         if (*p == ' ')
@@ -185,7 +186,7 @@ static int check_id(const sc_ecert_id *id, int code)
         sc_error_prefix("issuer");
         return sc_error_set(code, "%s", sc_error_last()->message);
     }
-    if ((error = check_text(id->accreditation, "accreditation", 64)) < 0 ||
+    if ((error = check_text(id->accreditation, "accreditation", SC_ECERT_MAX_ID_PART)) < 0 ||
         (error = check_serial(id->serial)) < 0)
         return sc_error_set(code, "%s", sc_error_last()->message);
     if (id->revision < 0 || id->revision > 9)

@@ -144,4 +144,59 @@
  * (3-4 dots per module) and a phone camera still handle. Longer text would need a bigger code. */
 #define SC_ECERT_CODE_MAX_TEXT 256
 
+/* ---- certificate data (lib/ecert/ecert_data.c, docs/formats/ecert-data.md) ---- */
+
+/* Largest certificate data (JSON) parsed: a record with 10,000 result rows of 6 cells is about
+ * 1 MB; jansson's tree takes several times the text, so 4 MiB bounds it near 40 MB. */
+#define SC_ECERT_MAX_DATA_SIZE ((size_t)4 << 20)
+
+/* Deepest nesting of arrays and objects: the format itself needs 4 (results.rows[i][j]); 32
+ * leaves templates room for their own fields and keeps the recursive walks shallow. jansson's
+ * own bound (JSON_PARSER_MAX_DEPTH, 2048) only protects its stack; this one is checked on the raw
+ * text before jansson builds anything. */
+#define SC_ECERT_MAX_DATA_DEPTH 32
+
+/* Most items (strings, numbers, arrays, objects, member names) in one document: 10,000 rows of
+ * 16 cells are 170,000; each costs jansson 40-100 bytes, so 500,000 bound the tree at ~50 MB
+ * whatever the item sizes. Checked on the raw text before parsing. */
+#define SC_ECERT_MAX_DATA_ITEMS 500000
+
+/* Longest string anywhere in the data (notes, fields a template adds): a page of notes is about
+ * 3,000 CJK characters (9 KB); 64 KiB is several pages. */
+#define SC_ECERT_MAX_STRING_SIZE ((size_t)64 << 10)
+
+/* Longest named single-line field (names, addresses, column headings, basis, standards): the
+ * longest registered organisation names and addresses are under 100 characters (300 bytes). */
+#define SC_ECERT_MAX_FIELD_SIZE ((size_t)1024)
+
+/* Longest result cell: a value with its unit and a remark, possibly over a few lines. */
+#define SC_ECERT_MAX_CELL_SIZE ((size_t)4096)
+
+/* Longest identifier part (证书编号, 流水号, accreditation id): they are printed, encoded in the
+ * two-dimensional code (T/CMA 4.5.5) and put in file names (4.4, 255 bytes in all). Shared by
+ * lib/ecert/ecert_id.c and ecert_data.c so data that parses always formats an identifier. */
+#define SC_ECERT_MAX_ID_PART ((size_t)64)
+
+/* Longest issuer.base_url: the verification URL <base_url>/v/<identifier, percent-encoded> goes
+ * into the code, where ~150 bytes of identifier plus 256 of URL still fit a 25 mm symbol. */
+#define SC_ECERT_MAX_URL_SIZE ((size_t)256)
+
+/* Longest member name: ours are under 20 bytes; template fields are names, not text. */
+#define SC_ECERT_MAX_KEY_SIZE ((size_t)128)
+
+/* Most result rows, and most entries of any array: a multi-range instrument calibrated point by
+ * point reaches a few hundred rows; 10,000 is a 200-page certificate. */
+#define SC_ECERT_MAX_ROWS  10000
+#define SC_ECERT_MAX_ARRAY 10000
+
+/* Most result columns: what the OFD layout can draw in one table. */
+#define SC_ECERT_MAX_COLUMNS SC_OFD_MAX_TABLE_COLUMNS
+
+/* Most entries of `basis` (技术依据) and `standards` (计量标准器): real certificates list 1-5. */
+#define SC_ECERT_MAX_BASIS     64
+#define SC_ECERT_MAX_STANDARDS 64
+
+/* Longest path given to sc_ecert_data_get(): keys of SC_ECERT_MAX_KEY_SIZE a few levels deep. */
+#define SC_ECERT_MAX_PATH 512
+
 #endif
