@@ -563,6 +563,22 @@ static int element_box(double box[4], const sc_ecert__el *e, double page_w)
     double size = e->style ? (e->style->style.size > 0 ? e->style->style.size : 3.5) : 0;
     switch (e->kind) {
     case SC_ECERT__EL_TEXT:
+        if (!strchr(e->text, '{')) {
+            /* Static text: its real extent. */
+            sc_ofd_text_style st = e->style->style;
+            double adv = 0;
+            if (sc_ofd_text_measure(&adv, e->text, &st) == 0) {
+                double left = e->x, span = e->w > 0 ? e->w : 0;
+                if (e->align == SC_OFD_ALIGN_CENTER)
+                    left = span > 0 ? e->x + (span - adv) / 2 : e->x - adv / 2;
+                else if (e->align == SC_OFD_ALIGN_RIGHT)
+                    left = span > 0 ? e->x + span - adv : e->x - adv;
+                box[0] = left, box[2] = adv;
+                box[1] = e->y - size, box[3] = 1.25 * size;
+                return 1;
+            }
+            sc_error_clear();
+        }
         if (e->w > 0)
             box[0] = e->x, box[2] = e->w;
         else if (e->align == SC_OFD_ALIGN_RIGHT)
@@ -618,10 +634,12 @@ static int check_code_area(const sc_ecert_template *t, const char *file)
                                         file, l ? "cover" : "every_page", i, k ? "code2" : "code");
             }
     }
-    if (t->has_code2) {
-        if (sc_ecert__boxes_overlap(codes[0], codes[1]))
-            return sc_error_set(SC_EFORMAT, "%s: code2: overlaps code", file);
-    }
+    /* Two codes may share quiet zone (it only has to be free of dark modules), not symbol. */
+    double sym[2][4] = {{t->code_x, t->code_y, t->code_size, t->code_size},
+                        {t->code2_x, t->code2_y, t->code_size, t->code_size}};
+    if (t->has_code2 &&
+        (sc_ecert__boxes_overlap(codes[0], sym[1]) || sc_ecert__boxes_overlap(codes[1], sym[0])))
+        return sc_error_set(SC_EFORMAT, "%s: code2: overlaps code or its quiet zone", file);
     return 0;
 }
 
@@ -752,8 +770,7 @@ static int load_flow(sc_ecert_template *t, ctx *c, const json_t *root)
         (error = get_num(&t->flow_top, c, flow, "top", 1, 0, 0, t->page_h)) < 0 ||
         (error = get_num(&t->flow_bottom, c, flow, "bottom", 1, 0, 0, t->page_h)) < 0 ||
         (error = get_num(&t->flow_cover_top, c, flow, "cover_top", 0, 0, 0, t->page_h)) < 0 ||
-        (error = get_num(&t->flow_cover_bottom, c, flow, "cover_bottom", 0, 0, 0, t->page_h)) <
-            0)
+        (error = get_num(&t->flow_cover_bottom, c, flow, "cover_bottom", 0, 0, 0, t->page_h)) < 0)
         goto done;
     if (t->flow_cover_top > 0 && t->flow_cover_bottom > 0 &&
         t->flow_cover_bottom < t->flow_cover_top + 10) {

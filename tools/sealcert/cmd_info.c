@@ -16,8 +16,8 @@ static json_t *items_json(const sc_ofd *ofd, size_t d, int tags)
     for (size_t i = 0; i < n; i++) {
         const sc_ofd_item *it =
             tags ? sc_ofd_custom_tag_of(ofd, d, i) : sc_ofd_attachment_of(ofd, d, i);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path", it->path,
-                              "format", it->format, "size", (json_int_t)it->size);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "name", it->name, "path", it->path, "format",
+                              it->format, "size", (json_int_t)it->size);
         sc_ofd_tag_pairs p = {0};
         /* Tags of key/value pairs (the certificate facts sealcert writes) show their values. */
         if (tags && sc_ofd_tag_pairs_read(&p, ofd, d, it->name) == 0) {
