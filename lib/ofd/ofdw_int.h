@@ -21,7 +21,8 @@ typedef struct {
     bool compress;                 /* deflate (true) or store; stored when deflate does not pay */
     const unsigned char *deflated; /* raw deflate of data made earlier (a cached font), or NULL */
     size_t deflated_len;           /* bytes in deflated */
-    uint32_t crc;                  /* CRC-32 of data; used only with deflated */
+    uint32_t crc;                  /* CRC-32 of data; used with deflated or has_crc */
+    bool has_crc;                  /* crc is known (an entry copied from a package read) */
 } sc_ofd__zip_entry;
 
 /**
@@ -39,8 +40,59 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
 /** Raw deflate (no zlib header, as zip wants) of @p data at @p level, appended to @p out. */
 int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level);
 
+/**
+ * Inflate the raw deflate stream @p in into exactly @p out_len bytes at @p out.
+ * @param[out] is_exact true when the stream ended on the last byte of @p in
+ * @return 0, SC_EFORMAT (invalid stream, shorter or longer than @p out_len; the message says
+ *         which, without the entry name), SC_ELIMIT or SC_ENOMEM
+ */
+int sc_ofd__inflate(unsigned char *out, size_t out_len, const unsigned char *in, size_t in_len,
+                    bool *is_exact);
+
 /** CRC-32 (ISO 3309, as zip wants). */
 uint32_t sc_ofd__crc32(const void *data, size_t len);
+
+/* ---- signing (ofd_sign.c): one signer for sc_ofd_sign() and the writer -------------------- */
+
+/** A page as the signer places stamps on it. */
+typedef struct {
+    unsigned long id; /* Page ID */
+    double box[4];    /* PhysicalBox x, y, width, height, mm */
+} sc_ofd__sign_page;
+
+/** The files of a package being sealed, kept in the reader's entry order. */
+typedef struct sc_ofd__sign_pkg sc_ofd__sign_pkg;
+
+/**
+ * An empty set for the first document, whose Document.xml is @p doc_root (absolute) and whose
+ * DocBody/Signatures is @p signatures (absolute; NULL when the package has no signature list).
+ * @return 0, SC_ELIMIT (paths too long) or SC_ENOMEM
+ */
+int sc_ofd__sign_pkg_new(sc_ofd__sign_pkg **out, const char *doc_root, const char *signatures);
+
+/** Release a set; NULL is accepted. */
+void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p);
+
+/**
+ * Add a file as the zip writer takes it (name without the leading '/'; the bytes, and the
+ * deflate stream + CRC when there is one, borrowed until the set is freed).
+ */
+int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e);
+
+/** Add the next page of the first document. */
+int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4]);
+
+/**
+ * Seal the set as sc_ofd_sign() documents: Sign_N files, References over every file but the
+ * signature list, Signatures.xml, OFD.xml naming the list the first time. The seal's DER is
+ * borrowed until the set is freed. On failure the set may be half changed: discard it.
+ * @return as sc_ofd_sign()
+ */
+int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,
+                          const sc_cert *cert, const sc_ofd_sign_options *opts);
+
+/** Zip the set (OFD.xml, the other files, Signatures.xml, the last seal's files) into @p out. */
+int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level);
 
 /* ---- fonts (ofd_font.c) --------------------------------------------------------------------- */
 

@@ -431,6 +431,26 @@ const unsigned char *sc_seal_der(const sc_seal *seal, size_t *len)
     return seal->der;
 }
 
+int sc_seal_sm3(unsigned char out[SC_SM3_DIGEST_LEN], const sc_seal *seal)
+{
+    sc_seal *s = (sc_seal *)(uintptr_t)seal; /* only the cache below changes */
+    int expected = 0, error;
+
+    SC_ASSERT_ARG(out && seal);
+    if (atomic_load_explicit(&s->sm3_state, memory_order_acquire) == 2) {
+        memcpy(out, s->sm3, SC_SM3_DIGEST_LEN);
+        return 0;
+    }
+    if ((error = sc_sm3(out, seal->der, seal->len)) < 0)
+        return error;
+    /* One thread stores it; others racing it use their own result this time. */
+    if (atomic_compare_exchange_strong(&s->sm3_state, &expected, 1)) {
+        memcpy(s->sm3, out, SC_SM3_DIGEST_LEN);
+        atomic_store_explicit(&s->sm3_state, 2, memory_order_release);
+    }
+    return 0;
+}
+
 int sc_seal_version(const sc_seal *seal)
 {
     return seal->version;
