@@ -479,11 +479,13 @@ SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *fon
 
 /**
  * Write the package: embed a subset of each font holding only the characters used, emit the
- * XML and zip it (fixed entry order, times from creation_time, no extra fields). The writer is
- * finished afterwards: further calls return SC_EINVALID.
+ * XML and zip it (fixed entry order, times from creation_time, no extra fields), applying the
+ * seals of sc_ofd_writer_add_seal() first if there are any. The writer is finished afterwards:
+ * further calls return SC_EINVALID. On failure @p out is unchanged.
  * @param[out] out the .ofd bytes, owned by the caller (sc_buf_dispose)
- * @return 0, SC_EINVALID (no page, or already finished), SC_EFORMAT (hb-subset failed on a font)
- *         or SC_ENOMEM
+ * @return 0, SC_EINVALID (no page, or already finished; a seal's page out of range, or its
+ *         signer refused, as sc_ofd_sign()), SC_EFORMAT (hb-subset failed on a font),
+ *         SC_EUNSUPPORTED (GM/T 0031 seal) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w);
 
@@ -593,6 +595,24 @@ typedef struct {
  */
 SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
                           const sc_cert *cert, const sc_ofd_sign_options *opts);
+
+/**
+ * Seal the document being written when it is finished: sc_ofd_writer_finish() then applies the
+ * seal as sc_ofd_sign() would to the finished unsigned document (same signer code: References
+ * over the bytes the writer has, Signature.xml, SignedValue.dat, Signatures.xml, OFD.xml naming
+ * the list), and zips once, with no re-reading, inflating and deflating. Several calls make
+ * several signatures in call order, each a continue-sign one like a later sc_ofd_sign() (none
+ * references Signatures.xml); riding seals are supported. With the default compression level
+ * the package has the same bytes as sc_ofd_sign() on the finished document, except the SM2
+ * signature values; zip times are the last signing time, as sc_ofd_sign() writes them.
+ * Checks that need the pages (page out of range) and the signer's checks happen at finish,
+ * which then fails without output.
+ * @param seal, key, cert borrowed: they must stay valid until sc_ofd_writer_finish() returns
+ * @param opts copied; NULL for the defaults
+ * @return 0, SC_EINVALID (finished writer, options version) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_seal(sc_ofd_writer *w, const sc_seal *seal, const sc_key *key,
+                                     const sc_cert *cert, const sc_ofd_sign_options *opts);
 
 #ifdef __cplusplus
 }

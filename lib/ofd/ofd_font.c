@@ -322,6 +322,27 @@ done:
     return error;
 }
 
+int sc_ofd__subset_sm3(const unsigned char **out, const sc_ofd_font *cfont, sc_ofd__subset *subset)
+{
+    sc_ofd_font *font = (sc_ofd_font *)(uintptr_t)cfont;
+    unsigned char d[SC_SM3_DIGEST_LEN];
+    int error;
+
+    *out = subset->sm3;
+    pthread_mutex_lock(&font->lock);
+    bool has = subset->has_sm3;
+    pthread_mutex_unlock(&font->lock);
+    if (has)
+        return 0;
+    if ((error = sc_sm3(d, subset->font, subset->font_len)) < 0)
+        return error;
+    pthread_mutex_lock(&font->lock);
+    memcpy(subset->sm3, d, sizeof(d));
+    subset->has_sm3 = true;
+    pthread_mutex_unlock(&font->lock);
+    return 0;
+}
+
 void sc_ofd__subset_release(const sc_ofd_font *cfont, sc_ofd__subset *subset)
 {
     sc_ofd_font *font = (sc_ofd_font *)(uintptr_t)cfont;

@@ -101,6 +101,7 @@ typedef struct {
     uint32_t crc;                  /* CRC-32 of data when has_crc */
     bool has_crc;                  /* crc known */
     bool compress;                 /* deflate (when no deflated) or store */
+    const unsigned char *sm3;      /* SM3 of data when known, or NULL; borrowed */
     sc_buf own;                    /* bytes made by the signer (OFD.xml, ...) */
 } sign_file;
 
@@ -340,7 +341,7 @@ static void sort_files(sc_ofd__sign_pkg *p)
         qsort(p->files, p->count, sizeof(*p->files), file_cmp);
 }
 
-int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e)
+int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3)
 {
     char abs[SC_OFD_MAX_PATH + 1];
     sign_file *f;
@@ -358,9 +359,7 @@ int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e)
     f->deflated_len = e->deflated_len;
     f->crc = e->crc;
     f->has_crc = e->has_crc || e->deflated;
-    /* The reader's entries come sorted; the writer's are sorted once, at the first seal. */
-    if (p->count > 1 && file_cmp(f - 1, f) > 0)
-        sort_files(p);
+    f->sm3 = sm3; /* sorted at the first seal */
     return 0;
 }
 
@@ -411,6 +410,7 @@ static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const u
     f->deflated = NULL;
     f->deflated_len = 0;
     f->has_crc = false;
+    f->sm3 = NULL;
     return 0;
 }
 
@@ -494,6 +494,8 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
             continue;
         if (f == ofd_xml && new_ofd.ptr)
             error = sc_sm3(digest, new_ofd.ptr, new_ofd.size);
+        else if (f->sm3)
+            memcpy(digest, f->sm3, sizeof(digest));
         else
             error = sc_sm3(digest, f->data, f->len);
         if (error < 0 || (error = add_reference(&xml, f->name, digest)) < 0)
@@ -581,6 +583,7 @@ int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level)
 {
     const sign_file **order;
     sc_ofd__zip_entry *ze = NULL;
+    sc_buf zip = SC_BUF_INIT;
     size_t n = 0, t;
     int error;
 
@@ -620,7 +623,12 @@ int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level)
                                     .crc = f->crc,
                                     .has_crc = f->has_crc};
     }
-    error = sc_ofd__zip_write(out, ze, n, p->mtime, level);
+    if ((error = sc_ofd__zip_write(&zip, ze, n, p->mtime, level)) == 0) {
+        sc_buf_dispose(out);
+        *out = zip;
+    } else {
+        sc_buf_dispose(&zip);
+    }
     sc_free(order);
     sc_free(ze);
     return error;
@@ -631,7 +639,6 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
 {
     const sc_ofd__doc *doc;
     sc_ofd__sign_pkg *p = NULL;
-    sc_buf zip = SC_BUF_INIT;
     int error;
 
     SC_ASSERT_ARG(out && ofd && seal && key && cert);
@@ -652,21 +659,16 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
                                 .deflated_len = e->raw_len,
                                 .crc = e->crc,
                                 .has_crc = true};
-        if ((error = sc_ofd__sign_pkg_add(p, &ze)) < 0)
+        if ((error = sc_ofd__sign_pkg_add(p, &ze, NULL)) < 0)
             goto done;
     }
     for (size_t i = 0; i < doc->page_count; i++)
         if ((error = sc_ofd__sign_pkg_add_page(p, doc->pages[i].id, doc->pages[i].box)) < 0)
             goto done;
     /* Level 1, as the writer: higher levels halve the rate for about 5% smaller files. */
-    if ((error = sc_ofd__sign_pkg_seal(p, seal, key, cert, opts)) < 0 ||
-        (error = sc_ofd__sign_pkg_zip(&zip, p, 1)) < 0)
-        goto done;
-    sc_buf_dispose(out);
-    *out = zip;
-    zip = (sc_buf)SC_BUF_INIT;
+    if ((error = sc_ofd__sign_pkg_seal(p, seal, key, cert, opts)) == 0)
+        error = sc_ofd__sign_pkg_zip(out, p, 1);
 done:
     sc_ofd__sign_pkg_free(p);
-    sc_buf_dispose(&zip);
     return error;
 }

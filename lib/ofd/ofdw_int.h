@@ -76,8 +76,9 @@ void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p);
 /**
  * Add a file as the zip writer takes it (name without the leading '/'; the bytes, and the
  * deflate stream + CRC when there is one, borrowed until the set is freed).
+ * @param sm3 the SM3 digest of the bytes when known (borrowed, as long as the set), or NULL
  */
-int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e);
+int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3);
 
 /** Add the next page of the first document. */
 int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4]);
@@ -91,22 +92,28 @@ int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const doubl
 int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,
                           const sc_cert *cert, const sc_ofd_sign_options *opts);
 
-/** Zip the set (OFD.xml, the other files, Signatures.xml, the last seal's files) into @p out. */
+/**
+ * Zip the set (OFD.xml, the other files, Signatures.xml, the last seal's files); on success the
+ * zip replaces @p out (disposed first), on failure @p out is untouched.
+ */
 int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level);
 
 /* ---- fonts (ofd_font.c) --------------------------------------------------------------------- */
 
 /** A cached subset of a font: shared by the documents that use the same character set. */
 typedef struct sc_ofd__subset {
-    uint64_t hash;               /* FNV-1a of the code points */
-    uint32_t *cps;               /* the sorted code points (owned): the cache key */
-    size_t ncps;                 /* entries in cps */
-    int level;                   /* deflate level of deflated */
-    unsigned char *font;         /* the subset font file (owned) */
-    size_t font_len;             /* bytes */
-    unsigned char *deflated;     /* raw deflate of font (owned) */
-    size_t deflated_len;         /* bytes */
-    uint32_t crc;                /* CRC-32 of font */
+    uint64_t hash;           /* FNV-1a of the code points */
+    uint32_t *cps;           /* the sorted code points (owned): the cache key */
+    size_t ncps;             /* entries in cps */
+    int level;               /* deflate level of deflated */
+    unsigned char *font;     /* the subset font file (owned) */
+    size_t font_len;         /* bytes */
+    unsigned char *deflated; /* raw deflate of font (owned) */
+    size_t deflated_len;     /* bytes */
+    uint32_t crc;            /* CRC-32 of font */
+    bool has_sm3;            /* sm3 is made; under font->lock */
+    unsigned char
+        sm3[SC_SM3_DIGEST_LEN];  /* SM3 of font, made for the first document sealed with it */
     unsigned refs;               /* the cache's reference plus one per user; under font->lock */
     struct sc_ofd__subset *next; /* cache list, newest first */
 } sc_ofd__subset;
@@ -139,6 +146,12 @@ double sc_ofd__font_advance(const sc_ofd_font *font, uint32_t glyph);
  */
 int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *font, const uint32_t *cps,
                         size_t ncps, int level);
+
+/**
+ * The SM3 digest of a subset's font file, made on the first call and kept with the subset.
+ * @param[out] out points into the subset (valid while the caller holds its reference)
+ */
+int sc_ofd__subset_sm3(const unsigned char **out, const sc_ofd_font *font, sc_ofd__subset *subset);
 
 /** Drop one reference taken by sc_ofd__font_subset(). */
 void sc_ofd__subset_release(const sc_ofd_font *font, sc_ofd__subset *subset);

@@ -24,24 +24,18 @@ static void write_tmp(const char *path, const sc_buf *b)
     sc_assert_ok(sc_fs_write_atomic(path, b->ptr, b->size, true, 0644));
 }
 
-static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
+/* ofd.js accepts @p signed_doc (the sample with one seal at page 1, centre (150, 230)) and
+ * refuses the same file claimed with the seal elsewhere, so the check can fail. */
+static void assert_accepted(const sign_fixture *f, const sc_buf *signed_doc, const char *name)
 {
-    sign_fixture *f = *state;
-    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
     sc_ofd *ofd = NULL;
     char exp[512];
-    const char *path = sctest_tmp("sealed.ofd");
+    const char *path = sctest_tmp(name);
 
     sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
     size_t refs = sc_ofd_entry_count(ofd) + 1; /* every file, plus the new Seal.esl */
     sc_ofd_free(ofd);
-
-    o.time = SIGN_TIME;
-    o.page = 1;
-    o.x_mm = 150; /* seal centre; the 40 mm seal spans 130..170 x 210..250 */
-    o.y_mm = 230;
-    sc_buf signed_doc = fixture_sign(f, &f->doc, &o);
-    write_tmp(path, &signed_doc);
+    write_tmp(path, signed_doc);
     snprintf(exp, sizeof(exp),
              "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-seal 1,130,210,40,40 "
              "--expect-references %zu --expect-no-errors --expect-text 校准证书",
@@ -53,8 +47,28 @@ static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
         sc_buf e = sctest_read(err);
         fail_msg("ofd.js check exited %d: %s", rc, (char *)e.ptr);
     }
-    /* the same file, claimed elsewhere: the check must fail */
     assert_int_equal(harness(path, "--expect-signatures 1 --expect-seal 1,40,40,40,40"), 1);
+}
+
+static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    o.time = SIGN_TIME;
+    o.page = 1;
+    o.x_mm = 150; /* seal centre; the 40 mm seal spans 130..170 x 210..250 */
+    o.y_mm = 230;
+    sc_buf signed_doc = fixture_sign(f, &f->doc, &o);
+    assert_accepted(f, &signed_doc, "sealed.ofd");
+    sc_buf_dispose(&signed_doc);
+
+    /* the same seal applied by the writer at finish (sc_ofd_writer_add_seal) */
+    sc_ofd_writer *w = NULL;
+    sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
+    sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o));
+    sc_assert_ok(sc_ofd_writer_finish(&signed_doc, w));
+    sc_ofd_writer_free(w);
+    assert_accepted(f, &signed_doc, "writer-sealed.ofd");
     sc_buf_dispose(&signed_doc);
 }
 
