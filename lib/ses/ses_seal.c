@@ -300,6 +300,11 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
         error = sc_error_oom();
         goto done;
     }
+    if (pthread_mutex_init(&seal->tbs_lock, NULL) != 0) {
+        error = sc_error_set(SC_ENOMEM, "seal: no mutex");
+        goto done;
+    }
+    seal->has_tbs_lock = true;
     seal->base = base;
     seal->len = len;
     if (borrow) {
@@ -419,6 +424,9 @@ void sc_seal_free(sc_seal *seal)
     SESeal_free(seal->v4);
     SESeal_v1_free(seal->v1);
     sc_free(seal->owned);
+    sc_sm3_free(seal->tbs_state);
+    if (seal->has_tbs_lock)
+        pthread_mutex_destroy(&seal->tbs_lock);
     sc_free(seal);
 }
 

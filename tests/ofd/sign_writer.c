@@ -121,8 +121,7 @@ static void assert_like_sign(const sign_fixture *f, const sc_ofd_sign_options *o
                 fail_msg("signature %zu: %s: %s", s, x->check, x->message);
         }
     }
-    assert_int_equal(sc_report_find(sc_ofd_report_file(rep), "unprotected")->status,
-                     SC_STATUS_OK);
+    assert_int_equal(sc_report_find(sc_ofd_report_file(rep), "unprotected")->status, SC_STATUS_OK);
     sc_ofd_report_free(rep);
     sc_trust_free(trust);
     sc_ofd_free(ofd);
@@ -180,8 +179,7 @@ static void test_ofd_sign_writer__refusals(void **state)
 
     sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
     sc_assert_ok(sc_ofd_writer_finish(&out, w));
-    assert_int_equal(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o),
-                     SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o), SC_EINVALID);
     sc_ofd_writer_free(w);
     sc_buf_dispose(&out);
 }
