@@ -29,7 +29,7 @@ for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verif
 done
 src_seal_verify="openssl sm2 verify"
 # signing, and writing + sealing, make one SM2 signature per document
-for f in ofd_sign_1page ofd_sign_5page ofd_write_sign_2page; do
+for f in ofd_sign_1page ofd_sign_5page ofd_write_sign_2page ofd_write_then_sign_2page; do
     base[$f]=${base[sm2_sign]:-}
 done
 
