@@ -467,11 +467,15 @@ SC_EXTERN int sc_ofd_writer_add_custom_tag_pairs(sc_ofd_writer *w, const char *t
                                                  size_t count);
 
 /**
- * Also embed @p text's characters (those @p font has; others are skipped) in this document's
- * subset of @p font, drawn or not. Subsets are cached per font by exact character set, so
- * documents of one template that embed the same base set (the template's text, digits, the
- * characters the variable fields may use) share one cached subset and skip hb-subset and
- * deflate, while each document stays a deterministic function of its own calls.
+ * Embed @p text's characters (those @p font has; others are skipped) in this document's subset
+ * of @p font, drawn or not: the document's base set for that font. Subsets are cached per font
+ * by exact character set, so documents of one template that embed the same base set (the
+ * template's text, digits, the characters the variable fields may use) share one cached subset
+ * and skip hb-subset and deflate. Characters drawn later that are outside the base set (a name,
+ * an address) go to a second subset resource of the same font (FontName + " Extra") holding
+ * only them, so the base subset stays a cache hit and only the few extra characters are subset
+ * per document; without a base set a font has one subset. Each document stays a deterministic
+ * function of its own calls (their order included).
  * @return 0, SC_EFORMAT (invalid UTF-8), SC_EINVALID (finished writer) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font,

@@ -190,13 +190,20 @@ static uint64_t cps_hash(const uint32_t *cps, size_t n)
     return h;
 }
 
-/* A cached entry equal to the request, with a reference taken; call under the lock. */
+/* A cached entry equal to the request, with a reference taken (least recently used last);
+ * call under the lock. */
 static sc_ofd__subset *cache_find(sc_ofd_font *font, uint64_t hash, const uint32_t *cps, size_t n,
                                   int level)
 {
-    for (sc_ofd__subset *s = font->cache; s; s = s->next) {
+    for (sc_ofd__subset **pp = &font->cache, *s; (s = *pp); pp = &s->next) {
         if (s->hash == hash && s->ncps == n && s->level == level &&
             memcmp(s->cps, cps, n * sizeof(*cps)) == 0) {
+            /* Move to the front, so the eviction of the oldest spares the subsets in use: a
+             * template's base subset, hit by every document, outlives the one-off subsets of
+             * the characters outside the base set. */
+            *pp = s->next;
+            s->next = font->cache;
+            font->cache = s;
             s->refs++;
             return s;
         }

@@ -45,6 +45,9 @@ typedef struct {
     size_t nastral;
     size_t astral_cap;
     sc_ofd__subset *subset; /* made at finish (a reference) */
+    bool has_base;          /* sc_ofd_writer_embed_chars() gave a base set for this font */
+    bool is_extra;          /* the second resource of a font: characters outside its base set */
+    size_t extra;           /* index + 1 of this font's extra resource; 0: none yet */
 } font_use;
 
 typedef struct {
@@ -533,15 +536,10 @@ fail:
     return error;
 }
 
-static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font)
+/* A new font resource (its ID now, in call order). Pointers into w->fonts move. */
+static int font_use_new(size_t *out, sc_ofd_writer *w, const sc_ofd_font *font, bool is_extra)
 {
     int error;
-    for (size_t i = 0; i < w->nfonts; i++) {
-        if (w->fonts[i].font == font) {
-            *out = &w->fonts[i];
-            return 0;
-        }
-    }
     if ((error = RESERVE(w->fonts, w->nfonts, w->fonts_cap)) < 0)
         return error;
     font_use *u = &w->fonts[w->nfonts];
@@ -549,9 +547,76 @@ static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font
     if (!(u->bmp = sc_calloc(65536 / 64, sizeof(uint64_t))))
         return sc_error_oom();
     u->font = font;
+    u->is_extra = is_extra;
     u->id = w->next_id++;
-    w->nfonts++;
-    *out = u;
+    *out = w->nfonts++;
+    return 0;
+}
+
+/* The (first) resource of @p font. */
+static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font)
+{
+    int error;
+    size_t i;
+    for (i = 0; i < w->nfonts; i++) {
+        if (w->fonts[i].font == font && !w->fonts[i].is_extra) {
+            *out = &w->fonts[i];
+            return 0;
+        }
+    }
+    if ((error = font_use_new(&i, w, font, false)) < 0)
+        return error;
+    *out = &w->fonts[i];
+    return 0;
+}
+
+/* Where @p cp is, or would go, in the sorted astral code points. */
+static size_t astral_find(const font_use *u, uint32_t cp)
+{
+    size_t lo = 0, hi = u->nastral;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u->astral[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool font_use_has(const font_use *u, uint32_t cp)
+{
+    if (cp < 0x10000)
+        return (u->bmp[cp >> 6] >> (cp & 63)) & 1;
+    size_t at = astral_find(u, cp);
+    return at < u->nastral && u->astral[at] == cp;
+}
+
+/*
+ * The resource that draws @p cp in @p font. With a base set (sc_ofd_writer_embed_chars), a
+ * character outside it goes to a second, small subset of the same font instead of joining the
+ * base subset: documents of one template share the base subset (a cache hit, deflated once)
+ * whatever names and addresses they print, and only the few extra characters are subset per
+ * document (docs/formats/ofd-writer.md, "Fonts"). Without a base set, one subset per font.
+ */
+static int font_use_for(size_t *out, sc_ofd_writer *w, const sc_ofd_font *font, uint32_t cp)
+{
+    font_use *u;
+    int error;
+    if ((error = font_use_of(&u, w, font)) < 0)
+        return error;
+    size_t base = (size_t)(u - w->fonts);
+    if (!u->has_base || font_use_has(u, cp)) {
+        *out = base;
+        return 0;
+    }
+    if (!u->extra) {
+        size_t x;
+        if ((error = font_use_new(&x, w, font, true)) < 0)
+            return error;
+        w->fonts[base].extra = x + 1;
+    }
+    *out = w->fonts[base].extra - 1;
     return 0;
 }
 
@@ -561,14 +626,7 @@ static int font_use_mark(font_use *u, uint32_t cp)
         u->bmp[cp >> 6] |= (uint64_t)1 << (cp & 63);
         return 0;
     }
-    size_t lo = 0, hi = u->nastral;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (u->astral[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = astral_find(u, cp);
     if (lo < u->nastral && u->astral[lo] == cp)
         return 0;
     int error = RESERVE(u->astral, u->nastral, u->astral_cap);
@@ -599,6 +657,7 @@ int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font, const c
             continue;
         if ((!u && (error = font_use_of(&u, w, font)) < 0) || (error = font_use_mark(u, c)) < 0)
             return error;
+        u->has_base = true;
     }
     return 0;
 }
@@ -626,20 +685,18 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
     return error;
 }
 
-/* One TextObject for chars[0, n) of one font, starting at x. */
+/* One TextObject for chars[0, n) of font resource @p use, starting at x. */
 static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
-                    size_t n, const sc_ofd_text_style *style)
+                    size_t n, size_t use, const sc_ofd_text_style *style)
 {
     int error;
-    font_use *u = NULL;
+    font_use *u = &w->fonts[use];
     int64_t *gaps = NULL;
     const sc_ofd_font *font = chars[0].font;
     double size = sc_ofd__style_size(style);
     sc_buf *b = page_xml(p);
     size_t mark = b->size;
 
-    if ((error = font_use_of(&u, w, font)) < 0)
-        return error;
     if (n > 1 && !(gaps = sc_calloc(n - 1, sizeof(*gaps))))
         return sc_error_oom();
     /* Gaps from rounded absolute positions, so rounding never accumulates along a line. */
@@ -707,11 +764,17 @@ int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double b
             x += chars[i++].advance;
             continue;
         }
-        size_t j = i + 1;
+        size_t j = i + 1, use, next;
         double run = chars[i].advance;
-        while (j < count && chars[j].font == chars[i].font)
-            run += chars[j++].advance;
-        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, style)) < 0)
+        if ((error = font_use_for(&use, w, chars[i].font, chars[i].cp)) < 0)
+            return error;
+        /* A run: one font resource (a font, and its base or extra subset). */
+        for (; j < count && chars[j].font == chars[i].font; run += chars[j++].advance)
+            if ((error = font_use_for(&next, w, chars[j].font, chars[j].cp)) < 0)
+                return error;
+            else if (next != use)
+                break;
+        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, use, style)) < 0)
             return error;
         x += run;
         i = j;
@@ -1372,6 +1435,7 @@ static int emit_public_res(sc_buf *b, const sc_ofd_writer *w)
         if ((error = sc_buf_puts(b, "<ofd:Font ID=\"")) < 0 || (error = put_ulong(b, u->id)) < 0 ||
             (error = sc_buf_puts(b, "\" FontName=\"")) < 0 ||
             (error = put_escs(b, u->font->full_name)) < 0 ||
+            (u->is_extra && (error = sc_buf_puts(b, " Extra")) < 0) ||
             (error = sc_buf_puts(b, "\" FamilyName=\"")) < 0 ||
             (error = put_escs(b, u->font->family)) < 0 ||
             (error = sc_buf_puts(b, "\"><ofd:FontFile>")) < 0 ||

@@ -40,6 +40,16 @@ static inline void sample_body(char *out, size_t cap)
              sample_hanzi, sample_hanzi);
 }
 
+/* @p more, then every character the sample draws: a base set (sc_ofd_writer_embed_chars) that
+ * holds the whole sample, so only characters outside it need the second subset. */
+static inline void sample_base_chars(char *out, size_t cap, const char *more)
+{
+    char body[2048];
+    sample_body(body, sizeof(body));
+    snprintf(out, cap, "%s%s0123456789.-() m第页共序号校准项目标准值测得值量块示值误差", more,
+             body);
+}
+
 /* Draw the sample into a new writer *out (not finished) with one font (and an optional
  * fallback); @p extra, when not NULL, is one more line of text (the benchmark varies it);
  * @p base, when not NULL, characters embedded in the font's subset whether drawn or not.
