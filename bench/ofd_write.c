@@ -7,6 +7,7 @@
  * more character per document from a pool of 3,000, so every document has a new character set
  * and pays hb-subset and deflate of its subset. "_base": new characters inside a base set the
  * documents embed; "_extra": two to five new characters outside it (a second, small subset).
+ * "_prepared": Noto after sc_ofd_font_prepare_subsets (hb_subset_preprocess).
  *
  * Baseline (same run): zlib deflate at the writer's default level 1, of the same package's
  * uncompressed bytes, as documents per second: what writing would cost if only compression were
@@ -132,6 +133,15 @@ int main(void)
     run("ofd_write_noto_extra", noto, 3);
     baseline("baseline:ofd_write_wqy_extra", wqy);
     run("ofd_write_wqy_extra", wqy, 3);
+    /* The same with the CFF font prepared for subsetting (sc_ofd_font_prepare_subsets): its
+     * one-off cost first, in ms. */
+    double t0 = bench_now();
+    BENCH_CHECK(sc_ofd_font_prepare_subsets(noto));
+    printf("ofd_font_prepare_noto\t%.1f\tms\n", (bench_now() - t0) * 1e3);
+    baseline("baseline:ofd_write_noto_extra_prepared", noto);
+    run("ofd_write_noto_extra_prepared", noto, 3);
+    baseline("baseline:ofd_write_noto_unique_prepared", noto);
+    run("ofd_write_noto_unique_prepared", noto, 1);
     sc_ofd_font_free(noto);
     sc_ofd_font_free(wqy);
     return 0;

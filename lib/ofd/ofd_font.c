@@ -143,11 +143,30 @@ void sc_ofd_font_free(sc_ofd_font *font)
     }
     pthread_mutex_destroy(&font->lock);
     hb_font_destroy(font->hb);
+    hb_face_destroy(font->prepared);
     hb_face_destroy(font->face);
     hb_blob_destroy(font->blob);
     sc_free(font->family);
     sc_free(font->full_name);
     sc_free(font);
+}
+
+/* hb_subset_preprocess() parses the tables and builds the subsetter's accelerators once, for
+ * every later subset. Measured (docs/formats/ofd-writer.md): Noto Sans CJK SC 0.8 s and ~300 MB
+ * resident, then a CFF subset of a few characters costs 0.5 ms instead of 1.3 ms; WenQuanYi
+ * 54 ms for a gain of 0.04 ms. Too much memory to do by default, hence a call of its own. */
+int sc_ofd_font_prepare_subsets(sc_ofd_font *font)
+{
+    SC_ASSERT_ARG(font);
+    if (font->prepared)
+        return 0;
+    hb_face_t *p = hb_subset_preprocess(font->face);
+    if (!p || p == hb_face_get_empty() || hb_face_get_glyph_count(p) == 0) {
+        hb_face_destroy(p);
+        return sc_error_set(SC_ENOMEM, "font %s: cannot prepare for subsetting", font->full_name);
+    }
+    font->prepared = p;
+    return 0;
 }
 
 const char *sc_ofd_font_family(const sc_ofd_font *font)
@@ -239,7 +258,7 @@ static int make_subset(unsigned char **font_out, size_t *len_out, sc_ofd_font *f
         error = sc_error_oom();
         goto done;
     }
-    if (!(sub = hb_subset_or_fail(font->face, in))) {
+    if (!(sub = hb_subset_or_fail(font->prepared ? font->prepared : font->face, in))) {
         error = sc_error_set(SC_EFORMAT, "font %s: hb-subset failed on %zu characters",
                              font->full_name, n);
         goto done;

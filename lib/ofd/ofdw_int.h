@@ -121,6 +121,7 @@ typedef struct sc_ofd__subset {
 struct sc_ofd_font {
     hb_blob_t *blob;       /* the mapped file */
     hb_face_t *face;       /* immutable */
+    hb_face_t *prepared;   /* hb_subset_preprocess(face) (sc_ofd_font_prepare_subsets), or NULL */
     hb_font_t *hb;         /* immutable, scale = upem, harfbuzz's own (ot) metrics */
     double upem;           /* font units per em */
     double ascent;         /* em, positive up */

@@ -223,6 +223,25 @@ static void test_ofd_write_font__extra_subset(void **state)
     }
 }
 
+/* A font prepared for subsetting makes the same subsets (the same document bytes); checked
+ * with WenQuanYi here, where preparing is cheap (Noto Sans CJK gives the same bytes too, but
+ * takes ~300 MB to prepare). */
+static void test_ofd_write_font__prepared_same_bytes(void **state)
+{
+    sc_ofd_font *prepared = NULL;
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd_font_load(&prepared, WQY_MICROHEI, 0));
+    sc_assert_ok(sc_ofd_font_prepare_subsets(prepared));
+    sc_assert_ok(sc_ofd_font_prepare_subsets(prepared)); /* once is enough */
+    sc_assert_ok(sample_build(&a, wqy, NULL, 1, "狠恨"));
+    sc_assert_ok(sample_build(&b, prepared, NULL, 1, "狠恨"));
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.ptr, b.ptr, a.size);
+    sc_ofd_font_free(prepared);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
+}
+
 /* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
  * writes documents with new character sets (two characters picked by thread and round), more
  * than the cache holds, so insertion, lookup and eviction all run concurrently; each result
@@ -287,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__load_errors),
         cmocka_unit_test(test_ofd_write_font__embedded_base_set),
         cmocka_unit_test(test_ofd_write_font__extra_subset),
+        cmocka_unit_test(test_ofd_write_font__prepared_same_bytes),
         cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
