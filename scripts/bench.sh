@@ -51,7 +51,7 @@ for b in "$build"/bench/bench_*; do
             src="openssl speed"
             [[ $name == seal_verify* || $name == ses_signature* || $name == ofd_verify* ]] &&
                 src=$src_seal_verify
-            [[ $name == ofd_sign* || $name == ofd_write_sign* ]] && src="openssl sm2 sign"
+            [[ $name == ofd_sign* || $name == ofd_write_*sign* ]] && src="openssl sm2 sign"
             [[ -n ${srcs[$name]:-} ]] && src=${srcs[$name]}
             printf '%-28s %12s %-6s %12.1f %-20s %6s\n' "$name" "$value" "$unit" "$bl" "$src" "$ratio"
         else
