@@ -275,7 +275,7 @@ static int add_stamp(sc_buf *x, unsigned long id, unsigned long page_id, const d
 static void file_dispose(sign_file *f)
 {
     sc_free(f->name);
-    sc_buf_dispose(&f->own);
+    sc_buf_dispose_public(&f->own);
 }
 
 void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p)
@@ -397,7 +397,7 @@ static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const u
     int error;
     if (!f && (error = add_file(&f, p, abs)) < 0)
         return error;
-    sc_buf_dispose(&f->own);
+    sc_buf_dispose_public(&f->own);
     if (bytes) {
         f->own = *bytes;
         *bytes = (sc_buf)SC_BUF_INIT;
@@ -572,10 +572,10 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
     sort_files(p);
     p->mtime = o.time;
 done:
-    sc_buf_dispose(&new_ofd);
-    sc_buf_dispose(&new_list);
-    sc_buf_dispose(&xml);
-    sc_buf_dispose(&sv);
+    sc_buf_dispose_public(&new_ofd);
+    sc_buf_dispose_public(&new_list);
+    sc_buf_dispose_public(&xml);
+    sc_buf_dispose_public(&sv);
     return error;
 }
 
@@ -627,7 +627,7 @@ int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level)
         sc_buf_dispose(out);
         *out = zip;
     } else {
-        sc_buf_dispose(&zip);
+        sc_buf_dispose_public(&zip);
     }
     sc_free(order);
     sc_free(ze);

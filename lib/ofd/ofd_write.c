@@ -285,7 +285,7 @@ static char *dup_opt(const char *s, bool *is_oom)
 static void page_dispose(page *p)
 {
     for (size_t i = 0; i < p->nlayers; i++)
-        sc_buf_dispose(&p->layers[i].xml);
+        sc_buf_dispose_public(&p->layers[i].xml);
     sc_free(p->layers);
 }
 
@@ -1714,7 +1714,7 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
 
 done:
     for (size_t i = 0; i < k.n; i++)
-        sc_buf_dispose(&k.files[i].data);
+        sc_buf_dispose_public(&k.files[i].data);
     sc_free(k.files);
     sc_free(entries);
     return error;

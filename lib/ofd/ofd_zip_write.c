@@ -206,6 +206,21 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
     dos_time(mtime, &dtime, &ddate);
     if (count > 0 && !(info = sc_calloc(count, sizeof(*info))))
         return sc_error_oom();
+    /* The whole output at most (an entry is stored when deflate does not pay), reserved at once:
+     * growing by doubling would copy, and wipe (sc_buf_grow), every byte about twice. */
+    size_t bound = 22;
+    for (size_t i = 0; i < count; i++) {
+        const sc_ofd__zip_entry *e = &entries[i];
+        size_t body =
+            e->compress && e->deflated && e->deflated_len < e->len ? e->deflated_len : e->len;
+        if (sc_add_overflow(&bound, bound, 76 + 2 * strlen(e->name)) ||
+            sc_add_overflow(&bound, bound, body)) {
+            error = sc_error_set(SC_ELIMIT, "zip: package over 4 GiB needs Zip64");
+            goto done;
+        }
+    }
+    if ((error = sc_buf_grow(out, bound)) < 0)
+        goto done;
 
     for (size_t i = 0; i < count; i++) {
         const sc_ofd__zip_entry *e = &entries[i];
@@ -309,7 +324,7 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
 done:
     if (has_stream)
         deflateEnd(&zs);
-    sc_buf_dispose(&tmp);
+    sc_buf_dispose_public(&tmp);
     sc_free(info);
     if (error < 0 && out->ptr) {
         out->size = base;
