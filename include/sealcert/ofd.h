@@ -600,7 +600,9 @@ typedef struct {
  * every file of the package at signing time, StampAnnots, elements in schema order) and
  * SignedValue.dat (sc_ses_signature_make over the Signature.xml bytes), listed in
  * Signatures.xml, which no signature references (continue-sign: a later seal never breaks an
- * earlier one). The seal's picture size gives the stamp's size.
+ * earlier one). The seal's picture size gives the stamp's size. Entries it does not change are
+ * copied as they were stored (deflate stream and CRC kept by sc_ofd_open); only the files it
+ * makes are compressed.
  * @param[out] out the signed package (caller disposes); for a fixed time the same bytes except
  *             the SM2 signature value, which is randomised
  * @return 0, SC_EINVALID (page out of range; signer refused by sc_ses_signature_make: not in
