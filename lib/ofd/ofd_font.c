@@ -362,9 +362,12 @@ int sc_ofd__subset_sm3(const unsigned char **out, const sc_ofd_font *cfont, sc_o
         return 0;
     if ((error = sc_sm3(d, subset->font, subset->font_len)) < 0)
         return error;
+    /* Written once: a reader that saw has_sm3 reads sm3 without the lock. */
     pthread_mutex_lock(&font->lock);
-    memcpy(subset->sm3, d, sizeof(d));
-    subset->has_sm3 = true;
+    if (!subset->has_sm3) {
+        memcpy(subset->sm3, d, sizeof(d));
+        subset->has_sm3 = true;
+    }
     pthread_mutex_unlock(&font->lock);
     return 0;
 }
