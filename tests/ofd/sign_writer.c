@@ -4,6 +4,8 @@
  * valid; refusals leave no output. */
 #include "ofd/sign_fixture.h"
 
+#include <pthread.h>
+
 typedef struct {
     const char *name;          /* entry name in the zip */
     const unsigned char *head; /* the local header and the stored bytes */
@@ -184,12 +186,60 @@ static void test_ofd_sign_writer__refusals(void **state)
     sc_buf_dispose(&out);
 }
 
+/* Threads sealing with one seal, key and font at once (the seal's cached digests, the subset's
+ * SM3): every document verifies. Checked in the main thread (cmocka is not thread-safe). */
+#define THREADS 4
+#define ROUNDS  6
+
+typedef struct {
+    const sign_fixture *f;
+    int valid; /* documents that verified */
+} thread_job;
+
+static void *seal_thread(void *payload)
+{
+    thread_job *job = payload;
+    for (int r = 0; r < ROUNDS; r++) {
+        sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+        sc_ofd_writer *w = NULL;
+        sc_buf out = SC_BUF_INIT;
+        sc_ofd *ofd = NULL;
+        sc_ofd_report *rep = NULL;
+        o.time = SIGN_TIME + r; /* the TBS length stays, the time varies */
+        if (sample_draw(&w, job->f->font, NULL, 1, NULL, NULL) == 0 &&
+            sc_ofd_writer_add_seal(w, job->f->seal, job->f->signer_key, job->f->signer, &o) == 0 &&
+            sc_ofd_writer_finish(&out, w) == 0 && sc_ofd_open(&ofd, out.ptr, out.size, NULL) == 0 &&
+            sc_ofd_verify(&rep, ofd, NULL) == 0 && sc_ofd_report_verdict(rep) == SC_VERDICT_VALID)
+            job->valid++;
+        sc_ofd_report_free(rep);
+        sc_ofd_free(ofd);
+        sc_ofd_writer_free(w);
+        sc_buf_dispose(&out);
+    }
+    return NULL;
+}
+
+static void test_ofd_sign_writer__threads_share_a_seal(void **state)
+{
+    pthread_t t[THREADS];
+    thread_job jobs[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (thread_job){*state, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, seal_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(jobs[i].valid, ROUNDS);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign_writer__one_seal_as_sign),
         cmocka_unit_test(test_ofd_sign_writer__several_seals_as_sign),
         cmocka_unit_test(test_ofd_sign_writer__refusals),
+        cmocka_unit_test(test_ofd_sign_writer__threads_share_a_seal),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }
