@@ -5,7 +5,9 @@
  * "_cached": the same document again and again, so the font subset comes from the font's cache
  * (a certificate run whose variable fields reuse the template's characters). "_unique": one
  * more character per document from a pool of 3,000, so every document has a new character set
- * and pays hb-subset and deflate of its subset.
+ * and pays hb-subset and deflate of its subset. "_base": new characters inside a base set the
+ * documents embed; "_extra": two to five new characters outside it (a second, small subset).
+ * "_prepared": Noto after sc_ofd_font_prepare_subsets (hb_subset_preprocess).
  *
  * Baseline (same run): zlib deflate at the writer's default level 1, of the same package's
  * uncompressed bytes, as documents per second: what writing would cost if only compression were
@@ -57,21 +59,24 @@ static const char pool[] =
     "猾滑画划化话槐徊怀淮坏欢环桓还缓换患唤痪豢焕涣宦幻荒慌黄磺蝗簧皇凰惶煌晃幌恍谎灰挥辉徽恢"
     "蛔回毁悔慧卉惠晦贿秽会烩汇讳诲绘荤昏婚魂浑混豁活伙火获或惑霍货祸击圾基机畸稽积箕肌饥迹激";
 
-/* One document; with @p is_unique, two characters from the pool picked by the document number
- * (pairs give thousands of character sets, far more than the subset cache holds). */
-static char base_chars[4096]; /* the pool + the sample's text, for the "_base" figures */
+/* One document; with @p is_unique, characters from the pool picked by the document number:
+ * 1 ("_unique") and 2 ("_base"): two (pairs give thousands of character sets, far more than the
+ * subset cache holds); 3 ("_extra"): two to five, outside the base set. */
+static char base_chars[4096];  /* the pool + the sample's text, for the "_base" figures */
+static char extra_chars[4096]; /* the sample's text only, for the "_extra" figures */
 
 static void one_document(const sc_ofd_font *font, int is_unique, long doc)
 {
     sc_buf out = SC_BUF_INIT;
-    char extra[8];
-    size_t chars = (sizeof(pool) - 1) / 3;
-    size_t a = (size_t)doc % chars, b = (size_t)doc / chars % chars;
-    memcpy(extra, pool + 3 * a, 3);
-    memcpy(extra + 3, pool + 3 * b, 3);
-    extra[6] = 0;
+    char extra[16];
+    size_t chars = (sizeof(pool) - 1) / 3, n = is_unique == 3 ? 2 + (size_t)doc % 4 : 2;
+    for (size_t i = 0, d = (size_t)doc; i < n; i++, d /= chars)
+        memcpy(extra + 3 * i, pool + 3 * ((d + i) % chars), 3);
+    extra[3 * n] = 0;
     BENCH_CHECK(sample_build_base(&out, font, NULL, 1, is_unique ? extra : NULL,
-                                  is_unique == 2 ? base_chars : NULL));
+                                  is_unique == 2   ? base_chars
+                                  : is_unique == 3 ? extra_chars
+                                                   : NULL));
     sc_buf_dispose(&out);
 }
 
@@ -116,14 +121,27 @@ int main(void)
     run("ofd_write_wqy_unique", wqy, 1);
     /* "_base": new characters every document, but all within a base set every document embeds
      * (sc_ofd_writer_embed_chars), so the subset comes from the cache again. */
-    char body[2048];
-    sample_body(body, sizeof(body));
-    snprintf(base_chars, sizeof(base_chars),
-             "%s%s0123456789.- 第页共序号校准项目标准值测得值量块示值误差", pool, body);
+    sample_base_chars(extra_chars, sizeof(extra_chars), "");
+    sample_base_chars(base_chars, sizeof(base_chars), pool);
     baseline("baseline:ofd_write_noto_base", noto);
     run("ofd_write_noto_base", noto, 2);
     baseline("baseline:ofd_write_wqy_base", wqy);
     run("ofd_write_wqy_base", wqy, 2);
+    /* "_extra": two to five new characters every document, outside the base set: they go to a
+     * second small subset (subset and deflated every document), the base subset is a hit. */
+    baseline("baseline:ofd_write_noto_extra", noto);
+    run("ofd_write_noto_extra", noto, 3);
+    baseline("baseline:ofd_write_wqy_extra", wqy);
+    run("ofd_write_wqy_extra", wqy, 3);
+    /* The same with the CFF font prepared for subsetting (sc_ofd_font_prepare_subsets): its
+     * one-off cost first, in ms. */
+    double t0 = bench_now();
+    BENCH_CHECK(sc_ofd_font_prepare_subsets(noto));
+    printf("ofd_font_prepare_noto\t%.1f\tms\n", (bench_now() - t0) * 1e3);
+    baseline("baseline:ofd_write_noto_extra_prepared", noto);
+    run("ofd_write_noto_extra_prepared", noto, 3);
+    baseline("baseline:ofd_write_noto_unique_prepared", noto);
+    run("ofd_write_noto_unique_prepared", noto, 1);
     sc_ofd_font_free(noto);
     sc_ofd_font_free(wqy);
     return 0;

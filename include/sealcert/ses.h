@@ -90,6 +90,14 @@ SC_EXTERN int sc_seal_read_file(sc_seal **out, const char *path);
 /** The DER bytes of the seal as parsed or made; borrowed. */
 SC_EXTERN const unsigned char *sc_seal_der(const sc_seal *seal, size_t *len);
 
+/**
+ * SM3 of sc_seal_der(), computed on the first call and kept in the seal (thread-safe), for
+ * signers that reference the seal file in every document they seal.
+ * @param[out] out the digest
+ * @return 0 or SC_ECRYPTO
+ */
+SC_EXTERN int sc_seal_sm3(unsigned char out[SC_SM3_DIGEST_LEN], const sc_seal *seal);
+
 /** SES_Header.version (1, 2 (KingGrid), 4 or 5). */
 SC_EXTERN int sc_seal_version(const sc_seal *seal);
 /** The layout the seal was parsed with. */

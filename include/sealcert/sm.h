@@ -48,6 +48,9 @@ SC_EXTERN int sc_sm3_new(sc_sm3_ctx **out);
 SC_EXTERN int sc_sm3_update(sc_sm3_ctx *ctx, const void *data, size_t len);
 /** Finish into @p out and reset the context for a new digest. @return 0 or SC_ECRYPTO */
 SC_EXTERN int sc_sm3_final(unsigned char out[SC_SM3_DIGEST_LEN], sc_sm3_ctx *ctx);
+/** A copy of @p ctx in its current state. @param[out] out owned by the caller (sc_sm3_free)
+ * @return 0, SC_ENOMEM or SC_ECRYPTO */
+SC_EXTERN int sc_sm3_dup(sc_sm3_ctx **out, const sc_sm3_ctx *ctx);
 /** Release a context; NULL is accepted. */
 SC_EXTERN void sc_sm3_free(sc_sm3_ctx *ctx);
 
@@ -158,6 +161,28 @@ typedef enum {
  * @return 0, SC_EINVALID (no private part) or SC_ECRYPTO
  */
 SC_EXTERN int sc_sm2_sign(sc_buf *sig, const sc_key *key, const void *msg, size_t len);
+
+/**
+ * For signing many messages that start with the same long prefix: the SM3 state after
+ * Z || @p prefix (Z of @p key, default ID), to be copied (sc_sm3_dup) for each message and
+ * passed to sc_sm2_sign_prefixed(). The state is tied to @p key.
+ * @param[out] out owned by the caller (sc_sm3_free)
+ * @return 0, SC_ENOMEM or SC_ECRYPTO
+ */
+SC_EXTERN int sc_sm2_prefix_new(sc_sm3_ctx **out, const sc_key *key, const void *prefix,
+                                size_t len);
+
+/** 1 when @p state was made by sc_sm2_prefix_new() for @p key (and not used up), else 0. */
+SC_EXTERN int sc_sm2_prefix_is_for(const sc_sm3_ctx *state, const sc_key *key);
+
+/**
+ * sc_sm2_sign() of prefix || @p rest, hashing only @p rest: @p state (from sc_sm2_prefix_new,
+ * or a copy) is used up and only good for sc_sm3_free() afterwards.
+ * @param[out] sig DER SEQUENCE{r,s} (caller disposes)
+ * @return 0, SC_EINVALID (no private part; a state for another key or used up) or SC_ECRYPTO
+ */
+SC_EXTERN int sc_sm2_sign_prefixed(sc_buf *sig, const sc_key *key, sc_sm3_ctx *state,
+                                   const void *rest, size_t len);
 
 /**
  * Verify an SM2 signature over @p msg (Z with the ID "1234567812345678").

@@ -143,11 +143,30 @@ void sc_ofd_font_free(sc_ofd_font *font)
     }
     pthread_mutex_destroy(&font->lock);
     hb_font_destroy(font->hb);
+    hb_face_destroy(font->prepared);
     hb_face_destroy(font->face);
     hb_blob_destroy(font->blob);
     sc_free(font->family);
     sc_free(font->full_name);
     sc_free(font);
+}
+
+/* hb_subset_preprocess() parses the tables and builds the subsetter's accelerators once, for
+ * every later subset. Measured (docs/formats/ofd-writer.md): Noto Sans CJK SC 0.8 s and ~300 MB
+ * resident, then a CFF subset of a few characters costs 0.5 ms instead of 1.3 ms; WenQuanYi
+ * 54 ms for a gain of 0.04 ms. Too much memory to do by default, hence a call of its own. */
+int sc_ofd_font_prepare_subsets(sc_ofd_font *font)
+{
+    SC_ASSERT_ARG(font);
+    if (font->prepared)
+        return 0;
+    hb_face_t *p = hb_subset_preprocess(font->face);
+    if (!p || p == hb_face_get_empty() || hb_face_get_glyph_count(p) == 0) {
+        hb_face_destroy(p);
+        return sc_error_set(SC_ENOMEM, "font %s: cannot prepare for subsetting", font->full_name);
+    }
+    font->prepared = p;
+    return 0;
 }
 
 const char *sc_ofd_font_family(const sc_ofd_font *font)
@@ -190,13 +209,20 @@ static uint64_t cps_hash(const uint32_t *cps, size_t n)
     return h;
 }
 
-/* A cached entry equal to the request, with a reference taken; call under the lock. */
+/* A cached entry equal to the request, with a reference taken (least recently used last);
+ * call under the lock. */
 static sc_ofd__subset *cache_find(sc_ofd_font *font, uint64_t hash, const uint32_t *cps, size_t n,
                                   int level)
 {
-    for (sc_ofd__subset *s = font->cache; s; s = s->next) {
+    for (sc_ofd__subset **pp = &font->cache, *s; (s = *pp); pp = &s->next) {
         if (s->hash == hash && s->ncps == n && s->level == level &&
             memcmp(s->cps, cps, n * sizeof(*cps)) == 0) {
+            /* Move to the front, so the eviction of the oldest spares the subsets in use: a
+             * template's base subset, hit by every document, outlives the one-off subsets of
+             * the characters outside the base set. */
+            *pp = s->next;
+            s->next = font->cache;
+            font->cache = s;
             s->refs++;
             return s;
         }
@@ -232,7 +258,7 @@ static int make_subset(unsigned char **font_out, size_t *len_out, sc_ofd_font *f
         error = sc_error_oom();
         goto done;
     }
-    if (!(sub = hb_subset_or_fail(font->face, in))) {
+    if (!(sub = hb_subset_or_fail(font->prepared ? font->prepared : font->face, in))) {
         error = sc_error_set(SC_EFORMAT, "font %s: hb-subset failed on %zu characters",
                              font->full_name, n);
         goto done;
@@ -320,6 +346,30 @@ done:
     sc_buf_dispose(&z);
     subset_free(s);
     return error;
+}
+
+int sc_ofd__subset_sm3(const unsigned char **out, const sc_ofd_font *cfont, sc_ofd__subset *subset)
+{
+    sc_ofd_font *font = (sc_ofd_font *)(uintptr_t)cfont;
+    unsigned char d[SC_SM3_DIGEST_LEN];
+    int error;
+
+    *out = subset->sm3;
+    pthread_mutex_lock(&font->lock);
+    bool has = subset->has_sm3;
+    pthread_mutex_unlock(&font->lock);
+    if (has)
+        return 0;
+    if ((error = sc_sm3(d, subset->font, subset->font_len)) < 0)
+        return error;
+    /* Written once: a reader that saw has_sm3 reads sm3 without the lock. */
+    pthread_mutex_lock(&font->lock);
+    if (!subset->has_sm3) {
+        memcpy(subset->sm3, d, sizeof(d));
+        subset->has_sm3 = true;
+    }
+    pthread_mutex_unlock(&font->lock);
+    return 0;
 }
 
 void sc_ofd__subset_release(const sc_ofd_font *cfont, sc_ofd__subset *subset)

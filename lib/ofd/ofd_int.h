@@ -41,6 +41,10 @@ typedef struct {
     const char *name;    /* absolute, normalised ("/Doc_0/Document.xml"); in the pool */
     unsigned char *data; /* the uncompressed bytes plus a NUL; owned (sc_free) */
     size_t len;          /* bytes, without the NUL */
+    unsigned char *raw;  /* the raw deflate stream as stored, which inflates to exactly data;
+                            owned (sc_free); NULL when the entry was stored or not deflated */
+    size_t raw_len;      /* bytes in raw */
+    uint32_t crc;        /* CRC-32 of data, checked at open time */
 } sc_ofd__entry;
 
 /* One document of the model (DocBody). Arrays sc_realloc'd, strings in the package pool. */
@@ -70,6 +74,9 @@ struct sc_ofd {
 
 /** Record a tolerated deviation (a named producer quirk) as a warning; 0 or SC_ENOMEM. */
 int sc_ofd__warn(sc_ofd *ofd, const char *fmt, ...) SC_PRINTF(2, 3);
+
+/** The order of the entries: case-insensitive, then bytewise. */
+int sc_ofd__name_cmp(const char *a, const char *b);
 
 /**
  * Find an entry by absolute path: exact match first, then case-insensitive (then *is_folded is

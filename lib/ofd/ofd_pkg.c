@@ -2,6 +2,7 @@
  * under limits, entry-name checks, package paths (ST_Loc, clause 7.3), the string pool. */
 #include "sealcert/ofd.h"
 #include "ofd/ofd_int.h"
+#include "ofd/ofdw_int.h"
 
 #include <stdalign.h>
 #include <stdio.h>
@@ -156,7 +157,7 @@ int sc_ofd__warn(sc_ofd *ofd, const char *fmt, ...)
 
 /* Entries sort case-insensitively first, so names equal but for case are neighbours (collision
  * check) and one bsearch order serves both the exact and the case-insensitive lookup. */
-static int name_cmp(const char *a, const char *b)
+int sc_ofd__name_cmp(const char *a, const char *b)
 {
     int c = strcasecmp(a, b);
     return c ? c : strcmp(a, b);
@@ -164,7 +165,7 @@ static int name_cmp(const char *a, const char *b)
 
 static int entry_cmp(const void *a, const void *b)
 {
-    return name_cmp(((const sc_ofd__entry *)a)->name, ((const sc_ofd__entry *)b)->name);
+    return sc_ofd__name_cmp(((const sc_ofd__entry *)a)->name, ((const sc_ofd__entry *)b)->name);
 }
 
 const sc_ofd__entry *sc_ofd__find(const sc_ofd *ofd, const char *abs, bool *is_folded)
@@ -376,34 +377,86 @@ static int zip_error_code(int ze)
     }
 }
 
-static int read_entry(sc_ofd__entry *e, zip_t *za, zip_uint64_t i, size_t size, const char *name)
+static int open_error(zip_t *za, const char *name)
+{
+    zip_error_t *ze = zip_get_error(za);
+    return sc_error_set(zip_error_code(zip_error_code_zip(ze)), "zip entry \"%s\": %s", name,
+                        zip_error_strerror(ze));
+}
+
+/* Read exactly @p size bytes of an opened entry into @p buf and require the end there: the
+ * declared size is only a claim. */
+static int read_exact(zip_file_t *zf, unsigned char *buf, size_t size, const char *name)
+{
+    unsigned char extra;
+    zip_int64_t n = size ? zip_fread(zf, buf, size) : 0;
+    if (n < 0 || (size_t)n != size) {
+        zip_error_t *ze = zip_file_get_error(zf);
+        return sc_error_set(n < 0 ? zip_error_code(zip_error_code_zip(ze)) : SC_EFORMAT,
+                            "zip entry \"%s\": %s", name,
+                            n < 0 ? zip_error_strerror(ze) : "shorter than its declared size");
+    }
+    if ((n = zip_fread(zf, &extra, 1)) != 0)
+        return sc_error_set(SC_EFORMAT, "zip entry \"%s\": %s", name,
+                            n < 0 ? zip_error_strerror(zip_file_get_error(zf))
+                                  : "longer than its declared size");
+    return 0;
+}
+
+/*
+ * Deflated entries are read raw (ZIP_FL_COMPRESSED) and inflated here, so the package keeps the
+ * stream as stored: the signer copies untouched entries into its output verbatim instead of
+ * deflating them again (a third of a 1-page sign). The checks libzip makes on that path are
+ * made here instead: exactly the declared size, the stream ends there, the CRC matches. A
+ * stream followed by junk inside its compressed size still gives the data, but not the stream.
+ * Other methods go through libzip.
+ */
+static int read_entry(sc_ofd__entry *e, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
+                      const char *name)
 {
     zip_file_t *zf = NULL;
-    unsigned char extra;
-    zip_int64_t n;
+    size_t size = (size_t)st->size;
+    bool is_raw = (st->valid & ZIP_STAT_COMP_METHOD) && (st->valid & ZIP_STAT_COMP_SIZE) &&
+                  (st->valid & ZIP_STAT_CRC) && st->comp_method == ZIP_CM_DEFLATE &&
+                  st->comp_size <= SIZE_MAX - 1;
     int error = 0;
 
     if (!(e->data = sc_malloc(size + 1)))
         return sc_error_oom();
-    if (!(zf = zip_fopen_index(za, i, 0))) {
-        zip_error_t *ze = zip_get_error(za);
-        return sc_error_set(zip_error_code(zip_error_code_zip(ze)), "zip entry \"%s\": %s", name,
-                            zip_error_strerror(ze));
-    }
-    /* The declared size is only a claim: read exactly that much and require the end there. */
-    n = size ? zip_fread(zf, e->data, size) : 0;
-    if (n < 0 || (size_t)n != size) {
-        zip_error_t *ze = zip_file_get_error(zf);
-        error = sc_error_set(n < 0 ? zip_error_code(zip_error_code_zip(ze)) : SC_EFORMAT,
-                             "zip entry \"%s\": %s", name,
-                             n < 0 ? zip_error_strerror(ze) : "shorter than its declared size");
-        goto done;
-    }
-    if ((n = zip_fread(zf, &extra, 1)) != 0) {
-        error = sc_error_set(SC_EFORMAT, "zip entry \"%s\": %s", name,
-                             n < 0 ? zip_error_strerror(zip_file_get_error(zf))
-                                   : "longer than its declared size");
-        goto done;
+    if (is_raw) {
+        size_t csize = (size_t)st->comp_size;
+        bool is_exact;
+        if (!(e->raw = sc_malloc(csize + 1)))
+            return sc_error_oom();
+        if (!(zf = zip_fopen_index(za, i, ZIP_FL_COMPRESSED)))
+            return open_error(za, name);
+        if ((error = read_exact(zf, e->raw, csize, name)) < 0)
+            goto done;
+        if ((error = sc_ofd__inflate(e->data, size, e->raw, csize, &is_exact)) < 0) {
+            char why[128];
+            snprintf(why, sizeof(why), "%s", sc_error_last()->message);
+            if (error != SC_ENOMEM)
+                error = sc_error_set(error, "zip entry \"%s\": %s", name, why);
+            goto done;
+        }
+        if (sc_ofd__crc32(e->data, size) != st->crc) {
+            error = sc_error_set(SC_EFORMAT, "zip entry \"%s\": CRC error", name);
+            goto done;
+        }
+        e->crc = st->crc;
+        e->raw_len = csize;
+        if (!is_exact) {
+            sc_free(e->raw);
+            e->raw = NULL;
+            e->raw_len = 0;
+        }
+    } else {
+        if (!(zf = zip_fopen_index(za, i, 0)))
+            return open_error(za, name);
+        if ((error = read_exact(zf, e->data, size, name)) < 0)
+            goto done;
+        /* libzip checked the CRC on this path. */
+        e->crc = (st->valid & ZIP_STAT_CRC) ? st->crc : sc_ofd__crc32(e->data, size);
     }
     e->data[size] = '\0';
     e->len = size;
@@ -513,9 +566,10 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
             error = SC_ENOMEM;
             goto stats_done;
         }
-        if ((error = read_entry(e, za, (zip_uint64_t)i, (size_t)st->size, st->name)) < 0) {
+        if ((error = read_entry(e, za, (zip_uint64_t)i, st, st->name)) < 0) {
             sc_free(e->data);
-            e->data = NULL;
+            sc_free(e->raw);
+            e->data = e->raw = NULL;
             goto stats_done;
         }
         ofd->entry_count++;
@@ -542,6 +596,7 @@ stats_done:
                                       a->name)) < 0)
                 goto done;
             sc_free(b->data);
+            sc_free(b->raw);
             memmove(b, b + 1, (ofd->entry_count - i - 1) * sizeof(*b));
             ofd->entry_count--;
             i--;
@@ -564,8 +619,10 @@ void sc_ofd_free(sc_ofd *ofd)
 {
     if (!ofd)
         return;
-    for (size_t i = 0; i < ofd->entry_count; i++)
+    for (size_t i = 0; i < ofd->entry_count; i++) {
         sc_free(ofd->entries[i].data);
+        sc_free(ofd->entries[i].raw);
+    }
     sc_free(ofd->entries);
     sc_free(ofd->warnings);
     sc_ofd__model_free(ofd);

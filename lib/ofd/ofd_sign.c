@@ -85,6 +85,37 @@ static unsigned long id_number(const char *s)
     return v;
 }
 
+/* ==== the package being signed ===============================================================
+ * Both signing paths go through one signer: sc_ofd_sign() fills a sign_pkg from an opened
+ * package (the entries' bytes and the deflate streams the reader kept), the writer fills one from
+ * the files it is about to zip (sc_ofd_writer_add_seal). Each seal adds its files to the set,
+ * which stays in the reader's entry order, so References, Signatures.xml and the zip order come
+ * out as sc_ofd_sign() on the written package would make them. */
+
+typedef struct {
+    char *name;                    /* absolute package path ("/Doc_0/Document.xml"); owned */
+    const unsigned char *data;     /* uncompressed bytes: borrowed, or own.ptr */
+    size_t len;                    /* bytes in data */
+    const unsigned char *deflated; /* raw deflate of data to copy as is, or NULL; borrowed */
+    size_t deflated_len;           /* bytes in deflated */
+    uint32_t crc;                  /* CRC-32 of data when has_crc */
+    bool has_crc;                  /* crc known */
+    bool compress;                 /* deflate (when no deflated) or store */
+    const unsigned char *sm3;      /* SM3 of data when known, or NULL; borrowed */
+    sc_buf own;                    /* bytes made by the signer (OFD.xml, ...) */
+} sign_file;
+
+struct sc_ofd__sign_pkg {
+    sign_file *files;          /* sorted as the reader sorts entries; owned */
+    size_t count, cap;         /* files in use, allocated */
+    sc_ofd__sign_page *pages;  /* the first document's pages; owned */
+    size_t npages, pages_cap;  /* pages in use, allocated */
+    char dir[SC_OFD_MAX_PATH]; /* the document's directory ("/Doc_0"; "" at the root) */
+    char *signatures;          /* DocBody/Signatures, absolute; owned; NULL: none yet */
+    char *tail[3];             /* the last seal's Seal.esl, Signature.xml, SignedValue.dat */
+    sc_time mtime;             /* zip time: the last seal's signing time */
+};
+
 static int dump_xml(sc_buf *out, xmlDoc *doc, const char *name)
 {
     xmlChar *mem = NULL;
@@ -99,7 +130,7 @@ static int dump_xml(sc_buf *out, xmlDoc *doc, const char *name)
 
 /* OFD.xml with DocBody/Signatures pointing at @p list: inserted after DocRoot (and Versions), as
  * the schema orders DocBody: DocInfo, DocRoot, Versions, Signatures. */
-static int add_signatures_ref(sc_buf *out, const sc_ofd__entry *ofd_xml, const char *list)
+static int add_signatures_ref(sc_buf *out, const sign_file *ofd_xml, const char *list)
 {
     xmlDoc *doc = NULL;
     xmlNode *body, *after, *node;
@@ -131,7 +162,7 @@ done:
 
 /* Signatures.xml with MaxSignId first (schema order; ofdrw writes it last, sometimes twice) and
  * the new Signature appended. */
-static int update_list(sc_buf *out, const sc_ofd__entry *list, unsigned long sig_id,
+static int update_list(sc_buf *out, const sign_file *list, unsigned long sig_id,
                        unsigned long max_id, const char *base_loc)
 {
     char num[32];
@@ -184,7 +215,7 @@ done:
 }
 
 /* The largest ID used by the existing signatures: MaxSignId and every Signature/@ID. */
-static int max_sign_id(unsigned long *out, const sc_ofd__entry *list)
+static int max_sign_id(unsigned long *out, const sign_file *list)
 {
     xmlDoc *doc = NULL;
     int error;
@@ -213,14 +244,11 @@ static int max_sign_id(unsigned long *out, const sc_ofd__entry *list)
     return 0;
 }
 
-static int add_reference(sc_buf *x, const char *name, const unsigned char *data, size_t len)
+static int add_reference(sc_buf *x, const char *name, const unsigned char d[SC_SM3_DIGEST_LEN])
 {
-    unsigned char d[SC_SM3_DIGEST_LEN];
     char b64[48];
     int error;
-    if ((error = sc_sm3(d, data, len)) < 0)
-        return error;
-    EVP_EncodeBlock((unsigned char *)b64, d, sizeof(d));
+    EVP_EncodeBlock((unsigned char *)b64, d, SC_SM3_DIGEST_LEN);
     if ((error = sc_buf_puts(x, "<ofd:Reference FileRef=\"")) < 0 ||
         (error = put_escaped(x, name)) < 0)
         return error;
@@ -244,61 +272,193 @@ static int add_stamp(sc_buf *x, unsigned long id, unsigned long page_id, const d
     return sc_buf_printf(x, " Clip=\"%s %s %s %s\"/>", v[4], v[5], v[6], v[7]);
 }
 
-int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
-                const sc_cert *cert, const sc_ofd_sign_options *opts)
+static void file_dispose(sign_file *f)
+{
+    sc_free(f->name);
+    sc_buf_dispose_public(&f->own);
+}
+
+void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->count; i++)
+        file_dispose(&p->files[i]);
+    sc_free(p->files);
+    sc_free(p->pages);
+    sc_free(p->signatures);
+    for (size_t i = 0; i < 3; i++)
+        sc_free(p->tail[i]);
+    sc_free(p);
+}
+
+int sc_ofd__sign_pkg_new(sc_ofd__sign_pkg **out, const char *doc_root, const char *signatures)
+{
+    sc_ofd__sign_pkg *p;
+    const char *slash = strrchr(doc_root, '/');
+    size_t dl = slash ? (size_t)(slash - doc_root) : 0;
+
+    *out = NULL;
+    /* Derived paths: the document directory plus at most 40 bytes ("/Signs/Sign_N/..."). */
+    if (dl + 40 >= SC_OFD_MAX_PATH)
+        return sc_error_set(SC_ELIMIT, "DocRoot path too long");
+    if (!(p = sc_calloc(1, sizeof(*p))))
+        return sc_error_oom();
+    memcpy(p->dir, doc_root, dl);
+    p->dir[dl] = '\0';
+    if (signatures && !(p->signatures = sc_strdup(signatures))) {
+        sc_ofd__sign_pkg_free(p);
+        return sc_error_oom();
+    }
+    *out = p;
+    return 0;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+    return sc_ofd__name_cmp(((const sign_file *)a)->name, ((const sign_file *)b)->name);
+}
+
+/* A new file; the array is sorted again by the caller (sort_files). */
+static int add_file(sign_file **out, sc_ofd__sign_pkg *p, const char *abs)
+{
+    /* The zip writer's limit: no Zip64. */
+    int error = sc_ofd__grow((void **)&p->files, &p->cap, p->count, sizeof(*p->files), 0xFFFF);
+    if (error < 0)
+        return error;
+    sign_file *f = &p->files[p->count];
+    memset(f, 0, sizeof(*f));
+    if (!(f->name = sc_strdup(abs)))
+        return sc_error_oom();
+    p->count++;
+    *out = f;
+    return 0;
+}
+
+static void sort_files(sc_ofd__sign_pkg *p)
+{
+    if (p->count > 1)
+        qsort(p->files, p->count, sizeof(*p->files), file_cmp);
+}
+
+int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3)
+{
+    char abs[SC_OFD_MAX_PATH + 1];
+    sign_file *f;
+    int error;
+    if (strlen(e->name) >= SC_OFD_MAX_PATH)
+        return sc_error_set(SC_ELIMIT, "%s: path too long", e->name);
+    abs[0] = '/';
+    memcpy(abs + 1, e->name, strlen(e->name) + 1);
+    if ((error = add_file(&f, p, abs)) < 0)
+        return error;
+    f->data = e->data;
+    f->len = e->len;
+    f->compress = e->compress;
+    f->deflated = e->deflated;
+    f->deflated_len = e->deflated_len;
+    f->crc = e->crc;
+    f->has_crc = e->has_crc || e->deflated;
+    f->sm3 = sm3; /* sorted at the first seal */
+    return 0;
+}
+
+int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4])
+{
+    int error = sc_ofd__grow((void **)&p->pages, &p->pages_cap, p->npages, sizeof(*p->pages),
+                             SIZE_MAX / sizeof(*p->pages));
+    if (error < 0)
+        return error;
+    sc_ofd__sign_page *pg = &p->pages[p->npages++];
+    pg->id = id;
+    memcpy(pg->box, box, sizeof(pg->box));
+    return 0;
+}
+
+/* By absolute path: exact, else case-insensitive (as sc_ofd__find). */
+static sign_file *find_file(sc_ofd__sign_pkg *p, const char *abs)
+{
+    sign_file *folded = NULL;
+    for (size_t i = 0; i < p->count; i++) {
+        if (strcmp(p->files[i].name, abs) == 0)
+            return &p->files[i];
+        if (!folded && strcasecmp(p->files[i].name, abs) == 0)
+            folded = &p->files[i];
+    }
+    return folded;
+}
+
+/* Replace (or add) the file @p abs by bytes the signer made (taken from @p bytes), or by
+ * @p len borrowed bytes at @p data when @p bytes is NULL. */
+static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const unsigned char *data,
+                    size_t len, bool compress)
+{
+    sign_file *f = find_file(p, abs);
+    int error;
+    if (!f && (error = add_file(&f, p, abs)) < 0)
+        return error;
+    sc_buf_dispose_public(&f->own);
+    if (bytes) {
+        f->own = *bytes;
+        *bytes = (sc_buf)SC_BUF_INIT;
+        data = f->own.ptr;
+        len = f->own.size;
+    }
+    f->data = data;
+    f->len = len;
+    f->compress = compress;
+    f->deflated = NULL;
+    f->deflated_len = 0;
+    f->has_crc = false;
+    f->sm3 = NULL;
+    return 0;
+}
+
+int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,
+                          const sc_cert *cert, const sc_ofd_sign_options *opts)
 {
     sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
-    const sc_ofd__doc *doc;
-    const sc_ofd__entry *ofd_xml, *list = NULL;
+    const sign_file *list;
+    sign_file *ofd_xml;
     const sc_seal_picture *pic;
-    sc_buf new_ofd = SC_BUF_INIT, new_list = SC_BUF_INIT, xml = SC_BUF_INIT, sv = SC_BUF_INIT,
-           zip = SC_BUF_INIT;
-    sc_ofd__zip_entry *ze = NULL;
-    /* Derived paths: the document directory plus at most 40 bytes ("/Signs/Sign_N/..."). */
-    char dir[SC_OFD_MAX_PATH], list_path[SC_OFD_MAX_PATH + 64], sign_dir[SC_OFD_MAX_PATH + 64],
+    sc_buf new_ofd = SC_BUF_INIT, new_list = SC_BUF_INIT, xml = SC_BUF_INIT, sv = SC_BUF_INIT;
+    char list_path[SC_OFD_MAX_PATH + 64], sign_dir[SC_OFD_MAX_PATH + 64],
         seal_path[SC_OFD_MAX_PATH + 128], sig_path[SC_OFD_MAX_PATH + 128],
         sv_path[SC_OFD_MAX_PATH + 128], when[21];
+    unsigned char digest[SC_SM3_DIGEST_LEN];
     const unsigned char *seal_der;
-    size_t seal_len, nz = 0, k;
+    size_t seal_len, k;
     unsigned long max_id, sig_id, next_id;
     int error = 0;
 
-    SC_ASSERT_ARG(out && ofd && seal && key && cert);
     if (opts)
         o = *opts;
     if (o.time == SC_TIME_NOW)
         o.time = sc_time_now();
-    if (ofd->doc_count == 0 || ofd->docs[0].page_count == 0)
+    if (p->npages == 0)
         return sc_error_set(SC_EFORMAT, "the package has no document with pages to sign");
-    doc = &ofd->docs[0];
-    if (!o.riding && o.page > doc->page_count)
+    if (!o.riding && o.page > p->npages)
         return sc_error_set(SC_EINVALID, "page: %zu, but the document has %zu pages", o.page,
-                            doc->page_count);
-    if (!(ofd_xml = sc_ofd__find(ofd, "/OFD.xml", NULL)))
+                            p->npages);
+    sort_files(p);
+    if (!(ofd_xml = find_file(p, "/OFD.xml")))
         return sc_error_set(SC_EFORMAT, "/OFD.xml: not in the package");
     pic = sc_seal_picture_of(seal);
     seal_der = sc_seal_der(seal, &seal_len);
 
     /* Where things go: the document's directory, Signs/Sign_<k> for the first free k. */
-    {
-        const char *root = doc->info.doc_root, *slash = strrchr(root, '/');
-        size_t dl = slash ? (size_t)(slash - root) : 0;
-        if (dl + 40 >= sizeof(dir))
-            return sc_error_set(SC_ELIMIT, "DocRoot path too long");
-        memcpy(dir, root, dl);
-        dir[dl] = '\0';
-    }
-    if (doc->signatures) {
-        snprintf(list_path, sizeof(list_path), "%s", doc->signatures);
-        list = sc_ofd__find(ofd, list_path, NULL);
+    if (p->signatures) {
+        snprintf(list_path, sizeof(list_path), "%s", p->signatures);
+        list = find_file(p, list_path);
     } else {
-        snprintf(list_path, sizeof(list_path), "%s/Signs/Signatures.xml", dir);
+        snprintf(list_path, sizeof(list_path), "%s/Signs/Signatures.xml", p->dir);
+        list = NULL;
     }
     for (k = 0;; k++) {
-        snprintf(sign_dir, sizeof(sign_dir), "%s/Signs/Sign_%zu/", dir, k);
+        snprintf(sign_dir, sizeof(sign_dir), "%s/Signs/Sign_%zu/", p->dir, k);
         bool used = false;
-        for (size_t i = 0; i < ofd->entry_count && !used; i++)
-            used = strncasecmp(ofd->entries[i].name, sign_dir, strlen(sign_dir)) == 0;
+        for (size_t i = 0; i < p->count && !used; i++)
+            used = strncasecmp(p->files[i].name, sign_dir, strlen(sign_dir)) == 0;
         if (!used)
             break;
     }
@@ -311,7 +471,7 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
     next_id = sig_id + 1;
 
     /* OFD.xml names the signature list once; after that it never changes again. */
-    if (!doc->signatures && (error = add_signatures_ref(&new_ofd, ofd_xml, list_path)) < 0)
+    if (!p->signatures && (error = add_signatures_ref(&new_ofd, ofd_xml, list_path)) < 0)
         goto done;
 
     /* Signature.xml, elements in the order of the schema (GB/T 33190 Annex A, Signature.xsd). */
@@ -328,27 +488,30 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
         goto done;
     /* Every file of the package at signing time except the signature list (continue-sign), with
      * OFD.xml as it will be, and the new seal file. */
-    for (size_t i = 0; i < ofd->entry_count; i++) {
-        const sc_ofd__entry *e = &ofd->entries[i];
-        if (strcasecmp(e->name, list_path) == 0)
+    for (size_t i = 0; i < p->count; i++) {
+        const sign_file *f = &p->files[i];
+        if (strcasecmp(f->name, list_path) == 0)
             continue;
-        if (e == ofd_xml && new_ofd.ptr)
-            error = add_reference(&xml, e->name, new_ofd.ptr, new_ofd.size);
+        if (f == ofd_xml && new_ofd.ptr)
+            error = sc_sm3(digest, new_ofd.ptr, new_ofd.size);
+        else if (f->sm3)
+            memcpy(digest, f->sm3, sizeof(digest));
         else
-            error = add_reference(&xml, e->name, e->data, e->len);
-        if (error < 0)
+            error = sc_sm3(digest, f->data, f->len);
+        if (error < 0 || (error = add_reference(&xml, f->name, digest)) < 0)
             goto done;
     }
-    if ((error = add_reference(&xml, seal_path, seal_der, seal_len)) < 0 ||
+    if ((error = sc_seal_sm3(digest, seal)) < 0 ||
+        (error = add_reference(&xml, seal_path, digest)) < 0 ||
         (error = sc_buf_puts(&xml, "</ofd:References>")) < 0)
         goto done;
 
     double w = (double)pic->width_mm, h = (double)pic->height_mm;
     if (o.riding) {
         /* 骑缝章: page k shows the k-th vertical slice of the seal at the right edge. */
-        double slice = w / (double)doc->page_count;
-        for (size_t i = 0; i < doc->page_count; i++) {
-            const sc_ofd_page *pg = &doc->pages[i];
+        double slice = w / (double)p->npages;
+        for (size_t i = 0; i < p->npages; i++) {
+            const sc_ofd__sign_page *pg = &p->pages[i];
             double y = o.y_mm >= 0 ? o.y_mm : pg->box[3] / 2;
             double b[4] = {pg->box[2] - slice * (double)(i + 1), y - h / 2, w, h};
             double clip[4] = {slice * (double)i, 0, slice, h};
@@ -356,7 +519,7 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
                 goto done;
         }
     } else {
-        const sc_ofd_page *pg = &doc->pages[o.page ? o.page - 1 : doc->page_count - 1];
+        const sc_ofd__sign_page *pg = &p->pages[o.page ? o.page - 1 : p->npages - 1];
         double x = o.x_mm >= 0 ? o.x_mm : pg->box[2] - DEFAULT_RIGHT_MM - w / 2;
         double y = o.y_mm >= 0 ? o.y_mm : pg->box[3] - DEFAULT_BOTTOM_MM - h / 2;
         double b[4] = {x - w / 2, y - h / 2, w, h};
@@ -382,43 +545,130 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
     if ((error = update_list(&new_list, list, sig_id, next_id - 1, sig_path)) < 0)
         goto done;
 
-    /* The package: OFD.xml first, every other entry as it was (the list replaced), then the new
-     * signature's files. */
-    if (!(ze = sc_calloc(ofd->entry_count + 4, sizeof(*ze)))) {
+    /* Everything is made: now the set changes, and nothing below fails but for memory, after
+     * which the caller discards the set. The seal and the SignedValue are mostly the seal
+     * picture, already compressed: stored. */
+    char *tail[3] = {sc_strdup(seal_path), sc_strdup(sig_path), sc_strdup(sv_path)};
+    char *sigs = p->signatures ? NULL : sc_strdup(list_path);
+    if (!tail[0] || !tail[1] || !tail[2] || (!p->signatures && !sigs)) {
+        for (size_t i = 0; i < 3; i++)
+            sc_free(tail[i]);
+        sc_free(sigs);
         error = sc_error_oom();
         goto done;
     }
-    ze[nz++] = (sc_ofd__zip_entry){ofd_xml->name + 1,
-                                   new_ofd.ptr ? new_ofd.ptr : ofd_xml->data,
-                                   new_ofd.ptr ? new_ofd.size : ofd_xml->len,
-                                   true,
-                                   NULL,
-                                   0,
-                                   0};
+    for (size_t i = 0; i < 3; i++) {
+        sc_free(p->tail[i]);
+        p->tail[i] = tail[i];
+    }
+    if (sigs)
+        p->signatures = sigs;
+    if ((new_ofd.ptr && (error = put_file(p, ofd_xml->name, &new_ofd, NULL, 0, true)) < 0) ||
+        (error = put_file(p, list_path, &new_list, NULL, 0, true)) < 0 ||
+        (error = put_file(p, seal_path, NULL, seal_der, seal_len, false)) < 0 ||
+        (error = put_file(p, sig_path, &xml, NULL, 0, true)) < 0 ||
+        (error = put_file(p, sv_path, &sv, NULL, 0, false)) < 0)
+        goto done;
+    sort_files(p);
+    p->mtime = o.time;
+done:
+    sc_buf_dispose_public(&new_ofd);
+    sc_buf_dispose_public(&new_list);
+    sc_buf_dispose_public(&xml);
+    sc_buf_dispose_public(&sv);
+    return error;
+}
+
+int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level)
+{
+    const sign_file **order;
+    sc_ofd__zip_entry *ze = NULL;
+    sc_buf zip = SC_BUF_INIT;
+    size_t n = 0, t;
+    int error;
+
+    if (!(order = sc_calloc(p->count + 1, sizeof(*order))) ||
+        !(ze = sc_calloc(p->count + 1, sizeof(*ze)))) {
+        sc_free(order);
+        return sc_error_oom();
+    }
+    /* The order sc_ofd_sign has always written: OFD.xml, every other entry as it was, the list,
+     * then the last signature's files. */
+    for (size_t i = 0; i < p->count; i++)
+        if (strcasecmp(p->files[i].name, "/OFD.xml") == 0 && n == 0)
+            order[n++] = &p->files[i];
+    for (size_t i = 0; i < p->count; i++) {
+        const sign_file *f = &p->files[i];
+        bool is_late = p->signatures && strcasecmp(f->name, p->signatures) == 0;
+        for (t = 0; t < 3 && !is_late; t++)
+            is_late = p->tail[t] && strcmp(f->name, p->tail[t]) == 0;
+        if (!is_late && (n == 0 || f != order[0]))
+            order[n++] = f;
+    }
+    for (size_t i = 0; i < p->count; i++)
+        if (p->signatures && strcasecmp(p->files[i].name, p->signatures) == 0)
+            order[n++] = &p->files[i];
+    for (t = 0; t < 3; t++)
+        for (size_t i = 0; i < p->count; i++)
+            if (p->tail[t] && strcmp(p->files[i].name, p->tail[t]) == 0)
+                order[n++] = &p->files[i];
+    for (size_t i = 0; i < n; i++) {
+        const sign_file *f = order[i];
+        ze[i] = (sc_ofd__zip_entry){.name = f->name + 1,
+                                    .data = f->data,
+                                    .len = f->len,
+                                    .compress = f->compress || f->deflated,
+                                    .deflated = f->deflated,
+                                    .deflated_len = f->deflated_len,
+                                    .crc = f->crc,
+                                    .has_crc = f->has_crc};
+    }
+    if ((error = sc_ofd__zip_write(&zip, ze, n, p->mtime, level)) == 0) {
+        sc_buf_dispose(out);
+        *out = zip;
+    } else {
+        sc_buf_dispose_public(&zip);
+    }
+    sc_free(order);
+    sc_free(ze);
+    return error;
+}
+
+int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
+                const sc_cert *cert, const sc_ofd_sign_options *opts)
+{
+    const sc_ofd__doc *doc;
+    sc_ofd__sign_pkg *p = NULL;
+    int error;
+
+    SC_ASSERT_ARG(out && ofd && seal && key && cert);
+    if (ofd->doc_count == 0 || ofd->docs[0].page_count == 0)
+        return sc_error_set(SC_EFORMAT, "the package has no document with pages to sign");
+    doc = &ofd->docs[0];
+    if ((error = sc_ofd__sign_pkg_new(&p, doc->info.doc_root, doc->signatures)) < 0)
+        return error;
     for (size_t i = 0; i < ofd->entry_count; i++) {
         const sc_ofd__entry *e = &ofd->entries[i];
-        if (e == ofd_xml || e == list)
-            continue;
-        ze[nz++] =
-            (sc_ofd__zip_entry){e->name + 1, e->data, e->len, !precompressed(e->name), NULL, 0, 0};
+        /* Copied as stored: the deflate stream the reader kept; entries that were stored (or
+         * compressed otherwise) deflated unless their format is compressed already. */
+        sc_ofd__zip_entry ze = {.name = e->name + 1,
+                                .data = e->data,
+                                .len = e->len,
+                                .compress = e->raw || !precompressed(e->name),
+                                .deflated = e->raw,
+                                .deflated_len = e->raw_len,
+                                .crc = e->crc,
+                                .has_crc = true};
+        if ((error = sc_ofd__sign_pkg_add(p, &ze, NULL)) < 0)
+            goto done;
     }
-    ze[nz++] = (sc_ofd__zip_entry){list_path + 1, new_list.ptr, new_list.size, true, NULL, 0, 0};
-    /* The seal and the SignedValue are mostly the seal picture, already compressed: stored. */
-    ze[nz++] = (sc_ofd__zip_entry){seal_path + 1, seal_der, seal_len, false, NULL, 0, 0};
-    ze[nz++] = (sc_ofd__zip_entry){sig_path + 1, xml.ptr, xml.size, true, NULL, 0, 0};
-    ze[nz++] = (sc_ofd__zip_entry){sv_path + 1, sv.ptr, sv.size, false, NULL, 0, 0};
+    for (size_t i = 0; i < doc->page_count; i++)
+        if ((error = sc_ofd__sign_pkg_add_page(p, doc->pages[i].id, doc->pages[i].box)) < 0)
+            goto done;
     /* Level 1, as the writer: higher levels halve the rate for about 5% smaller files. */
-    if ((error = sc_ofd__zip_write(&zip, ze, nz, o.time, 1)) < 0)
-        goto done;
-    sc_buf_dispose(out);
-    *out = zip;
-    zip = (sc_buf)SC_BUF_INIT;
+    if ((error = sc_ofd__sign_pkg_seal(p, seal, key, cert, opts)) == 0)
+        error = sc_ofd__sign_pkg_zip(out, p, 1);
 done:
-    sc_free(ze);
-    sc_buf_dispose(&new_ofd);
-    sc_buf_dispose(&new_list);
-    sc_buf_dispose(&xml);
-    sc_buf_dispose(&sv);
-    sc_buf_dispose(&zip);
+    sc_ofd__sign_pkg_free(p);
     return error;
 }

@@ -45,6 +45,9 @@ typedef struct {
     size_t nastral;
     size_t astral_cap;
     sc_ofd__subset *subset; /* made at finish (a reference) */
+    bool has_base;          /* sc_ofd_writer_embed_chars() gave a base set for this font */
+    bool is_extra;          /* the second resource of a font: characters outside its base set */
+    size_t extra;           /* index + 1 of this font's extra resource; 0: none yet */
 } font_use;
 
 typedef struct {
@@ -61,6 +64,13 @@ typedef struct {
     unsigned char *data; /* the file (owned) */
     size_t len;
 } item;
+
+typedef struct {
+    const sc_seal *seal;      /* borrowed until finish */
+    const sc_key *key;        /* borrowed until finish */
+    const sc_cert *cert;      /* borrowed until finish */
+    sc_ofd_sign_options opts; /* a copy */
+} seal_use;
 
 struct sc_ofd_writer {
     char *doc_id;  /* owned, NULL: derived */
@@ -81,6 +91,8 @@ struct sc_ofd_writer {
     size_t natts, atts_cap;
     item *tags; /* custom tags (owned) */
     size_t ntags, tags_cap;
+    seal_use *seals; /* applied at finish, in order (owned array) */
+    size_t nseals, seals_cap;
     bool is_finished; /* finish() ran */
 };
 
@@ -273,7 +285,7 @@ static char *dup_opt(const char *s, bool *is_oom)
 static void page_dispose(page *p)
 {
     for (size_t i = 0; i < p->nlayers; i++)
-        sc_buf_dispose(&p->layers[i].xml);
+        sc_buf_dispose_public(&p->layers[i].xml);
     sc_free(p->layers);
 }
 
@@ -306,6 +318,7 @@ void sc_ofd_writer_free(sc_ofd_writer *w)
     sc_free(w->images);
     sc_free(w->atts);
     sc_free(w->tags);
+    sc_free(w->seals);
     sc_free(w->doc_id);
     sc_free(w->title);
     sc_free(w->author);
@@ -523,15 +536,10 @@ fail:
     return error;
 }
 
-static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font)
+/* A new font resource (its ID now, in call order). Pointers into w->fonts move. */
+static int font_use_new(size_t *out, sc_ofd_writer *w, const sc_ofd_font *font, bool is_extra)
 {
     int error;
-    for (size_t i = 0; i < w->nfonts; i++) {
-        if (w->fonts[i].font == font) {
-            *out = &w->fonts[i];
-            return 0;
-        }
-    }
     if ((error = RESERVE(w->fonts, w->nfonts, w->fonts_cap)) < 0)
         return error;
     font_use *u = &w->fonts[w->nfonts];
@@ -539,9 +547,76 @@ static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font
     if (!(u->bmp = sc_calloc(65536 / 64, sizeof(uint64_t))))
         return sc_error_oom();
     u->font = font;
+    u->is_extra = is_extra;
     u->id = w->next_id++;
-    w->nfonts++;
-    *out = u;
+    *out = w->nfonts++;
+    return 0;
+}
+
+/* The (first) resource of @p font. */
+static int font_use_of(font_use **out, sc_ofd_writer *w, const sc_ofd_font *font)
+{
+    int error;
+    size_t i;
+    for (i = 0; i < w->nfonts; i++) {
+        if (w->fonts[i].font == font && !w->fonts[i].is_extra) {
+            *out = &w->fonts[i];
+            return 0;
+        }
+    }
+    if ((error = font_use_new(&i, w, font, false)) < 0)
+        return error;
+    *out = &w->fonts[i];
+    return 0;
+}
+
+/* Where @p cp is, or would go, in the sorted astral code points. */
+static size_t astral_find(const font_use *u, uint32_t cp)
+{
+    size_t lo = 0, hi = u->nastral;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u->astral[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool font_use_has(const font_use *u, uint32_t cp)
+{
+    if (cp < 0x10000)
+        return (u->bmp[cp >> 6] >> (cp & 63)) & 1;
+    size_t at = astral_find(u, cp);
+    return at < u->nastral && u->astral[at] == cp;
+}
+
+/*
+ * The resource that draws @p cp in @p font. With a base set (sc_ofd_writer_embed_chars), a
+ * character outside it goes to a second, small subset of the same font instead of joining the
+ * base subset: documents of one template share the base subset (a cache hit, deflated once)
+ * whatever names and addresses they print, and only the few extra characters are subset per
+ * document (docs/formats/ofd-writer.md, "Fonts"). Without a base set, one subset per font.
+ */
+static int font_use_for(size_t *out, sc_ofd_writer *w, const sc_ofd_font *font, uint32_t cp)
+{
+    font_use *u;
+    int error;
+    if ((error = font_use_of(&u, w, font)) < 0)
+        return error;
+    size_t base = (size_t)(u - w->fonts);
+    if (!u->has_base || font_use_has(u, cp)) {
+        *out = base;
+        return 0;
+    }
+    if (!u->extra) {
+        size_t x;
+        if ((error = font_use_new(&x, w, font, true)) < 0)
+            return error;
+        w->fonts[base].extra = x + 1;
+    }
+    *out = w->fonts[base].extra - 1;
     return 0;
 }
 
@@ -551,14 +626,7 @@ static int font_use_mark(font_use *u, uint32_t cp)
         u->bmp[cp >> 6] |= (uint64_t)1 << (cp & 63);
         return 0;
     }
-    size_t lo = 0, hi = u->nastral;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (u->astral[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = astral_find(u, cp);
     if (lo < u->nastral && u->astral[lo] == cp)
         return 0;
     int error = RESERVE(u->astral, u->nastral, u->astral_cap);
@@ -589,6 +657,7 @@ int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *font, const c
             continue;
         if ((!u && (error = font_use_of(&u, w, font)) < 0) || (error = font_use_mark(u, c)) < 0)
             return error;
+        u->has_base = true;
     }
     return 0;
 }
@@ -616,20 +685,18 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
     return error;
 }
 
-/* One TextObject for chars[0, n) of one font, starting at x. */
+/* One TextObject for chars[0, n) of font resource @p use, starting at x. */
 static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
-                    size_t n, const sc_ofd_text_style *style)
+                    size_t n, size_t use, const sc_ofd_text_style *style)
 {
     int error;
-    font_use *u = NULL;
+    font_use *u = &w->fonts[use];
     int64_t *gaps = NULL;
     const sc_ofd_font *font = chars[0].font;
     double size = sc_ofd__style_size(style);
     sc_buf *b = page_xml(p);
     size_t mark = b->size;
 
-    if ((error = font_use_of(&u, w, font)) < 0)
-        return error;
     if (n > 1 && !(gaps = sc_calloc(n - 1, sizeof(*gaps))))
         return sc_error_oom();
     /* Gaps from rounded absolute positions, so rounding never accumulates along a line. */
@@ -697,11 +764,17 @@ int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double b
             x += chars[i++].advance;
             continue;
         }
-        size_t j = i + 1;
+        size_t j = i + 1, use, next;
         double run = chars[i].advance;
-        while (j < count && chars[j].font == chars[i].font)
-            run += chars[j++].advance;
-        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, style)) < 0)
+        if ((error = font_use_for(&use, w, chars[i].font, chars[i].cp)) < 0)
+            return error;
+        /* A run: one font resource (a font, and its base or extra subset). */
+        for (; j < count && chars[j].font == chars[i].font; run += chars[j++].advance)
+            if ((error = font_use_for(&next, w, chars[j].font, chars[j].cp)) < 0)
+                return error;
+            else if (next != use)
+                break;
+        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, use, style)) < 0)
             return error;
         x += run;
         i = j;
@@ -1183,6 +1256,25 @@ done:
     return error;
 }
 
+int sc_ofd_writer_add_seal(sc_ofd_writer *w, const sc_seal *seal, const sc_key *key,
+                           const sc_cert *cert, const sc_ofd_sign_options *opts)
+{
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    int error;
+    SC_ASSERT_ARG(w && seal && key && cert);
+    if ((error = check_open(w)) < 0)
+        return error;
+    if (opts && opts->version != SC_OFD_SIGN_OPTIONS_VERSION)
+        return sc_error_set(SC_EINVALID, "sc_ofd_sign_options: version %u, expected %u",
+                            opts->version, SC_OFD_SIGN_OPTIONS_VERSION);
+    if ((error = RESERVE(w->seals, w->nseals, w->seals_cap)) < 0)
+        return error;
+    if (opts)
+        o = *opts;
+    w->seals[w->nseals++] = (seal_use){seal, key, cert, o};
+    return 0;
+}
+
 /* ---- finish: XML files and the zip ------------------------------------------------------ */
 
 /* Package files in zip order. */
@@ -1343,6 +1435,7 @@ static int emit_public_res(sc_buf *b, const sc_ofd_writer *w)
         if ((error = sc_buf_puts(b, "<ofd:Font ID=\"")) < 0 || (error = put_ulong(b, u->id)) < 0 ||
             (error = sc_buf_puts(b, "\" FontName=\"")) < 0 ||
             (error = put_escs(b, u->font->full_name)) < 0 ||
+            (u->is_extra && (error = sc_buf_puts(b, " Extra")) < 0) ||
             (error = sc_buf_puts(b, "\" FamilyName=\"")) < 0 ||
             (error = put_escs(b, u->font->family)) < 0 ||
             (error = sc_buf_puts(b, "\"><ofd:FontFile>")) < 0 ||
@@ -1465,6 +1558,51 @@ static int used_cps(uint32_t **out, size_t *n_out, const font_use *u)
     return 0;
 }
 
+/*
+ * The seals of sc_ofd_writer_add_seal(), applied by the same signer as sc_ofd_sign() to the
+ * files about to be zipped: References over the bytes in hand, and one zip pass, instead of
+ * zipping, opening, inflating and zipping again. The package is the one sc_ofd_sign() makes of
+ * the unsigned document (at the default compression level, the same bytes but for the SM2
+ * signature values): the signer keeps the reader's entry order and zips as sc_ofd_sign() does,
+ * and the zip times are the last signing time, as there.
+ */
+static int seal_and_zip(sc_buf *out, const sc_ofd_writer *w, const sc_ofd__zip_entry *entries,
+                        size_t n)
+{
+    sc_ofd__sign_pkg *p = NULL;
+    int error;
+
+    if ((error = sc_ofd__sign_pkg_new(&p, "/Doc_0/Document.xml", NULL)) < 0)
+        return error;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *sm3 = NULL;
+        /* A cached font subset keeps its digest: hashed once for every document using it. */
+        for (size_t f = 0; f < w->nfonts && !sm3; f++)
+            if (entries[i].deflated && entries[i].deflated == w->fonts[f].subset->deflated &&
+                (error = sc_ofd__subset_sm3(&sm3, w->fonts[f].font, w->fonts[f].subset)) < 0)
+                goto done;
+        if ((error = sc_ofd__sign_pkg_add(p, &entries[i], sm3)) < 0)
+            goto done;
+    }
+    for (size_t i = 0; i < w->npages; i++) {
+        /* As a reader gets them back from the XML: micrometres. */
+        const page *pg = &w->pages[i];
+        double box[4] = {0, 0, (double)to_um(pg->width) / 1000.0,
+                         (double)to_um(pg->height) / 1000.0};
+        if ((error = sc_ofd__sign_pkg_add_page(p, pg->id, box)) < 0)
+            goto done;
+    }
+    for (size_t i = 0; i < w->nseals; i++) {
+        const seal_use *s = &w->seals[i];
+        if ((error = sc_ofd__sign_pkg_seal(p, s->seal, s->key, s->cert, &s->opts)) < 0)
+            goto done;
+    }
+    error = sc_ofd__sign_pkg_zip(out, p, w->level);
+done:
+    sc_ofd__sign_pkg_free(p);
+    return error;
+}
+
 int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
 {
     int error = 0;
@@ -1564,14 +1702,19 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
             e->crc = pf->sub->crc;
         }
     }
-    sc_buf_clear(out);
-    if ((error = sc_ofd__zip_write(out, entries, k.n, w->created, w->level)) < 0)
-        goto done;
+    if (w->nseals) {
+        if ((error = seal_and_zip(out, w, entries, k.n)) < 0)
+            goto done;
+    } else {
+        sc_buf_clear(out);
+        if ((error = sc_ofd__zip_write(out, entries, k.n, w->created, w->level)) < 0)
+            goto done;
+    }
     w->is_finished = true;
 
 done:
     for (size_t i = 0; i < k.n; i++)
-        sc_buf_dispose(&k.files[i].data);
+        sc_buf_dispose_public(&k.files[i].data);
     sc_free(k.files);
     sc_free(entries);
     return error;

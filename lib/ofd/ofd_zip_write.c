@@ -98,6 +98,50 @@ int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level)
     return error;
 }
 
+int sc_ofd__inflate(unsigned char *out, size_t out_len, const unsigned char *in, size_t in_len,
+                    bool *is_exact)
+{
+    z_stream zs;
+    unsigned char extra;
+    int rc;
+
+    *is_exact = false;
+    if (out_len > 0xFFFFFFFFu || in_len > 0xFFFFFFFFu)
+        return sc_error_set(SC_ELIMIT, "over 4 GiB needs Zip64");
+    memset(&zs, 0, sizeof(zs));
+    zs.zalloc = z_alloc;
+    zs.zfree = z_free;
+    if ((rc = inflateInit2(&zs, -15)) != Z_OK)
+        return rc == Z_MEM_ERROR ? sc_error_oom() : sc_error_set(SC_ERROR, "inflate init %d", rc);
+    zs.next_in = (Bytef *)(uintptr_t)in;
+    zs.avail_in = (uInt)in_len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)out_len;
+    rc = inflate(&zs, Z_FINISH);
+    if ((rc == Z_BUF_ERROR || rc == Z_OK) && zs.avail_out == 0) {
+        /* Full: the stream must end here, without one more byte. */
+        zs.next_out = &extra;
+        zs.avail_out = 1;
+        rc = inflate(&zs, Z_FINISH);
+        if (zs.avail_out == 0)
+            rc = Z_NEED_DICT; /* one byte too many: reported below */
+    }
+    int error = 0;
+    if (rc == Z_MEM_ERROR)
+        error = sc_error_oom();
+    else if (rc == Z_NEED_DICT)
+        error = sc_error_set(SC_EFORMAT, "longer than its declared size");
+    else if (rc != Z_STREAM_END)
+        error = sc_error_set(SC_EFORMAT, rc == Z_DATA_ERROR ? "invalid deflate stream"
+                                                            : "shorter than its declared size");
+    else if (zs.total_out != out_len)
+        error = sc_error_set(SC_EFORMAT, "shorter than its declared size");
+    else
+        *is_exact = zs.avail_in == 0;
+    inflateEnd(&zs);
+    return error;
+}
+
 static void put16(unsigned char *p, unsigned v)
 {
     p[0] = (unsigned char)v;
@@ -162,6 +206,21 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
     dos_time(mtime, &dtime, &ddate);
     if (count > 0 && !(info = sc_calloc(count, sizeof(*info))))
         return sc_error_oom();
+    /* The whole output at most (an entry is stored when deflate does not pay), reserved at once:
+     * growing by doubling would copy, and wipe (sc_buf_grow), every byte about twice. */
+    size_t bound = 22;
+    for (size_t i = 0; i < count; i++) {
+        const sc_ofd__zip_entry *e = &entries[i];
+        size_t body =
+            e->compress && e->deflated && e->deflated_len < e->len ? e->deflated_len : e->len;
+        if (sc_add_overflow(&bound, bound, 76 + 2 * strlen(e->name)) ||
+            sc_add_overflow(&bound, bound, body)) {
+            error = sc_error_set(SC_ELIMIT, "zip: package over 4 GiB needs Zip64");
+            goto done;
+        }
+    }
+    if ((error = sc_buf_grow(out, bound)) < 0)
+        goto done;
 
     for (size_t i = 0; i < count; i++) {
         const sc_ofd__zip_entry *e = &entries[i];
@@ -181,7 +240,7 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
             info[i].crc = e->crc;
             body = e->deflated, blen = e->deflated_len, info[i].method = 8;
         } else {
-            info[i].crc = sc_ofd__crc32(e->data, e->len);
+            info[i].crc = e->has_crc ? e->crc : sc_ofd__crc32(e->data, e->len);
             if (e->compress && e->len > 0 && !e->deflated) {
                 if (!has_stream) {
                     if ((error = stream_init(&zs, level)) < 0)
@@ -265,7 +324,7 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
 done:
     if (has_stream)
         deflateEnd(&zs);
-    sc_buf_dispose(&tmp);
+    sc_buf_dispose_public(&tmp);
     sc_free(info);
     if (error < 0 && out->ptr) {
         out->size = base;

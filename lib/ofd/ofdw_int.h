@@ -21,7 +21,8 @@ typedef struct {
     bool compress;                 /* deflate (true) or store; stored when deflate does not pay */
     const unsigned char *deflated; /* raw deflate of data made earlier (a cached font), or NULL */
     size_t deflated_len;           /* bytes in deflated */
-    uint32_t crc;                  /* CRC-32 of data; used only with deflated */
+    uint32_t crc;                  /* CRC-32 of data; used with deflated or has_crc */
+    bool has_crc;                  /* crc is known (an entry copied from a package read) */
 } sc_ofd__zip_entry;
 
 /**
@@ -39,22 +40,80 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
 /** Raw deflate (no zlib header, as zip wants) of @p data at @p level, appended to @p out. */
 int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level);
 
+/**
+ * Inflate the raw deflate stream @p in into exactly @p out_len bytes at @p out.
+ * @param[out] is_exact true when the stream ended on the last byte of @p in
+ * @return 0, SC_EFORMAT (invalid stream, shorter or longer than @p out_len; the message says
+ *         which, without the entry name), SC_ELIMIT or SC_ENOMEM
+ */
+int sc_ofd__inflate(unsigned char *out, size_t out_len, const unsigned char *in, size_t in_len,
+                    bool *is_exact);
+
 /** CRC-32 (ISO 3309, as zip wants). */
 uint32_t sc_ofd__crc32(const void *data, size_t len);
+
+/* ---- signing (ofd_sign.c): one signer for sc_ofd_sign() and the writer -------------------- */
+
+/** A page as the signer places stamps on it. */
+typedef struct {
+    unsigned long id; /* Page ID */
+    double box[4];    /* PhysicalBox x, y, width, height, mm */
+} sc_ofd__sign_page;
+
+/** The files of a package being sealed, kept in the reader's entry order. */
+typedef struct sc_ofd__sign_pkg sc_ofd__sign_pkg;
+
+/**
+ * An empty set for the first document, whose Document.xml is @p doc_root (absolute) and whose
+ * DocBody/Signatures is @p signatures (absolute; NULL when the package has no signature list).
+ * @return 0, SC_ELIMIT (paths too long) or SC_ENOMEM
+ */
+int sc_ofd__sign_pkg_new(sc_ofd__sign_pkg **out, const char *doc_root, const char *signatures);
+
+/** Release a set; NULL is accepted. */
+void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p);
+
+/**
+ * Add a file as the zip writer takes it (name without the leading '/'; the bytes, and the
+ * deflate stream + CRC when there is one, borrowed until the set is freed).
+ * @param sm3 the SM3 digest of the bytes when known (borrowed, as long as the set), or NULL
+ */
+int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3);
+
+/** Add the next page of the first document. */
+int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4]);
+
+/**
+ * Seal the set as sc_ofd_sign() documents: Sign_N files, References over every file but the
+ * signature list, Signatures.xml, OFD.xml naming the list the first time. The seal's DER is
+ * borrowed until the set is freed. On failure the set may be half changed: discard it.
+ * @return as sc_ofd_sign()
+ */
+int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,
+                          const sc_cert *cert, const sc_ofd_sign_options *opts);
+
+/**
+ * Zip the set (OFD.xml, the other files, Signatures.xml, the last seal's files); on success the
+ * zip replaces @p out (disposed first), on failure @p out is untouched.
+ */
+int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level);
 
 /* ---- fonts (ofd_font.c) --------------------------------------------------------------------- */
 
 /** A cached subset of a font: shared by the documents that use the same character set. */
 typedef struct sc_ofd__subset {
-    uint64_t hash;               /* FNV-1a of the code points */
-    uint32_t *cps;               /* the sorted code points (owned): the cache key */
-    size_t ncps;                 /* entries in cps */
-    int level;                   /* deflate level of deflated */
-    unsigned char *font;         /* the subset font file (owned) */
-    size_t font_len;             /* bytes */
-    unsigned char *deflated;     /* raw deflate of font (owned) */
-    size_t deflated_len;         /* bytes */
-    uint32_t crc;                /* CRC-32 of font */
+    uint64_t hash;           /* FNV-1a of the code points */
+    uint32_t *cps;           /* the sorted code points (owned): the cache key */
+    size_t ncps;             /* entries in cps */
+    int level;               /* deflate level of deflated */
+    unsigned char *font;     /* the subset font file (owned) */
+    size_t font_len;         /* bytes */
+    unsigned char *deflated; /* raw deflate of font (owned) */
+    size_t deflated_len;     /* bytes */
+    uint32_t crc;            /* CRC-32 of font */
+    bool has_sm3;            /* sm3 is made; under font->lock */
+    unsigned char
+        sm3[SC_SM3_DIGEST_LEN];  /* SM3 of font, made for the first document sealed with it */
     unsigned refs;               /* the cache's reference plus one per user; under font->lock */
     struct sc_ofd__subset *next; /* cache list, newest first */
 } sc_ofd__subset;
@@ -62,6 +121,7 @@ typedef struct sc_ofd__subset {
 struct sc_ofd_font {
     hb_blob_t *blob;       /* the mapped file */
     hb_face_t *face;       /* immutable */
+    hb_face_t *prepared;   /* hb_subset_preprocess(face) (sc_ofd_font_prepare_subsets), or NULL */
     hb_font_t *hb;         /* immutable, scale = upem, harfbuzz's own (ot) metrics */
     double upem;           /* font units per em */
     double ascent;         /* em, positive up */
@@ -87,6 +147,12 @@ double sc_ofd__font_advance(const sc_ofd_font *font, uint32_t glyph);
  */
 int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *font, const uint32_t *cps,
                         size_t ncps, int level);
+
+/**
+ * The SM3 digest of a subset's font file, made on the first call and kept with the subset.
+ * @param[out] out points into the subset (valid while the caller holds its reference)
+ */
+int sc_ofd__subset_sm3(const unsigned char **out, const sc_ofd_font *font, sc_ofd__subset *subset);
 
 /** Drop one reference taken by sc_ofd__font_subset(). */
 void sc_ofd__subset_release(const sc_ofd_font *font, sc_ofd__subset *subset);

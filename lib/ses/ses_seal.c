@@ -300,6 +300,11 @@ int sc_ses__seal_parse(sc_seal **out, const unsigned char *in, size_t len, bool 
         error = sc_error_oom();
         goto done;
     }
+    if (pthread_mutex_init(&seal->tbs_lock, NULL) != 0) {
+        error = sc_error_set(SC_ENOMEM, "seal: no mutex");
+        goto done;
+    }
+    seal->has_tbs_lock = true;
     seal->base = base;
     seal->len = len;
     if (borrow) {
@@ -419,6 +424,9 @@ void sc_seal_free(sc_seal *seal)
     SESeal_free(seal->v4);
     SESeal_v1_free(seal->v1);
     sc_free(seal->owned);
+    sc_sm3_free(seal->tbs_state);
+    if (seal->has_tbs_lock)
+        pthread_mutex_destroy(&seal->tbs_lock);
     sc_free(seal);
 }
 
@@ -429,6 +437,26 @@ const unsigned char *sc_seal_der(const sc_seal *seal, size_t *len)
     if (len)
         *len = seal->len;
     return seal->der;
+}
+
+int sc_seal_sm3(unsigned char out[SC_SM3_DIGEST_LEN], const sc_seal *seal)
+{
+    sc_seal *s = (sc_seal *)(uintptr_t)seal; /* only the cache below changes */
+    int expected = 0, error;
+
+    SC_ASSERT_ARG(out && seal);
+    if (atomic_load_explicit(&s->sm3_state, memory_order_acquire) == 2) {
+        memcpy(out, s->sm3, SC_SM3_DIGEST_LEN);
+        return 0;
+    }
+    if ((error = sc_sm3(out, seal->der, seal->len)) < 0)
+        return error;
+    /* One thread stores it; others racing it use their own result this time. */
+    if (atomic_compare_exchange_strong(&s->sm3_state, &expected, 1)) {
+        memcpy(s->sm3, out, SC_SM3_DIGEST_LEN);
+        atomic_store_explicit(&s->sm3_state, 2, memory_order_release);
+    }
+    return 0;
 }
 
 int sc_seal_version(const sc_seal *seal)

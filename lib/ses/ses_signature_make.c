@@ -37,6 +37,54 @@ static int check_signer(const sc_seal *seal, const sc_key *key, const sc_cert *c
     return 0;
 }
 
+/*
+ * sc_sm2_sign(TBS_Sign), with the seal's part of the digest cached in the seal. TBS_Sign is
+ * SEQUENCE { version INTEGER 4, eseal, timeInfo, dataHash, propertyInfo }: the bytes up to the end
+ * of eseal (the seal with its picture, ~50 KB) are the same for every signature with one seal
+ * and one TBS length, so their SM3 state after Z_A is kept for the last key and head seen. Any
+ * other layout, or another key or length, is hashed in full (and cached for next time).
+ */
+static int sign_tbs(sc_buf *sig, const sc_seal *cseal, const sc_key *key, const unsigned char *tbs,
+                    size_t len)
+{
+    sc_seal *seal = (sc_seal *)(uintptr_t)cseal; /* only the cache below changes */
+    sc_sm3_ctx *state = NULL, *keep = NULL;
+    size_t head = len > 2 && tbs[1] < 0x80 ? 2 : len > 2 ? 2 + (size_t)(tbs[1] & 0x7f) : len;
+    int error;
+
+    head += 3; /* version: 02 01 04 */
+    if (!seal->has_tbs_lock || head > sizeof(seal->tbs_head) || len < head + seal->len ||
+        tbs[0] != 0x30 || memcmp(tbs + head - 3, "\x02\x01\x04", 3) != 0 ||
+        memcmp(tbs + head, seal->der, seal->len) != 0)
+        return sc_sm2_sign(sig, key, tbs, len);
+    pthread_mutex_lock(&seal->tbs_lock);
+    error = seal->tbs_state && seal->tbs_head_len == head &&
+                    memcmp(seal->tbs_head, tbs, head) == 0 &&
+                    sc_sm2_prefix_is_for(seal->tbs_state, key)
+                ? sc_sm3_dup(&state, seal->tbs_state)
+                : 0;
+    pthread_mutex_unlock(&seal->tbs_lock);
+    if (error < 0)
+        return error;
+    if (!state) {
+        if ((error = sc_sm2_prefix_new(&state, key, tbs, head + seal->len)) < 0 ||
+            (error = sc_sm3_dup(&keep, state)) < 0)
+            goto done;
+        pthread_mutex_lock(&seal->tbs_lock);
+        sc_sm3_ctx *old = seal->tbs_state;
+        seal->tbs_state = keep;
+        memcpy(seal->tbs_head, tbs, head);
+        seal->tbs_head_len = head;
+        pthread_mutex_unlock(&seal->tbs_lock);
+        keep = old; /* freed below, outside the lock */
+    }
+    error = sc_sm2_sign_prefixed(sig, key, state, tbs + head + seal->len, len - head - seal->len);
+done:
+    sc_sm3_free(state);
+    sc_sm3_free(keep);
+    return error;
+}
+
 int sc_ses_signature_make(sc_buf *out, const sc_seal *seal, const sc_key *key, const sc_cert *cert,
                           const void *data, size_t data_len, const sc_ses_sign_options *opts)
 {
@@ -94,7 +142,7 @@ int sc_ses_signature_make(sc_buf *out, const sc_seal *seal, const sc_key *key, c
         (error = sc_ses__set_string(s->cert, cert_der, cert_len)) < 0 ||
         (error = sc_ses__encode(&tbs, &tbs_len, (ASN1_VALUE *)s->toSign,
                                 ASN1_ITEM_rptr(TBS_Sign))) < 0 ||
-        (error = sc_sm2_sign(&sig, key, tbs, (size_t)tbs_len)) < 0 ||
+        (error = sign_tbs(&sig, seal, key, tbs, (size_t)tbs_len)) < 0 ||
         (error = sc_ses__set_bits(s->signature, sig.ptr, sig.size)) < 0 ||
         (error = sc_ses__encode(&der, &der_len, (ASN1_VALUE *)s, ASN1_ITEM_rptr(SES_Signature))) <
             0)

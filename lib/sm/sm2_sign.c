@@ -78,6 +78,50 @@ int sc_sm2_sign(sc_buf *sig, const sc_key *key, const void *msg, size_t len)
     return sc_buf_set(sig, out, out_len);
 }
 
+/* A signer that puts the same long prefix in front of every message (a seal inside every
+ * TBS_Sign, ~50 KB with its picture) hashes it once: the SM3 state after Z_A || prefix is kept
+ * and copied for each message. The state remembers Z_A, so it cannot sign for another key. */
+int sc_sm2_prefix_new(sc_sm3_ctx **out, const sc_key *key, const void *prefix, size_t len)
+{
+    sc_sm3_ctx *c = NULL;
+    int error;
+    SC_ASSERT_ARG(out && key && (prefix || len == 0));
+    *out = NULL;
+    if ((error = sc_sm3_new(&c)) < 0 || (error = sc_sm3_update(c, key->z, sizeof(key->z))) < 0 ||
+        (error = sc_sm3_update(c, prefix, len)) < 0) {
+        sc_sm3_free(c);
+        return error;
+    }
+    memcpy(c->z, key->z, sizeof(c->z));
+    c->has_z = true;
+    *out = c;
+    return 0;
+}
+
+int sc_sm2_prefix_is_for(const sc_sm3_ctx *state, const sc_key *key)
+{
+    return state && key && state->has_z && memcmp(state->z, key->z, sizeof(key->z)) == 0;
+}
+
+int sc_sm2_sign_prefixed(sc_buf *sig, const sc_key *key, sc_sm3_ctx *state, const void *rest,
+                         size_t len)
+{
+    unsigned char e[SC_SM3_DIGEST_LEN], out[SC_SM2_MAX_SIG_LEN];
+    size_t out_len = sizeof(out);
+    int error;
+
+    SC_ASSERT_ARG(sig && key && state && (rest || len == 0));
+    if (!sc_key_has_private(key))
+        return sc_error_set(SC_EINVALID, "the SM2 key has no private part");
+    if (!sc_sm2_prefix_is_for(state, key))
+        return sc_error_set(SC_EINVALID, "SM2 prefix state: made for another key");
+    state->has_z = false; /* used up */
+    if ((error = sc_sm3_update(state, rest, len)) < 0 || (error = sc_sm3_final(e, state)) < 0 ||
+        (error = pkey_op(key, 1, e, out, &out_len)) < 0)
+        return error;
+    return sc_buf_set(sig, out, out_len);
+}
+
 /* ---- signature value encodings ------------------------------------------------------------ */
 
 /* Read one DER/BER INTEGER as an unsigned 32-byte big-endian number. Lenient: DianJu writes

@@ -5,10 +5,6 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-struct sc_sm3_ctx {
-    EVP_MD_CTX *md; /* owned */
-};
-
 int sc_random(void *out, size_t len)
 {
     SC_ASSERT_ARG(out || len == 0);
@@ -54,6 +50,23 @@ int sc_sm3_final(unsigned char out[SC_SM3_DIGEST_LEN], sc_sm3_ctx *ctx)
     SC_ASSERT_ARG(out && ctx);
     if (!EVP_DigestFinal_ex(ctx->md, out, NULL) || !EVP_DigestInit_ex(ctx->md, EVP_sm3(), NULL))
         return sc_error_set_ossl(SC_ECRYPTO, "SM3 final");
+    return 0;
+}
+
+int sc_sm3_dup(sc_sm3_ctx **out, const sc_sm3_ctx *ctx)
+{
+    sc_sm3_ctx *c;
+    SC_ASSERT_ARG(out && ctx);
+    *out = NULL;
+    if (!(c = sc_calloc(1, sizeof(*c))))
+        return sc_error_oom();
+    if (!(c->md = EVP_MD_CTX_new()) || !EVP_MD_CTX_copy_ex(c->md, ctx->md)) {
+        sc_sm3_free(c);
+        return sc_error_set_ossl(SC_ECRYPTO, "SM3 copy");
+    }
+    memcpy(c->z, ctx->z, sizeof(c->z));
+    c->has_z = ctx->has_z;
+    *out = c;
     return 0;
 }
 

@@ -7,6 +7,12 @@
 
 #include "util/util.h"
 
+struct sc_sm3_ctx {
+    EVP_MD_CTX *md;      /* owned */
+    unsigned char z[32]; /* with has_z: the Z_A hashed first (sc_sm2_prefix_new) */
+    bool has_z;          /* the context is an SM2 message digest of the key with this Z_A */
+};
+
 struct sc_key {
     EVP_PKEY *pkey;      /* owned; always an SM2 key ("SM2" key type) */
     unsigned char z[32]; /* Z_A with the default ID, computed once when the key is wrapped */

@@ -19,6 +19,15 @@ void sc_buf_dispose(sc_buf *buf)
     buf->size = buf->asize = 0;
 }
 
+void sc_buf_dispose_public(sc_buf *buf)
+{
+    if (!buf)
+        return;
+    sc_free(buf->ptr);
+    buf->ptr = NULL;
+    buf->size = buf->asize = 0;
+}
+
 int sc_buf_grow(sc_buf *buf, size_t extra)
 {
     size_t need, nsize;

@@ -35,6 +35,108 @@ static void assert_clean(const sc_ofd_report *rep)
     assert_int_equal(u->status, SC_STATUS_OK);
 }
 
+/* The local header of entry @p name in a zip we wrote (no data descriptors, no extra fields):
+ * method, compressed bytes and their size; NULL when absent. */
+static const unsigned char *zip_local(const sc_buf *z, const char *name, unsigned *method,
+                                      size_t *csize)
+{
+    size_t pos = 0, nl = strlen(name);
+    while (pos + 30 <= z->size && memcmp(z->ptr + pos, "PK\3\4", 4) == 0) {
+        const unsigned char *h = z->ptr + pos;
+        size_t cs = h[18] | h[19] << 8 | (size_t)h[20] << 16 | (size_t)h[21] << 24;
+        size_t hl = h[26] | h[27] << 8, el = h[28] | h[29] << 8;
+        if (hl == nl && memcmp(h + 30, name, nl) == 0) {
+            *method = h[8] | h[9] << 8;
+            *csize = cs;
+            return h + 30 + hl + el;
+        }
+        pos += 30 + hl + el + cs;
+    }
+    return NULL;
+}
+
+/* Entries the signer did not change are copied as they were stored: the same deflate stream,
+ * not deflated again; the files it makes are deflated (XML) or stored (seal, signed value). */
+static void assert_copied_verbatim(const sign_fixture *f, const sc_buf *signed_doc)
+{
+    sc_ofd *ofd = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
+    size_t deflated = 0;
+    for (size_t i = 0; i < sc_ofd_entry_count(ofd); i++) {
+        const char *name = sc_ofd_entry_name(ofd, i) + 1;
+        unsigned m1, m2;
+        size_t c1, c2;
+        const unsigned char *a = zip_local(&f->doc, name, &m1, &c1);
+        const unsigned char *b = zip_local(signed_doc, name, &m2, &c2);
+        assert_non_null(a);
+        assert_non_null(b);
+        if (strcmp(name, "OFD.xml") == 0)
+            continue; /* it names Signatures.xml now */
+        assert_int_equal(m1, m2);
+        assert_int_equal(c1, c2);
+        assert_memory_equal(a, b, c1);
+        deflated += m1 == 8;
+    }
+    assert_true(deflated > 3);
+    unsigned m;
+    size_t c;
+    assert_non_null(zip_local(signed_doc, "Doc_0/Signs/Sign_0/Signature.xml", &m, &c));
+    assert_int_equal(m, 8);
+    assert_non_null(zip_local(signed_doc, "Doc_0/Signs/Sign_0/Seal.esl", &m, &c));
+    assert_int_equal(m, 0);
+    /* The seal's digest, kept in the seal after the first signature, is the digest of its DER. */
+    unsigned char d1[SC_SM3_DIGEST_LEN], d2[SC_SM3_DIGEST_LEN];
+    size_t seal_len;
+    const unsigned char *seal_der = sc_seal_der(f->seal, &seal_len);
+    sc_assert_ok(sc_sm3(d1, seal_der, seal_len));
+    sc_assert_ok(sc_seal_sm3(d2, f->seal));
+    assert_memory_equal(d1, d2, sizeof(d1));
+    sc_ofd_free(ofd);
+}
+
+/* The reader inflates deflated entries itself (to keep the stream): it makes libzip's checks,
+ * the CRC and the declared size. */
+static void test_ofd_sign__reader_checks_deflated_entries(void **state)
+{
+    sign_fixture *f = *state;
+    const char *name = "Doc_0/Document.xml";
+    unsigned m;
+    size_t c;
+    sc_ofd *ofd = NULL;
+    const unsigned char *body = zip_local(&f->doc, name, &m, &c);
+    assert_non_null(body);
+    assert_int_equal(m, 8);
+    size_t local = (size_t)(body - f->doc.ptr) - 30 - strlen(name);
+    /* Same field in the central directory record: the one that names the entry. */
+    size_t central = 0;
+    for (size_t i = f->doc.size - 46; i > 0; i--)
+        if (memcmp(f->doc.ptr + i, "PK\1\2", 4) == 0 &&
+            memcmp(f->doc.ptr + i + 46, name, strlen(name)) == 0) {
+            central = i;
+            break;
+        }
+    assert_true(central > 0);
+    struct {
+        size_t local_at, central_at; /* CRC or uncompressed size fields */
+        const char *message;
+    } cases[] = {{14, 16, "CRC error"}, {22, 24, "longer than its declared size"}};
+    for (size_t k = 0; k < 2; k++) {
+        sc_buf z = SC_BUF_INIT;
+        sc_assert_ok(sc_buf_set(&z, f->doc.ptr, f->doc.size));
+        z.ptr[local + cases[k].local_at] ^= 1;
+        z.ptr[central + cases[k].central_at] ^= 1;
+        if (k == 1 && (z.ptr[local + 22] & 1)) {
+            /* the size went up by one: shorter instead */
+            cases[k].message = "shorter than its declared size";
+        }
+        assert_int_equal(sc_ofd_open(&ofd, z.ptr, z.size, NULL), SC_EFORMAT);
+        if (!strstr(sc_error_last()->message, cases[k].message))
+            fail_msg("case %zu: %s", k, sc_error_last()->message);
+        assert_non_null(strstr(sc_error_last()->message, name));
+        sc_buf_dispose(&z);
+    }
+}
+
 static void test_ofd_sign__one_seal_verifies(void **state)
 {
     sign_fixture *f = *state;
@@ -46,6 +148,7 @@ static void test_ofd_sign__one_seal_verifies(void **state)
     sc_assert_ok(sc_trust_new(&trust, anchors, 1));
     sc_ofd_report *rep = verify_bytes(&signed_doc, trust);
     assert_clean(rep);
+    assert_copied_verbatim(f, &signed_doc);
     assert_int_equal(sc_ofd_report_signature_count(rep), 1);
     const sc_ofd_signature_result *s = sc_ofd_report_signature(rep, 0);
     assert_string_equal(s->seal_name, "校准电子证书专用章");
@@ -130,7 +233,7 @@ static sc_buf tamper(const sc_buf *in, const char *name)
             }
             d = copy;
         }
-        ze[i] = (sc_ofd__zip_entry){en + 1, d, len, true, NULL, 0, 0};
+        ze[i] = (sc_ofd__zip_entry){en + 1, d, len, true, NULL, 0, 0, false};
     }
     assert_non_null(copy);
     sc_assert_ok(sc_ofd__zip_write(&out, ze, n, SIGN_TIME, 1));
@@ -217,6 +320,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign__one_seal_verifies),
+        cmocka_unit_test(test_ofd_sign__reader_checks_deflated_entries),
         cmocka_unit_test(test_ofd_sign__several_seals),
         cmocka_unit_test(test_ofd_sign__tampering_names_the_file),
         cmocka_unit_test(test_ofd_sign__refusals),

@@ -19,43 +19,88 @@ static int harness(const char *file, const char *expectations)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* The harness accepts @p path with expectations @p exp; @p what names the check on failure. */
+static void harness_ok(const char *path, const char *exp, const char *what)
+{
+    int rc = harness(path, exp);
+    if (rc != 0) {
+        char err[1024];
+        snprintf(err, sizeof(err), "%s.err", path);
+        sc_buf e = sctest_read(err);
+        fail_msg("ofd.js check%s exited %d: %s", what, rc, (char *)e.ptr);
+    }
+}
+
 static void write_tmp(const char *path, const sc_buf *b)
 {
     sc_assert_ok(sc_fs_write_atomic(path, b->ptr, b->size, true, 0644));
+}
+
+/* ofd.js accepts @p signed_doc (the sample with one seal at page 1, centre (150, 230)) and
+ * refuses the same file claimed with the seal elsewhere, so the check can fail. */
+static void assert_accepted(const sign_fixture *f, const sc_buf *signed_doc, const char *name)
+{
+    sc_ofd *ofd = NULL;
+    char exp[512];
+    const char *path = sctest_tmp(name);
+
+    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
+    size_t refs = sc_ofd_entry_count(ofd) + 1; /* every file, plus the new Seal.esl */
+    sc_ofd_free(ofd);
+    write_tmp(path, signed_doc);
+    snprintf(exp, sizeof(exp),
+             "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-seal 1,130,210,40,40 "
+             "--expect-references %zu --expect-no-errors --expect-text 校准证书",
+             refs);
+    harness_ok(path, exp, "");
+    assert_int_equal(harness(path, "--expect-signatures 1 --expect-seal 1,40,40,40,40"), 1);
 }
 
 static void test_ofd_sign_ofdjs__sealed_document_accepted(void **state)
 {
     sign_fixture *f = *state;
     sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
-    sc_ofd *ofd = NULL;
-    char exp[512];
-    const char *path = sctest_tmp("sealed.ofd");
-
-    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
-    size_t refs = sc_ofd_entry_count(ofd) + 1; /* every file, plus the new Seal.esl */
-    sc_ofd_free(ofd);
-
     o.time = SIGN_TIME;
     o.page = 1;
     o.x_mm = 150; /* seal centre; the 40 mm seal spans 130..170 x 210..250 */
     o.y_mm = 230;
     sc_buf signed_doc = fixture_sign(f, &f->doc, &o);
-    write_tmp(path, &signed_doc);
-    snprintf(exp, sizeof(exp),
-             "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-seal 1,130,210,40,40 "
-             "--expect-references %zu --expect-no-errors --expect-text 校准证书",
-             refs);
-    int rc = harness(path, exp);
-    if (rc != 0) {
-        char err[1024];
-        snprintf(err, sizeof(err), "%s.err", path);
-        sc_buf e = sctest_read(err);
-        fail_msg("ofd.js check exited %d: %s", rc, (char *)e.ptr);
-    }
-    /* the same file, claimed elsewhere: the check must fail */
-    assert_int_equal(harness(path, "--expect-signatures 1 --expect-seal 1,40,40,40,40"), 1);
+    assert_accepted(f, &signed_doc, "sealed.ofd");
     sc_buf_dispose(&signed_doc);
+
+    /* the same seal applied by the writer at finish (sc_ofd_writer_add_seal) */
+    sc_ofd_writer *w = NULL;
+    sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
+    sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o));
+    sc_assert_ok(sc_ofd_writer_finish(&signed_doc, w));
+    sc_ofd_writer_free(w);
+    assert_accepted(f, &signed_doc, "writer-sealed.ofd");
+    sc_buf_dispose(&signed_doc);
+}
+
+/* Characters outside the document's base set live in a second subset of the same font
+ * (sc_ofd_writer_embed_chars): ofd.js draws them, in a document sealed at write time. */
+static void test_ofd_sign_ofdjs__extra_subset_text(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_ofd_writer *w = NULL;
+    sc_buf doc = SC_BUF_INIT;
+    char base[4096];
+    const char *path = sctest_tmp("extra-subset.ofd");
+
+    o.time = SIGN_TIME;
+    sample_base_chars(base, sizeof(base), "");
+    sc_assert_ok(sample_draw(&w, f->font, NULL, 1, "证书 狠恨哼", base));
+    sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o));
+    sc_assert_ok(sc_ofd_writer_finish(&doc, w));
+    sc_ofd_writer_free(w);
+    write_tmp(path, &doc);
+    harness_ok(path,
+               "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-no-errors "
+               "--expect-text 狠恨哼 --expect-text 校准证书",
+               " of the extra subset");
+    sc_buf_dispose(&doc);
 }
 
 /* A riding seal over 5 pages: ofd.js draws one slice of it on every page, each at the right
@@ -93,13 +138,7 @@ static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
         snprintf(exp + n, sizeof(exp) - n, " --expect-seal %d,%d,128.5,40,40", k + 1,
                  210 - 8 * (k + 1));
     }
-    int rc = harness(path, exp);
-    if (rc != 0) {
-        char err[1024];
-        snprintf(err, sizeof(err), "%s.err", path);
-        sc_buf e = sctest_read(err);
-        fail_msg("ofd.js check of the riding seal exited %d: %s", rc, (char *)e.ptr);
-    }
+    harness_ok(path, exp, " of the riding seal");
     sc_buf_dispose(&doc);
     sc_buf_dispose(&signed_doc);
 }
@@ -109,6 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign_ofdjs__sealed_document_accepted),
         cmocka_unit_test(test_ofd_sign_ofdjs__riding_seal_on_every_page),
+        cmocka_unit_test(test_ofd_sign_ofdjs__extra_subset_text),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }

@@ -160,9 +160,11 @@ static void test_ofd_write_font__load_errors(void **state)
 
 static void test_ofd_write_font__embedded_base_set(void **state)
 {
-    /* Two documents with different variable characters, both inside the base set: the same
-     * subset (same font entry bytes), holding every base character the font has. */
-    const char *base = "狠恨哼亨横衡恒轰\xF0\xA0\xAE\xB7"; /* U+20BB7: not in WenQuanYi, skipped */
+    /* Two documents with different variable characters, both inside the base set: one subset
+     * (same font entry bytes), holding every base character the font has. */
+    char base[4096];
+    sample_base_chars(base, sizeof(base),
+                      "狠恨哼亨横衡恒轰\xF0\xA0\xAE\xB7"); /* U+20BB7: not in WQY */
     sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
     sc_assert_ok(sample_build_base(&a, wqy, NULL, 0, "狠恨", base));
     sc_assert_ok(sample_build_base(&b, wqy, NULL, 0, "横衡", base));
@@ -179,6 +181,65 @@ static void test_ofd_write_font__embedded_base_set(void **state)
     sc_buf_dispose(&a);
     sc_buf_dispose(&b);
     assert_int_equal(sample_build_base(&a, wqy, NULL, 0, NULL, "bad \xC3\x28"), SC_EFORMAT);
+}
+
+/* Characters outside the base set (a name) go to a second, small subset of the same font: the
+ * base subset stays the same bytes whatever the name, the extra one holds just the name's
+ * characters, the text runs switch resources where the characters do, and the page reads back
+ * as drawn. */
+static void test_ofd_write_font__extra_subset(void **state)
+{
+    char base[4096];
+    sample_base_chars(base, sizeof(base), "");
+    static const char *const names[] = {"证书 狠恨哼", "证书 横衡"};
+    sc_buf doc[2] = {SC_BUF_INIT, SC_BUF_INIT};
+    pkg_files p[2];
+    for (int i = 0; i < 2; i++) {
+        sc_assert_ok(sample_build_base(&doc[i], noto, NULL, 0, names[i], base));
+        p[i] = pkg_read(&doc[i]);
+    }
+    const pkg_entry *b0 = pkg_get(&p[0], "Doc_0/Res/font_0.otf"),
+                    *b1 = pkg_get(&p[1], "Doc_0/Res/font_0.otf");
+    assert_non_null(b0);
+    assert_non_null(b1);
+    assert_int_equal(b0->len, b1->len);
+    assert_memory_equal(b0->data, b1->data, b0->len);
+    const pkg_entry *x0 = pkg_get(&p[0], "Doc_0/Res/font_1.otf");
+    assert_non_null(x0);
+    assert_true(x0->len < b0->len / 4);
+    const pkg_entry *res = pkg_get(&p[0], "Doc_0/PublicRes.xml");
+    assert_non_null(strstr((const char *)res->data, "FontName=\"Noto Sans CJK SC Extra\""));
+    check_fonts(&doc[0], "狠恨哼校准", 2);
+    sc_ofd *ofd = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, doc[0].ptr, doc[0].size, NULL));
+    /* two runs, one per resource: a TextObject each, so a line each in the page text */
+    const char *text = sc_ofd_page_of(ofd, 0, 0)->text;
+    if (!strstr(text, "\n证书\n狠恨哼\n"))
+        fail_msg("page text: %.300s", text);
+    sc_ofd_free(ofd);
+    for (int i = 0; i < 2; i++) {
+        pkg_dispose(&p[i]);
+        sc_buf_dispose(&doc[i]);
+    }
+}
+
+/* A font prepared for subsetting makes the same subsets (the same document bytes); checked
+ * with WenQuanYi here, where preparing is cheap (Noto Sans CJK gives the same bytes too, but
+ * takes ~300 MB to prepare). */
+static void test_ofd_write_font__prepared_same_bytes(void **state)
+{
+    sc_ofd_font *prepared = NULL;
+    sc_buf a = SC_BUF_INIT, b = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd_font_load(&prepared, WQY_MICROHEI, 0));
+    sc_assert_ok(sc_ofd_font_prepare_subsets(prepared));
+    sc_assert_ok(sc_ofd_font_prepare_subsets(prepared)); /* once is enough */
+    sc_assert_ok(sample_build(&a, wqy, NULL, 1, "狠恨"));
+    sc_assert_ok(sample_build(&b, prepared, NULL, 1, "狠恨"));
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.ptr, b.ptr, a.size);
+    sc_ofd_font_free(prepared);
+    sc_buf_dispose(&a);
+    sc_buf_dispose(&b);
 }
 
 /* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
@@ -244,6 +305,8 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__fallback),
         cmocka_unit_test(test_ofd_write_font__load_errors),
         cmocka_unit_test(test_ofd_write_font__embedded_base_set),
+        cmocka_unit_test(test_ofd_write_font__extra_subset),
+        cmocka_unit_test(test_ofd_write_font__prepared_same_bytes),
         cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

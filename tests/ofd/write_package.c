@@ -305,12 +305,13 @@ static void test_ofd_write_package__zip_writer(void **state)
     sc_buf pre = SC_BUF_INIT, out = SC_BUF_INIT;
     sc_assert_ok(sc_ofd__deflate(&pre, xml, sizeof(xml), 9));
     sc_ofd__zip_entry e[] = {
-        {"stored.xml", xml, sizeof(xml), false, NULL, 0, 0},
-        {"deflated.xml", xml, sizeof(xml), true, NULL, 0, 0},
-        {"noise.bin", noise, sizeof(noise), true, NULL, 0, 0},
-        {"Doc_0/中文.xml", xml, 10, false, NULL, 0, 0},
-        {"empty", NULL, 0, true, NULL, 0, 0},
-        {"pre.xml", xml, sizeof(xml), true, pre.ptr, pre.size, sc_ofd__crc32(xml, sizeof(xml))},
+        {"stored.xml", xml, sizeof(xml), false, NULL, 0, 0, false},
+        {"deflated.xml", xml, sizeof(xml), true, NULL, 0, 0, false},
+        {"noise.bin", noise, sizeof(noise), true, NULL, 0, 0, false},
+        {"Doc_0/中文.xml", xml, 10, false, NULL, 0, 0, false},
+        {"empty", NULL, 0, true, NULL, 0, 0, false},
+        {"pre.xml", xml, sizeof(xml), true, pre.ptr, pre.size, sc_ofd__crc32(xml, sizeof(xml)),
+         false},
     };
     size_t n = sizeof(e) / sizeof(e[0]);
     sc_assert_ok(sc_ofd__zip_write(&out, e, n, SAMPLE_TIME, 1));
@@ -346,7 +347,7 @@ static void test_ofd_write_package__zip_writer(void **state)
     assert_int_equal(p[off + 7] & 0x08, 0x08);
     assert_int_equal(p[6] | p[7] << 8, 0);
 
-    sc_ofd__zip_entry bad = {"/abs", xml, 1, false, NULL, 0, 0};
+    sc_ofd__zip_entry bad = {"/abs", xml, 1, false, NULL, 0, 0, false};
     size_t before = out.size;
     assert_int_equal(sc_ofd__zip_write(&out, &bad, 1, SAMPLE_TIME, 1), SC_EINVALID);
     assert_int_equal(out.size, before); /* nothing appended on failure */

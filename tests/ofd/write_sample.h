@@ -40,12 +40,23 @@ static inline void sample_body(char *out, size_t cap)
              sample_hanzi, sample_hanzi);
 }
 
-/* Build the sample into *out with one font (and an optional fallback); @p extra, when not NULL,
- * is one more line of text (the benchmark varies it); @p base, when not NULL, characters embedded
- * in the font's subset whether drawn or not. Returns 0 or an error. */
-static inline int sample_build_base(sc_buf *out, const sc_ofd_font *font,
-                                    const sc_ofd_font *fallback, int with_extras, const char *extra,
-                                    const char *base)
+/* @p more, then every character the sample draws: a base set (sc_ofd_writer_embed_chars) that
+ * holds the whole sample, so only characters outside it need the second subset. */
+static inline void sample_base_chars(char *out, size_t cap, const char *more)
+{
+    char body[2048];
+    sample_body(body, sizeof(body));
+    snprintf(out, cap, "%s%s0123456789.-() m第页共序号校准项目标准值测得值量块示值误差", more,
+             body);
+}
+
+/* Draw the sample into a new writer *out (not finished) with one font (and an optional
+ * fallback); @p extra, when not NULL, is one more line of text (the benchmark varies it);
+ * @p base, when not NULL, characters embedded in the font's subset whether drawn or not.
+ * Returns 0 or an error. */
+static inline int sample_draw(sc_ofd_writer **out, const sc_ofd_font *font,
+                              const sc_ofd_font *fallback, int with_extras, const char *extra,
+                              const char *base)
 {
     int error;
     sc_ofd_writer *w = NULL;
@@ -139,10 +150,24 @@ static inline int sample_build_base(sc_buf *out, const sc_ofd_font *font,
             (error = sc_ofd_writer_add_custom_tag_pairs(w, "cert", keys, values, 2)) < 0)
             goto done;
     }
-    error = sc_ofd_writer_finish(out, w);
+    *out = w;
+    w = NULL;
 done:
     sc_ofd_path_free(path);
     sc_ofd_table_free(t);
+    sc_ofd_writer_free(w);
+    return error;
+}
+
+/* sample_draw(), finished into *out. */
+static inline int sample_build_base(sc_buf *out, const sc_ofd_font *font,
+                                    const sc_ofd_font *fallback, int with_extras, const char *extra,
+                                    const char *base)
+{
+    sc_ofd_writer *w = NULL;
+    int error = sample_draw(&w, font, fallback, with_extras, extra, base);
+    if (error == 0)
+        error = sc_ofd_writer_finish(out, w);
     sc_ofd_writer_free(w);
     return error;
 }

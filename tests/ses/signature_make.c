@@ -103,6 +103,37 @@ static void test_ses_signature_make__roundtrip(void **state)
     sc_buf_dispose(&der);
 }
 
+/* The seal keeps the digest state of its part of TBS_Sign: signatures made again and again with
+ * it, with TBS lengths that change and come back, all verify. */
+static void test_ses_signature_make__cached_seal_digest(void **state)
+{
+    fixture *f = *state;
+    static const char *const props[] = {
+        "/Doc_0/Signs/Sign_0/Signature.xml",
+        "p",
+        "/Doc_0/Signs/Sign_0/Signature.xml",
+        "/Doc_0/Signs/Sign_12/Signature.xml",
+    };
+    for (size_t i = 0; i < 2 * sizeof(props) / sizeof(props[0]); i++) {
+        sc_ses_sign_options o = SC_SES_SIGN_OPTIONS_INIT;
+        sc_ses_verify_options vo = SC_SES_VERIFY_OPTIONS_INIT;
+        sc_buf der = SC_BUF_INIT;
+        sc_ses_signature *sig = NULL;
+        sc_report *r = NULL;
+        o.time = AT_2021;
+        o.property_info = props[i % 4];
+        sc_assert_ok(sc_ses_signature_make(&der, f->v4, f->key, f->cert, xml, sizeof(xml) - 1, &o));
+        sc_assert_ok(sc_ses_signature_parse(&sig, der.ptr, der.size));
+        vo.data = xml;
+        vo.data_len = sizeof(xml) - 1;
+        sc_assert_ok(sc_ses_signature_verify(&r, sig, &vo));
+        assert_int_equal(sc_report_find(r, "signature")->status, SC_STATUS_OK);
+        sc_report_free(r);
+        sc_ses_signature_free(sig);
+        sc_buf_dispose(&der);
+    }
+}
+
 static void test_ses_signature_make__refusals(void **state)
 {
     fixture *f = *state;
@@ -197,6 +228,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ses_signature_make__roundtrip),
+        cmocka_unit_test(test_ses_signature_make__cached_seal_digest),
         cmocka_unit_test(test_ses_signature_make__refusals),
         cmocka_unit_test(test_ses_signature_make__expired_certificate),
         cmocka_unit_test(test_ses_signature_make__oom),

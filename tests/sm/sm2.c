@@ -209,6 +209,39 @@ static void write_file(const char *path, const void *p, size_t n)
 
 /* Interoperability: our signatures verify with `openssl pkeyutl -pkeyopt distid:...`, and the
  * CLI's verify with ours. */
+/* A kept prefix state signs prefix || rest exactly as sc_sm2_sign does (the verifier hashes the
+ * whole message), copies of it sign many messages, and it refuses another key and reuse. */
+static void test_sm_sm2__prefix_state(void **state)
+{
+    (void)state;
+    sc_key *key = NULL, *other = NULL;
+    sc_sm3_ctx *st = NULL, *copy = NULL;
+    sc_buf sig = SC_BUF_INIT;
+    static const char msg[] = "TBS_Sign: a long seal first, then the time and the data hash";
+    size_t cut = 26;
+    int ok = 0;
+
+    sc_assert_ok(sc_key_generate(&key));
+    sc_assert_ok(sc_key_generate(&other));
+    sc_assert_ok(sc_sm2_prefix_new(&st, key, msg, cut));
+    assert_int_equal(sc_sm2_prefix_is_for(st, key), 1);
+    assert_int_equal(sc_sm2_prefix_is_for(st, other), 0);
+    for (int i = 0; i < 2; i++) {
+        sc_assert_ok(sc_sm3_dup(&copy, st));
+        sc_assert_ok(sc_sm2_sign_prefixed(&sig, key, copy, msg + cut, sizeof(msg) - 1 - cut));
+        sc_assert_ok(sc_sm2_verify(&ok, NULL, key, msg, sizeof(msg) - 1, sig.ptr, sig.size));
+        assert_int_equal(ok, 1);
+        assert_int_equal(sc_sm2_sign_prefixed(&sig, key, copy, "x", 1), SC_EINVALID);
+        sc_sm3_free(copy);
+        copy = NULL;
+    }
+    assert_int_equal(sc_sm2_sign_prefixed(&sig, other, st, "x", 1), SC_EINVALID);
+    sc_sm3_free(st);
+    sc_key_free(key);
+    sc_key_free(other);
+    sc_buf_dispose(&sig);
+}
+
 static void test_sm_sm2__openssl_cli_cross_check(void **state)
 {
     const char *keyf = sctest_tmp("x.key"), *msgf = sctest_tmp("x.msg"),
@@ -255,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_sm_sm2__standard_example_verifies),
         cmocka_unit_test(test_sm_sm2__custom_id),
         cmocka_unit_test(test_sm_sm2__sign_verify_forms),
+        cmocka_unit_test(test_sm_sm2__prefix_state),
         cmocka_unit_test(test_sm_sm2__openssl_cli_cross_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
