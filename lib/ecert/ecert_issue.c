@@ -836,12 +836,12 @@ done:
     return error;
 }
 
-static int seal_all(sc_buf *ofd_bytes, const env *e, size_t pages)
+/* The template's seals, then the riding seal, applied by the writer when it finishes: one zip
+ * pass, no reopening (sc_ofd_writer_add_seal). */
+static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
 {
     const sc_ecert_issue_options *o = e->o;
     const sc_ecert_template *t = e->t;
-    sc_ofd *doc = NULL;
-    sc_buf next = SC_BUF_INIT;
     int error = 0;
     size_t rounds = t->seal_count + (o->riding ? 1 : 0);
     for (size_t i = 0; i < rounds && error == 0; i++) {
@@ -855,17 +855,8 @@ static int seal_all(sc_buf *ofd_bytes, const env *e, size_t pages)
         } else {
             so.riding = 1;
         }
-        if ((error = sc_ofd_open(&doc, ofd_bytes->ptr, ofd_bytes->size, NULL)) < 0 ||
-            (error = sc_ofd_sign(&next, doc, o->seal, o->key, o->cert, &so)) < 0)
-            break;
-        sc_ofd_free(doc);
-        doc = NULL;
-        sc_buf_dispose(ofd_bytes);
-        *ofd_bytes = next;
-        next = (sc_buf)SC_BUF_INIT;
+        error = sc_ofd_writer_add_seal(w, o->seal, o->key, o->cert, &so);
     }
-    sc_ofd_free(doc);
-    sc_buf_dispose(&next);
     return error;
 }
 
@@ -964,9 +955,8 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
         }
     }
     if ((error = draw_codes(w, &e, &bx, sb)) < 0 || (error = add_tags(w, &e)) < 0 ||
-        (error = add_attachments(w, o)) < 0 || (error = sc_ofd_writer_finish(&r.ofd, w)) < 0)
-        goto done;
-    if (o->seal && (error = seal_all(&r.ofd, &e, pages)) < 0)
+        (error = add_attachments(w, o)) < 0 || (o->seal && (error = add_seals(w, &e, pages)) < 0) ||
+        (error = sc_ofd_writer_finish(&r.ofd, w)) < 0)
         goto done;
     r.page_count = pages;
     *out = r;
