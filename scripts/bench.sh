@@ -29,10 +29,13 @@ for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verif
 done
 src_seal_verify="openssl sm2 verify"
 # signing, and writing + sealing, make one SM2 signature per document
-for f in ofd_sign_1page ofd_sign_5page ofd_write_sign_2page ofd_write_then_sign_2page; do
+for f in ofd_sign_1page ofd_sign_5page ofd_write_sign_2page ofd_write_then_sign_2page \
+    ecert_issue_2page_same ecert_issue_2page_numbers ecert_issue_2page_customers \
+    ecert_issue_2page_j2; do
     base[$f]=${base[sm2_sign]:-}
 done
 
+export SEALCERT_SOURCE=${SEALCERT_SOURCE:-$(cd "$(dirname "$0")/.." && pwd)}
 export SEALCERT_SAMPLES=${SEALCERT_SAMPLES:-$(cd "$(dirname "$0")/.." && pwd)/../shared/samples}
 printf '%-28s %12s %-6s %12s %-20s %6s\n' figure sealcert unit baseline "baseline source" ratio
 for b in "$build"/bench/bench_*; do
@@ -51,7 +54,8 @@ for b in "$build"/bench/bench_*; do
             src="openssl speed"
             [[ $name == seal_verify* || $name == ses_signature* || $name == ofd_verify* ]] &&
                 src=$src_seal_verify
-            [[ $name == ofd_sign* || $name == ofd_write_*sign* ]] && src="openssl sm2 sign"
+            [[ $name == ofd_sign* || $name == ofd_write_*sign* || $name == ecert_issue* ]] &&
+                src="openssl sm2 sign"
             [[ -n ${srcs[$name]:-} ]] && src=${srcs[$name]}
             printf '%-28s %12s %-6s %12.1f %-20s %6s\n' "$name" "$value" "$unit" "$bl" "$src" "$ratio"
         else
