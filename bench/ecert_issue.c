@@ -9,21 +9,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "bench.h"
-#include "../tests/ofd/write_sample.h"
-
-static sc_cert *issue_cert(sc_key *key, sc_key *ikey, sc_cert *issuer, sc_cert_profile p,
-                           const char *s)
-{
-    sc_cert_issue_options o = SC_CERT_ISSUE_OPTIONS_INIT;
-    sc_cert *c = NULL;
-    o.profile = p;
-    o.subject = s;
-    o.not_before = 1704067200;
-    o.not_after = 1893456000;
-    BENCH_CHECK(sc_cert_issue(&c, key, ikey, issuer, &o));
-    return c;
-}
+#include "bench_seal.h"
 
 typedef struct {
     const sc_ecert_template *tpl;
@@ -74,12 +60,9 @@ int main(void)
 {
     const char *src = getenv("SEALCERT_SOURCE");
     char path[4096];
-    sc_buf json = SC_BUF_INIT, png = SC_BUF_INIT;
-    sc_key *rk = NULL, *mk = NULL, *sk = NULL;
-    sc_seal *seal = NULL;
+    sc_buf json = SC_BUF_INIT;
+    bench_sealer bs = {0};
     sc_ecert_template *tpl = NULL;
-    sc_seal_make_options mo = SC_SEAL_MAKE_OPTIONS_INIT;
-    sc_seal_draw_options d = SC_SEAL_DRAW_OPTIONS_INIT;
     sc_ecert_issue_options io = SC_ECERT_ISSUE_OPTIONS_INIT;
 
     BENCH_CHECK(sc_init());
@@ -87,29 +70,10 @@ int main(void)
     BENCH_CHECK(sc_ecert_template_load(&tpl, path));
     snprintf(path, sizeof(path), "%s/tests/data/ecert/calibration.json", src ? src : ".");
     BENCH_CHECK(sc_fs_read_file(&json, path, 1 << 24));
-    BENCH_CHECK(sc_key_generate(&rk));
-    BENCH_CHECK(sc_key_generate(&mk));
-    BENCH_CHECK(sc_key_generate(&sk));
-    sc_cert *root = issue_cert(rk, rk, NULL, SC_CERT_ROOT_CA, "CN=Bench Root");
-    sc_cert *maker = issue_cert(mk, rk, root, SC_CERT_SEAL_MAKER, "CN=Bench Maker");
-    sc_cert *signer = issue_cert(sk, rk, root, SC_CERT_SIGNER, "CN=Bench Signer");
-    d.org = "某某市计量测试研究院";
-    d.name = "校准电子证书专用章";
-    BENCH_CHECK(sc_seal_draw(&png, &d));
-    const sc_cert *signers[] = {signer};
-    mo.esid = "1";
-    mo.name = "校准电子证书专用章";
-    mo.signer_certs = signers;
-    mo.signer_cert_count = 1;
-    mo.valid_start = 1704067200;
-    mo.valid_end = 1861920000;
-    mo.picture_type = "png";
-    mo.picture = png.ptr;
-    mo.picture_size = png.size;
-    BENCH_CHECK(sc_seal_make(&seal, mk, maker, &mo));
-    io.seal = seal;
-    io.key = sk;
-    io.cert = signer;
+    bench_sealer_init(&bs);
+    io.seal = bs.seal;
+    io.key = bs.signer_key;
+    io.cert = bs.signer;
     io.time = 1780272000;
 
     job j = {tpl, &io, sc_strndup((const char *)json.ptr, json.size), json.size, NULL};
@@ -139,14 +103,7 @@ int main(void)
     sc_free(j.json);
     sc_free(j2.json);
     sc_ecert_template_free(tpl);
-    sc_seal_free(seal);
-    sc_cert_free(root);
-    sc_cert_free(maker);
-    sc_cert_free(signer);
-    sc_key_free(rk);
-    sc_key_free(mk);
-    sc_key_free(sk);
-    sc_buf_dispose(&png);
+    bench_sealer_free(&bs);
     sc_buf_dispose(&json);
     return 0;
 }

@@ -6,33 +6,18 @@
  * (sc_ofd_writer_add_seal), the certificate case; "ofd_write_then_sign_2page": the same by
  * finishing, opening and signing. Baseline: the raw SM2 sign rate of the same run (one signature
  * per document). */
-#include "bench.h"
+#include "bench_seal.h"
 #include "../tests/ofd/write_sample.h"
-
-static sc_cert *issue(sc_key *key, sc_key *ikey, sc_cert *issuer, sc_cert_profile p, const char *s)
-{
-    sc_cert_issue_options o = SC_CERT_ISSUE_OPTIONS_INIT;
-    sc_cert *c = NULL;
-    o.profile = p;
-    o.subject = s;
-    o.not_before = 1704067200;
-    o.not_after = 1893456000;
-    BENCH_CHECK(sc_cert_issue(&c, key, ikey, issuer, &o));
-    return c;
-}
 
 int main(void)
 {
     const char *dir = getenv("SEALCERT_SAMPLES");
     char path[4096];
-    sc_buf in = SC_BUF_INIT, in5 = SC_BUF_INIT, png = SC_BUF_INIT, out = SC_BUF_INIT;
+    sc_buf in = SC_BUF_INIT, in5 = SC_BUF_INIT, out = SC_BUF_INIT;
     sc_ofd_font *wqy = NULL;
     sc_ofd_writer *w = NULL;
-    sc_key *rk = NULL, *mk = NULL, *sk = NULL;
-    sc_seal *seal = NULL;
+    bench_sealer bs = {0};
     sc_ofd *ofd = NULL;
-    sc_seal_make_options mo = SC_SEAL_MAKE_OPTIONS_INIT;
-    sc_seal_draw_options d = SC_SEAL_DRAW_OPTIONS_INIT;
     sc_ofd_sign_options so = SC_OFD_SIGN_OPTIONS_INIT;
 
     BENCH_CHECK(sc_init());
@@ -43,26 +28,10 @@ int main(void)
              dir ? dir : "../shared/samples");
     BENCH_CHECK(sc_fs_read_file(&in5, path, 1 << 26));
     BENCH_CHECK(sc_ofd_font_load(&wqy, WQY_MICROHEI, 0));
-    BENCH_CHECK(sc_key_generate(&rk));
-    BENCH_CHECK(sc_key_generate(&mk));
-    BENCH_CHECK(sc_key_generate(&sk));
-    sc_cert *root = issue(rk, rk, NULL, SC_CERT_ROOT_CA, "CN=Bench Root");
-    sc_cert *maker = issue(mk, rk, root, SC_CERT_SEAL_MAKER, "CN=Bench Maker");
-    sc_cert *signer = issue(sk, rk, root, SC_CERT_SIGNER, "CN=Bench Signer");
-    d.org = "某某市计量测试研究院";
-    d.name = "校准电子证书专用章";
-    BENCH_CHECK(sc_seal_draw(&png, &d));
-    const sc_cert *signers[] = {signer};
-    mo.esid = "1";
-    mo.name = "校准电子证书专用章";
-    mo.signer_certs = signers;
-    mo.signer_cert_count = 1;
-    mo.valid_start = 1704067200;
-    mo.valid_end = 1861920000;
-    mo.picture_type = "png";
-    mo.picture = png.ptr;
-    mo.picture_size = png.size;
-    BENCH_CHECK(sc_seal_make(&seal, mk, maker, &mo));
+    bench_sealer_init(&bs);
+    const sc_seal *seal = bs.seal;
+    sc_key *sk = bs.signer_key;
+    sc_cert *signer = bs.signer;
     so.time = 1717286400;
 
     BENCH_RUN("ofd_sign_1page", "ops/s", 1, {
@@ -94,15 +63,8 @@ int main(void)
     sc_buf_dispose(&doc);
     sc_ofd_font_free(wqy);
     sc_buf_dispose(&in5);
-    sc_seal_free(seal);
-    sc_cert_free(root);
-    sc_cert_free(maker);
-    sc_cert_free(signer);
-    sc_key_free(rk);
-    sc_key_free(mk);
-    sc_key_free(sk);
+    bench_sealer_free(&bs);
     sc_buf_dispose(&in);
-    sc_buf_dispose(&png);
     sc_buf_dispose(&out);
     return 0;
 }

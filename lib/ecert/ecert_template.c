@@ -96,21 +96,24 @@ static int get_num(double *out, ctx *c, const json_t *obj, const char *key, int 
     return error;
 }
 
-/* An array member of at most SC_ECERT_MAX_TEMPLATE_ITEMS entries; absent: NULL. */
-static int get_array(const json_t **out, ctx *c, const json_t *obj, const char *key, int required)
+/* An array (@p type JSON_ARRAY) or object (JSON_OBJECT) member of at most
+ * SC_ECERT_MAX_TEMPLATE_ITEMS entries; absent: NULL. */
+static int get_container(const json_t **out, ctx *c, const json_t *obj, const char *key,
+                         int required, json_type type)
 {
     const json_t *v = json_object_get(obj, key);
     size_t n = push(c, key, 0);
-    int error = 0;
+    int error = 0, is_array = type == JSON_ARRAY;
     *out = NULL;
     if (!v) {
         if (required)
             error = bad(c, "missing", NULL);
-    } else if (!json_is_array(v)) {
-        error = bad(c, "not an array", NULL);
-    } else if (json_array_size(v) > SC_ECERT_MAX_TEMPLATE_ITEMS) {
-        error = sc_error_set(SC_ELIMIT, "%s: %s: more than %d entries", c->file, c->path,
-                             SC_ECERT_MAX_TEMPLATE_ITEMS);
+    } else if (json_typeof(v) != type) {
+        error = bad(c, is_array ? "not an array" : "not an object", NULL);
+    } else if ((is_array ? json_array_size(v) : json_object_size(v)) >
+               SC_ECERT_MAX_TEMPLATE_ITEMS) {
+        error = sc_error_set(SC_ELIMIT, "%s: %s: more than %d %s", c->file, c->path,
+                             SC_ECERT_MAX_TEMPLATE_ITEMS, is_array ? "entries" : "members");
     } else {
         *out = v;
     }
@@ -118,25 +121,14 @@ static int get_array(const json_t **out, ctx *c, const json_t *obj, const char *
     return error;
 }
 
+static int get_array(const json_t **out, ctx *c, const json_t *obj, const char *key, int required)
+{
+    return get_container(out, c, obj, key, required, JSON_ARRAY);
+}
+
 static int get_object(const json_t **out, ctx *c, const json_t *obj, const char *key, int required)
 {
-    const json_t *v = json_object_get(obj, key);
-    size_t n = push(c, key, 0);
-    int error = 0;
-    *out = NULL;
-    if (!v) {
-        if (required)
-            error = bad(c, "missing", NULL);
-    } else if (!json_is_object(v)) {
-        error = bad(c, "not an object", NULL);
-    } else if (json_object_size(v) > SC_ECERT_MAX_TEMPLATE_ITEMS) {
-        error = sc_error_set(SC_ELIMIT, "%s: %s: more than %d members", c->file, c->path,
-                             SC_ECERT_MAX_TEMPLATE_ITEMS);
-    } else {
-        *out = v;
-    }
-    pop(c, n);
-    return error;
+    return get_container(out, c, obj, key, required, JSON_OBJECT);
 }
 
 static int get_color(sc_ofd_rgb *out, ctx *c, const json_t *obj, const char *key, sc_ofd_rgb def)

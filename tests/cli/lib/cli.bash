@@ -161,6 +161,23 @@ PY
     ) || fail "output does not match schema $1.json: $(echo "$msg" | tail -1)"
 }
 
+# make_seal_setup: a test CA, a seal maker, a signer and a 校准电子证书专用章 seal valid 2026-2029
+# under $T (ca/, maker.*, signer.*, seal.esl), and SEAL=(the options that seal with them at a fixed
+# time) for sign and issue.
+make_seal_setup() {
+    expect_exit 0 "$SC" ca init --dir "$T/ca" --subject "CN=${1:-Test} Root,C=CN" \
+        --not-before 2026-01-01 --not-after 2036-01-01
+    expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile seal-maker --subject "CN=Maker,C=CN" \
+        -o "$T/maker" --not-before 2026-01-01 --not-after 2030-01-01
+    expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile signer --subject "CN=Signer,C=CN" \
+        -o "$T/signer" --not-before 2026-01-01 --not-after 2030-01-01
+    expect_exit 0 "$SC" seal make --maker-key "$T/maker.key" --maker-cert "$T/maker.pem" \
+        --signer-cert "$T/signer.pem" --name 校准电子证书专用章 --org 某某计量院 --esid 1 \
+        --type 03 --valid-from 2026-01-01 --valid-to 2029-12-31 -o "$T/seal.esl"
+    SEAL=(--seal "$T/seal.esl" --key "$T/signer.key" --cert "$T/signer.pem"
+        --time 2026-06-01T08:00:00Z)
+}
+
 # finish: the test's exit status.
 finish() {
     if [[ $FAILURES -ne 0 ]]; then
