@@ -1589,7 +1589,9 @@ static int seal_and_zip(sc_buf *out, const sc_ofd_writer *w, const sc_ofd__zip_e
         const page *pg = &w->pages[i];
         double box[4] = {0, 0, (double)to_um(pg->width) / 1000.0,
                          (double)to_um(pg->height) / 1000.0};
-        if ((error = sc_ofd__sign_pkg_add_page(p, pg->id, box)) < 0)
+        char content[64];
+        snprintf(content, sizeof(content), "/Doc_0/Pages/Page_%zu/Content.xml", i);
+        if ((error = sc_ofd__sign_pkg_add_page(p, pg->id, box, content)) < 0)
             goto done;
     }
     for (size_t i = 0; i < w->nseals; i++) {
