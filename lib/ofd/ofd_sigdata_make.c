@@ -73,39 +73,47 @@ typedef struct {
     GBT35275_SIGNED_DATA *signed_data;
 } GBT35275_CONTENT_INFO;
 
-ASN1_SEQUENCE(GBT35275_ISSUER_SERIAL) = {
-    ASN1_SIMPLE(GBT35275_ISSUER_SERIAL, issuer, X509_NAME),
-    ASN1_SIMPLE(GBT35275_ISSUER_SERIAL, serial, ASN1_INTEGER),
+ASN1_SEQUENCE(GBT35275_ISSUER_SERIAL) =
+    {
+        ASN1_SIMPLE(GBT35275_ISSUER_SERIAL, issuer, X509_NAME),
+        ASN1_SIMPLE(GBT35275_ISSUER_SERIAL, serial, ASN1_INTEGER),
 } static_ASN1_SEQUENCE_END(GBT35275_ISSUER_SERIAL)
 
-ASN1_SEQUENCE(GBT35275_SIGNER_INFO) = {
-    ASN1_SIMPLE(GBT35275_SIGNER_INFO, version, ASN1_INTEGER),
-    ASN1_SIMPLE(GBT35275_SIGNER_INFO, ias, GBT35275_ISSUER_SERIAL),
-    ASN1_SIMPLE(GBT35275_SIGNER_INFO, digest_alg, X509_ALGOR),
-    ASN1_SIMPLE(GBT35275_SIGNER_INFO, sig_alg, X509_ALGOR),
-    ASN1_SIMPLE(GBT35275_SIGNER_INFO, sig, ASN1_OCTET_STRING),
+        ASN1_SEQUENCE(GBT35275_SIGNER_INFO) =
+            {
+                ASN1_SIMPLE(GBT35275_SIGNER_INFO, version, ASN1_INTEGER),
+                ASN1_SIMPLE(GBT35275_SIGNER_INFO, ias, GBT35275_ISSUER_SERIAL),
+                ASN1_SIMPLE(GBT35275_SIGNER_INFO, digest_alg, X509_ALGOR),
+                ASN1_SIMPLE(GBT35275_SIGNER_INFO, sig_alg, X509_ALGOR),
+                ASN1_SIMPLE(GBT35275_SIGNER_INFO, sig, ASN1_OCTET_STRING),
 } static_ASN1_SEQUENCE_END(GBT35275_SIGNER_INFO)
 
-ASN1_SEQUENCE(GBT35275_DATA_INFO) = {
-    ASN1_SIMPLE(GBT35275_DATA_INFO, type, ASN1_OBJECT),
-    ASN1_EXP(GBT35275_DATA_INFO, content, ASN1_OCTET_STRING, 0),
+                ASN1_SEQUENCE(GBT35275_DATA_INFO) =
+                    {
+                        ASN1_SIMPLE(GBT35275_DATA_INFO, type, ASN1_OBJECT),
+                        ASN1_EXP(GBT35275_DATA_INFO, content, ASN1_OCTET_STRING, 0),
 } static_ASN1_SEQUENCE_END(GBT35275_DATA_INFO)
 
-ASN1_SEQUENCE(GBT35275_SIGNED_DATA) = {
-    ASN1_SIMPLE(GBT35275_SIGNED_DATA, version, ASN1_INTEGER),
-    ASN1_SET_OF(GBT35275_SIGNED_DATA, digest_algs, X509_ALGOR),
-    ASN1_SIMPLE(GBT35275_SIGNED_DATA, content, GBT35275_DATA_INFO),
-    ASN1_IMP_SET_OF_OPT(GBT35275_SIGNED_DATA, certs, X509, 0),
-    ASN1_SET_OF(GBT35275_SIGNED_DATA, signers, GBT35275_SIGNER_INFO),
+                        ASN1_SEQUENCE(GBT35275_SIGNED_DATA) =
+                            {
+                                ASN1_SIMPLE(GBT35275_SIGNED_DATA, version, ASN1_INTEGER),
+                                ASN1_SET_OF(GBT35275_SIGNED_DATA, digest_algs, X509_ALGOR),
+                                ASN1_SIMPLE(GBT35275_SIGNED_DATA, content, GBT35275_DATA_INFO),
+                                ASN1_IMP_SET_OF_OPT(GBT35275_SIGNED_DATA, certs, X509, 0),
+                                ASN1_SET_OF(GBT35275_SIGNED_DATA, signers, GBT35275_SIGNER_INFO),
 } static_ASN1_SEQUENCE_END(GBT35275_SIGNED_DATA)
 
-ASN1_SEQUENCE(GBT35275_CONTENT_INFO) = {
-    ASN1_SIMPLE(GBT35275_CONTENT_INFO, type, ASN1_OBJECT),
-    ASN1_EXP(GBT35275_CONTENT_INFO, signed_data, GBT35275_SIGNED_DATA, 0),
+                                ASN1_SEQUENCE(GBT35275_CONTENT_INFO) =
+                                    {
+                                        ASN1_SIMPLE(GBT35275_CONTENT_INFO, type, ASN1_OBJECT),
+                                        ASN1_EXP(GBT35275_CONTENT_INFO, signed_data,
+                                                 GBT35275_SIGNED_DATA, 0),
 } static_ASN1_SEQUENCE_END(GBT35275_CONTENT_INFO)
 
-/* An AlgorithmIdentifier with absent parameters (as ofdrw writes sm3 and sm2sign). */
-static X509_ALGOR *algor(const char *oid)
+                                    /* An AlgorithmIdentifier with absent parameters (as ofdrw
+                                       writes sm3 and sm2sign). */
+                                    static X509_ALGOR
+                                    * algor(const char *oid)
 {
     X509_ALGOR *a = X509_ALGOR_new();
     ASN1_OBJECT *o = OBJ_txt2obj(oid, 1);
