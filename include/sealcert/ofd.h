@@ -686,9 +686,9 @@ typedef struct {
  * @return 0, SC_EINVALID (page out of range; seal given with digital or missing without it;
  *         keyword combined with x_mm, y_mm or riding; signer refused by sc_ses_signature_make:
  *         not in the certList, outside validity), SC_ENOTFOUND (keyword not in the text; the
- *         message names it), SC_ELIMIT (keyword found more than SC_OFD_MAX_KEYWORD_STAMPS times),
- *         SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the package has no document) or
- *         SC_ENOMEM
+ *         message names it), SC_ELIMIT (keyword found more than 500 times,
+ * SC_OFD_MAX_KEYWORD_STAMPS), SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the package has no
+ * document) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
                           const sc_cert *cert, const sc_ofd_sign_options *opts);
