@@ -473,40 +473,6 @@ static void test_ofd_sign__keyword_across_text_codes(void **state)
     sc_buf_dispose(&doc);
 }
 
-/* A two-page document with the keyword once on each page, at places the writer's own measure
- * gives: the stamps are centred on the words, each on its page, in one valid signature. */
-#define KW_SIZE 5.0
-static sc_buf keyword_document(const sign_fixture *f, double x[2], double y[2])
-{
-    sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
-    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
-    sc_ofd_writer *w = NULL;
-    sc_buf doc = SC_BUF_INIT;
-    static const char *const prefix[] = {"甲方", "乙方（签字）与"};
-    static const double left[] = {20, 60}, baseline[] = {250, 120};
-    double pw, kw;
-
-    wo.creation_time = SIGN_TIME;
-    ts.font = f->font;
-    ts.size = KW_SIZE;
-    sc_assert_ok(sc_ofd_writer_new(&w, &wo));
-    sc_assert_ok(sc_ofd_text_measure(&kw, "（盖章）", &ts));
-    for (int i = 0; i < 2; i++) {
-        size_t page;
-        char line[128];
-        snprintf(line, sizeof(line), "%s（盖章）：", prefix[i]);
-        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 210, 297));
-        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 20, 30, 0, "合同书", &ts));
-        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, left[i], baseline[i], 0, line, &ts));
-        sc_assert_ok(sc_ofd_text_measure(&pw, prefix[i], &ts));
-        x[i] = left[i] + pw + kw / 2;
-        y[i] = baseline[i] - 0.38 * KW_SIZE;
-    }
-    sc_assert_ok(sc_ofd_writer_finish(&doc, w));
-    sc_ofd_writer_free(w);
-    return doc;
-}
-
 static void test_ofd_sign__keyword_two_pages(void **state)
 {
     sign_fixture *f = *state;

@@ -143,12 +143,41 @@ static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
     sc_buf_dispose(&signed_doc);
 }
 
+/* A keyword seal: ofd.js draws one seal on each page, centred on the word where the writer put
+ * it, and reports the signature valid. */
+static void test_ofd_sign_ofdjs__keyword_seal_on_the_words(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    double x[2], y[2];
+    char exp[1024] = "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-no-errors "
+                     "--expect-text 盖章";
+    const char *path = sctest_tmp("keyword.ofd");
+    const sc_seal_picture *pic = sc_seal_picture_of(f->seal);
+    sc_buf doc = keyword_document(f, x, y);
+
+    o.time = SIGN_TIME;
+    o.keyword = "（盖章）";
+    sc_buf signed_doc = fixture_sign(f, &doc, &o);
+    write_tmp(path, &signed_doc);
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(exp);
+        snprintf(exp + n, sizeof(exp) - n, " --expect-seal %d,%.3f,%.3f,%.3f,%.3f", k + 1,
+                 x[k] - pic->width_mm / 2.0, y[k] - pic->height_mm / 2.0, (double)pic->width_mm,
+                 (double)pic->height_mm);
+    }
+    harness_ok(path, exp, " of the keyword seal");
+    sc_buf_dispose(&doc);
+    sc_buf_dispose(&signed_doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign_ofdjs__sealed_document_accepted),
         cmocka_unit_test(test_ofd_sign_ofdjs__riding_seal_on_every_page),
         cmocka_unit_test(test_ofd_sign_ofdjs__extra_subset_text),
+        cmocka_unit_test(test_ofd_sign_ofdjs__keyword_seal_on_the_words),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }
