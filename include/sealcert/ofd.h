@@ -123,7 +123,9 @@ SC_EXTERN const sc_ofd_page *sc_ofd_page_of(const sc_ofd *ofd, size_t doc, size_
  * gap (none written, too few values, the last character of a TextCode) the spacing is unknown and
  * the font size is used, the advance of a full-width (CJK) character. Character boxes are the em
  * box standing on the baseline (0.88 em above it, 0.12 em below, the ideographic em box of CJK
- * fonts), without font metrics; ReadDirection, CharDirection and HScale are not applied. */
+ * fonts), without font metrics; ReadDirection, CharDirection and HScale are not applied.
+ * Numbers that are not finite or exceed 10^6 mm are treated as absent, so every position is a
+ * finite number. */
 
 /** One character of a TextObject, placed on the page. */
 typedef struct {

@@ -50,12 +50,18 @@ typedef struct {
     bool is_full;      /* SC_OFD_MAX_PAGE_TEXT reached: the rest of the page is left out */
 } walker;
 
-/* Up to @p n finite numbers of an attribute; how many were read. */
+/* A number the geometry can use: finite and within SC_OFD_MAX_COORD_MM. */
+static bool is_usable(double v)
+{
+    return isfinite(v) && v <= SC_OFD_MAX_COORD_MM && v >= -SC_OFD_MAX_COORD_MM;
+}
+
+/* Up to @p n usable numbers of an attribute; how many were read. */
 static size_t numbers(double *out, size_t n, const char *attr)
 {
     size_t got = attr ? sc_ofd__numbers(out, n, attr) : 0;
     for (size_t i = 0; i < got; i++)
-        if (!isfinite(out[i]))
+        if (!is_usable(out[i]))
             return i;
     return got;
 }
@@ -87,7 +93,7 @@ static void parse_gaps(gap *g, size_t n, const char *attr, bool is_x)
             p = end;
         }
         v = strtod(p, &end);
-        if (end == p || !isfinite(v))
+        if (end == p || !is_usable(v))
             break;
         p = end;
         for (double k = 0; k < count && i < n; k++, i++) {

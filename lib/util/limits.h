@@ -92,6 +92,11 @@
 #define SC_OFD_MAX_SIGNATURES 1000
 #define SC_OFD_MAX_REFERENCES 100000
 
+/* Largest coordinate, gap, size or CTM entry the text-position reader accepts (mm): a page is
+ * at most metres wide; the bound keeps every sum and product of them finite (no inf or NaN in
+ * a stamp's Boundary), however many characters a line has. */
+#define SC_OFD_MAX_COORD_MM 1e6
+
 /* Most occurrences of a keyword the signer stamps, per page and per document (one StampAnnot
  * each): a keyword found more often is a common word of the text, not a place to sign. */
 #define SC_OFD_MAX_KEYWORD_STAMPS 500
