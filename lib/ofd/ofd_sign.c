@@ -591,10 +591,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
     /* A digital signature has no picture: a stamp only where one was asked for. */
     double w = pic ? (double)pic->width_mm : SC_OFD_DIGITAL_STAMP_MM,
            h = pic ? (double)pic->height_mm : SC_OFD_DIGITAL_STAMP_MM;
-    bool has_stamp = seal || o.page || o.x_mm >= 0 || o.y_mm >= 0 || o.riding || o.keyword;
-    if (!has_stamp) {
-        /* no StampAnnot */
-    } else if (o.keyword) {
+    if (o.keyword) {
         if ((error = add_keyword_stamps(&xml, &next_id, p, &o, w, h)) < 0)
             goto done;
     } else if (o.riding) {
@@ -608,7 +605,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
             if ((error = add_stamp(&xml, next_id++, pg->id, b, clip)) < 0)
                 goto done;
         }
-    } else {
+    } else if (seal || o.page || o.x_mm >= 0 || o.y_mm >= 0) {
         const sc_ofd__sign_page *pg = &p->pages[o.page ? o.page - 1 : p->npages - 1];
         double x = o.x_mm >= 0 ? o.x_mm : pg->box[2] - DEFAULT_RIGHT_MM - w / 2;
         double y = o.y_mm >= 0 ? o.y_mm : pg->box[3] - DEFAULT_BOTTOM_MM - h / 2;
