@@ -171,6 +171,27 @@ static void test_ofd_sign_ofdjs__keyword_seal_on_the_words(void **state)
     sc_buf_dispose(&signed_doc);
 }
 
+/* A digitally signed document (no seal, Type="Sign") still opens in ofd.js without an error and
+ * shows its text; ofd.js 0.2.6 lists only seal signatures, so it has nothing to say about ours. */
+static void test_ofd_sign_ofdjs__digital_document_opens(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_ofd *ofd = NULL;
+    sc_buf signed_doc = SC_BUF_INIT;
+    const char *path = sctest_tmp("digital.ofd");
+
+    o.time = SIGN_TIME;
+    o.digital = 1;
+    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
+    sc_assert_ok(sc_ofd_sign(&signed_doc, ofd, NULL, f->signer_key, f->signer, &o));
+    sc_ofd_free(ofd);
+    write_tmp(path, &signed_doc);
+    harness_ok(path, "--expect-pages 2 --expect-no-errors --expect-text 校准证书",
+               "ofd.js check of the digitally signed document");
+    sc_buf_dispose(&signed_doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_ofd_sign_ofdjs__riding_seal_on_every_page),
         cmocka_unit_test(test_ofd_sign_ofdjs__extra_subset_text),
         cmocka_unit_test(test_ofd_sign_ofdjs__keyword_seal_on_the_words),
+        cmocka_unit_test(test_ofd_sign_ofdjs__digital_document_opens),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }
