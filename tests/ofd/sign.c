@@ -543,6 +543,26 @@ static void test_ofd_sign__keyword_refusals(void **state)
     sc_assert_ok(sc_ofd_sign(&out, ofd, f->seal, f->signer_key, f->signer, &o));
     sc_buf_dispose(&out);
     sc_ofd_free(ofd);
+
+    /* a keyword found more than SC_OFD_MAX_KEYWORD_STAMPS times is not a place to sign */
+    char page[4096];
+    int n = snprintf(page, sizeof(page),
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Page "
+                     "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"2\">"
+                     "<ofd:TextObject ID=\"10\" Boundary=\"0 0 200 10\" Size=\"1\">"
+                     "<ofd:TextCode X=\"0\" Y=\"1\" DeltaX=\"g 600 0.3\">");
+    for (int i = 0; i < SC_OFD_MAX_KEYWORD_STAMPS + 1; i++)
+        page[n++] = 'A';
+    snprintf(page + n, sizeof(page) - (size_t)n,
+             "</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>");
+    sc_buf many = replace_entry(&doc, "/Doc_0/Pages/Page_0/Content.xml", page, strlen(page));
+    sc_assert_ok(sc_ofd_open(&ofd, many.ptr, many.size, NULL));
+    o.keyword = "A";
+    assert_int_equal(sc_ofd_sign(&out, ofd, f->seal, f->signer_key, f->signer, &o), SC_ELIMIT);
+    assert_non_null(strstr(sc_error_last()->message, "more than 500 times"));
+    assert_null(out.ptr);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&many);
     sc_buf_dispose(&doc);
 }
 
