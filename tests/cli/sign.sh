@@ -118,6 +118,47 @@ expect_json signatures.0.signer CN=Signer,C=CN
 expect_json signatures.0.page_count 0
 expect_finding message_digest ok signatures.0.
 expect_finding signer_chain ok signatures.0.
+# Checked without sealcert: the DER walked here, the SM2 signature verified by the openssl CLI
+# over the attached content (SM3 of Signature.xml) with the default ID 1234567812345678.
+"$PY" - "$T/digital.ofd" "$T" <<'PY'
+import hashlib, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+xml = z.read("Doc_0/Signs/Sign_0/Signature.xml")
+der = z.read("Doc_0/Signs/Sign_0/SignedValue.dat")
+def tlv(b, i):
+    tag, n = b[i], b[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7F
+        n = int.from_bytes(b[i:i + k], "big")
+        i += k
+    return tag, b[i:i + n], i + n
+def items(b):
+    i, out = 0, []
+    while i < len(b):
+        tag, v, i = tlv(b, i)
+        out.append((tag, v))
+    return out
+OID_SIGNED = bytes.fromhex("2a811ccf550601040202")
+OID_DATA = bytes.fromhex("2a811ccf550601040201")
+ci = items(tlv(der, 0)[1])
+assert ci[0] == (0x06, OID_SIGNED), "ContentInfo.contentType"
+sd = items(items(ci[1][1])[0][1])
+inner = items(sd[2][1])
+assert inner[0] == (0x06, OID_DATA), "contentInfo.contentType"
+content = items(inner[1][1])[0][1]
+assert content == hashlib.new("sm3", xml).digest(), "content is not SM3(Signature.xml)"
+assert sd[3][0] == 0xA0, "certificates [0]"
+signer = items(items(sd[-1][1])[0][1])
+assert len(signer) == 5 and signer[4][0] == 0x04, "SignerInfo without attributes"
+open(sys.argv[2] + "/content.bin", "wb").write(content)
+open(sys.argv[2] + "/sig.der", "wb").write(signer[4][1])
+PY
+[[ $? -eq 0 ]] || fail "the SignedData is not as docs/formats/ofd-digital-sign.md says"
+openssl x509 -in "$T/signer.pem" -pubkey -noout >"$T/signer.pub"
+expect_exit 0 openssl pkeyutl -verify -pubin -inkey "$T/signer.pub" -rawin -in "$T/content.bin" \
+    -sigfile "$T/sig.der" -digest sm3 -pkeyopt distid:1234567812345678
+expect_stdout_contains "Signature Verified Successfully"
 "${FIX[@]}" tamper "$T/digital.ofd" "$T/digital-bad.ofd" Doc_0/Pages/Page_1/Content.xml 甲方 乙方
 expect_exit 1 "$SC" verify "$T/digital-bad.ofd"
 expect_stdout_contains "/Doc_0/Pages/Page_1/Content.xml: digest mismatch"
