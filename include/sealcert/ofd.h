@@ -559,8 +559,9 @@ SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *fon
  * further calls return SC_EINVALID. On failure @p out is unchanged.
  * @param[out] out the .ofd bytes, owned by the caller (sc_buf_dispose)
  * @return 0, SC_EINVALID (no page, or already finished; a seal's page out of range, or its
- *         signer refused, as sc_ofd_sign()), SC_EFORMAT (hb-subset failed on a font),
- *         SC_EUNSUPPORTED (GM/T 0031 seal) or SC_ENOMEM
+ *         signer refused, as sc_ofd_sign()), SC_ENOTFOUND and SC_ELIMIT (a seal's keyword not
+ *         in the text, or found too often, as sc_ofd_sign()), SC_EFORMAT (hb-subset failed on
+ *         a font), SC_EUNSUPPORTED (GM/T 0031 seal) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w);
 
@@ -701,14 +702,18 @@ SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, c
  * over the bytes the writer has, Signature.xml, SignedValue.dat, Signatures.xml, OFD.xml naming
  * the list), and zips once, with no re-reading, inflating and deflating. Several calls make
  * several signatures in call order, each a continue-sign one like a later sc_ofd_sign() (none
- * references Signatures.xml); riding seals are supported. With the default compression level
- * the package has the same bytes as sc_ofd_sign() on the finished document, except the SM2
- * signature values; zip times are the last signing time, as sc_ofd_sign() writes them.
- * Checks that need the pages (page out of range) and the signer's checks happen at finish,
- * which then fails without output.
- * @param seal, key, cert borrowed: they must stay valid until sc_ofd_writer_finish() returns
- * @param opts copied; NULL for the defaults
- * @return 0, SC_EINVALID (finished writer, options version) or SC_ENOMEM
+ * references Signatures.xml); riding seals, keyword seals (opts->keyword, found in the text
+ * the writer drew, as sc_ofd_sign() finds it in the finished document) and digital signatures
+ * (opts->digital, @p seal NULL) are supported. With the default compression level the package
+ * has the same bytes as sc_ofd_sign() on the finished document, except the SM2 signature
+ * values; zip times are the last signing time, as sc_ofd_sign() writes them. Checks that need
+ * the pages (page out of range, keyword not in the text) and the signer's checks happen at
+ * finish, which then fails without output.
+ * @param seal, key, cert borrowed: they must stay valid until sc_ofd_writer_finish() returns;
+ *        seal NULL for a digital signature (and only then)
+ * @param opts copied, the keyword included; NULL for the defaults
+ * @return 0, SC_EINVALID (finished writer, options version; seal given with digital or missing
+ *         without it; keyword empty or combined with x_mm, y_mm or riding) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_add_seal(sc_ofd_writer *w, const sc_seal *seal, const sc_key *key,
                                      const sc_cert *cert, const sc_ofd_sign_options *opts);

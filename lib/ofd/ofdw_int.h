@@ -100,7 +100,8 @@ int sc_ofd__sign_check(const sc_seal *seal, const sc_ofd_sign_options *opts);
  * Seal the set as sc_ofd_sign() documents: Sign_N files, References over every file but the
  * signature list, Signatures.xml, OFD.xml naming the list the first time; a digital signature
  * when opts->digital (seal NULL), stamps on opts->keyword found in the pages' Content.xml. The
- * seal's DER is borrowed until the set is freed. On failure the set may be half changed: discard it.
+ * seal's DER is borrowed until the set is freed. On failure the set may be half changed: discard
+ * it.
  * @return as sc_ofd_sign()
  */
 int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,

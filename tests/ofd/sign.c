@@ -571,14 +571,9 @@ static void test_ofd_sign__keyword_refusals(void **state)
 static sc_buf sign_digital(const sign_fixture *f, const sc_buf *in, const sc_ofd_sign_options *opt)
 {
     sc_ofd_sign_options o = opt ? *opt : (sc_ofd_sign_options)SC_OFD_SIGN_OPTIONS_INIT;
-    sc_ofd *ofd = NULL;
-    sc_buf out = SC_BUF_INIT;
     o.time = SIGN_TIME;
     o.digital = 1;
-    sc_assert_ok(sc_ofd_open(&ofd, in->ptr, in->size, NULL));
-    sc_assert_ok(sc_ofd_sign(&out, ofd, NULL, f->signer_key, f->signer, &o));
-    sc_ofd_free(ofd);
-    return out;
+    return fixture_sign(f, in, &o);
 }
 
 static void test_ofd_sign__digital_verifies(void **state)
