@@ -169,6 +169,11 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
 
 /* ---- GB/T 35275 SignedData and bare SM2 signatures (ofd_sigdata.c) ------------------------- */
 
+/* Content types of GB/T 35275-2017 clause 7, as ofd_sigdata_make.c writes and ofd_sigdata.c reads
+ * them; sm3 and sm2sign (1.2.156.10197.1.501) are in sealcert/sm.h. */
+#define SC_OFD_OID_GBT35275_DATA   "1.2.156.10197.6.1.4.2.1"
+#define SC_OFD_OID_GBT35275_SIGNED "1.2.156.10197.6.1.4.2.2"
+
 /** What a SignedValue holding a digital signature came to. */
 typedef struct {
     const char *signer;   /* the signer certificate's subject, in the caller's pool; "" if none */

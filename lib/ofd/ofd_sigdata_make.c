@@ -22,11 +22,6 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
-/* Content types of GB/T 35275-2017 clause 7; sm3 and sm2sign (1.2.156.10197.1.501) are in
- * sealcert/sm.h. */
-#define OID_GBT35275_DATA   "1.2.156.10197.6.1.4.2.1"
-#define OID_GBT35275_SIGNED "1.2.156.10197.6.1.4.2.2"
-
 /*
  * GB/T 35275-2017 clause 8 (after RFC 2315 clause 9); only what we write:
  *   ContentInfo ::= SEQUENCE { contentType OBJECT IDENTIFIER, content [0] EXPLICIT ANY }
@@ -161,8 +156,8 @@ int sc_ofd__signed_data_make(sc_buf *out, const sc_key *key, const sc_cert *cert
     ci->type = NULL;
     ASN1_OBJECT_free(sd->content->type);
     sd->content->type = NULL;
-    if (!(ci->type = OBJ_txt2obj(OID_GBT35275_SIGNED, 1)) ||
-        !(sd->content->type = OBJ_txt2obj(OID_GBT35275_DATA, 1)) ||
+    if (!(ci->type = OBJ_txt2obj(SC_OFD_OID_GBT35275_SIGNED, 1)) ||
+        !(sd->content->type = OBJ_txt2obj(SC_OFD_OID_GBT35275_DATA, 1)) ||
         !ASN1_INTEGER_set(sd->version, 1) || !ASN1_INTEGER_set(si->version, 1) ||
         !ASN1_OCTET_STRING_set(sd->content->content, md, sizeof(md)) ||
         !ASN1_OCTET_STRING_set(si->sig, sig.ptr, (int)sig.size))
