@@ -1,5 +1,5 @@
 /* Fuzz target: OFD packages (GB/T 33190): sc_ofd_open (zip, limits, XML, model), the model
- * accessors, and sc_ofd_verify on whatever opened, at a fixed time. */
+ * accessors, text positions, and sc_ofd_verify on whatever opened, at a fixed time. */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
@@ -23,6 +23,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sum += strlen(sc_ofd_doc_info_of(ofd, d)->doc_root);
         for (size_t i = 0; i < sc_ofd_page_count(ofd, d); i++)
             sum += strlen(sc_ofd_page_of(ofd, d, i)->text);
+        /* Text positions of the first pages (each parses its Content.xml again). Invariant: at
+         * most one character per byte of text, every coordinate a number. */
+        for (size_t i = 0; i < sc_ofd_page_count(ofd, d) && i < 8; i++) {
+            sc_ofd_page_text *t = NULL;
+            if (sc_ofd_page_text_load(&t, ofd, d, i) != 0)
+                continue;
+            for (size_t k = 0; k < sc_ofd_page_text_count(t); k++) {
+                const sc_ofd_text_object *o = sc_ofd_page_text_object(t, k);
+                if (o->char_count > strlen(o->text))
+                    __builtin_trap();
+                for (size_t c = 0; c < o->char_count; c++)
+                    if (o->chars[c].box[2] != o->chars[c].box[2])
+                        __builtin_trap();
+            }
+            sc_ofd_page_text_free(t);
+        }
         for (size_t i = 0; i < sc_ofd_resource_count(ofd, d); i++)
             sum += strlen(sc_ofd_resource_of(ofd, d, i)->path);
     }

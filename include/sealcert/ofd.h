@@ -112,6 +112,67 @@ SC_EXTERN size_t sc_ofd_page_count(const sc_ofd *ofd, size_t doc);
 /** The i-th page of document @p doc; borrowed; NULL when out of range. */
 SC_EXTERN const sc_ofd_page *sc_ofd_page_of(const sc_ofd *ofd, size_t doc, size_t i);
 
+/* ---- text positions (read side) ----
+ * Where each character of a page's text is, for placing a seal on a word (sealcert sign
+ * --keyword). Computed on request from the page's Content.xml, not at open time, so opening and
+ * verifying pay nothing for it. The geometry (GB/T 33190-2016 clause 11, TextObject and TextCode,
+ * with the Boundary and CTM of every graphic unit): the Boundary's corner is the origin of the
+ * object space, the optional CTM maps object space into the Boundary, each TextCode starts its
+ * first character at X/Y (object space; absent: the previous TextCode's value) and DeltaX/DeltaY
+ * give the gaps to the next characters ("g N v": N gaps of v, clause 11.3). Where no DeltaX gives a
+ * gap (none written, too few values, the last character of a TextCode) the spacing is unknown and
+ * the font size is used, the advance of a full-width (CJK) character. Character boxes are the em
+ * box standing on the baseline (0.88 em above it, 0.12 em below, the ideographic em box of CJK
+ * fonts), without font metrics; ReadDirection, CharDirection and HScale are not applied.
+ * Numbers that are not finite or exceed 10^6 mm are treated as absent, so every position is a
+ * finite number. */
+
+/** One character of a TextObject, placed on the page. */
+typedef struct {
+    uint32_t cp;              /**< the Unicode code point */
+    double x;                 /**< its origin on the baseline, page mm (after Boundary and CTM) */
+    double y;                 /**< likewise, mm from the top of the page */
+    double box[4];            /**< x, y, width, height of its cell on the page, mm: advance wide,
+                                   one em high; the bounding box of the cell under the CTM */
+    int is_advance_estimated; /**< 1 when no DeltaX gave its advance (the font size was used) */
+} sc_ofd_char;
+
+/** A TextObject of a page with its characters placed. Everything borrowed from the
+ * sc_ofd_page_text. */
+typedef struct {
+    unsigned long id;         /**< TextObject ID; 0 when absent */
+    double boundary[4];       /**< Boundary x, y, width, height, page mm */
+    double ctm[6];            /**< CTM a b c d e f; the identity when absent */
+    double size;              /**< Size, the font size in object space, mm; 0 when absent */
+    const char *text;         /**< the text of all its TextCodes in order, UTF-8, as written */
+    const sc_ofd_char *chars; /**< one per code point of @p text, in order */
+    size_t char_count;        /**< entries in chars */
+} sc_ofd_text_object;
+
+/** The placed text of one page: its TextObjects in content order (all layers, nested blocks
+ * included, templates excluded, as sc_ofd_page.text; at most SC_OFD_MAX_PAGE_TEXT bytes). */
+typedef struct sc_ofd_page_text sc_ofd_page_text;
+
+/**
+ * Read the TextObjects of a page with the position of every character.
+ * @param[out] out owned by the caller (sc_ofd_page_text_free); it copies what it needs and does
+ *             not refer to @p ofd afterwards
+ * @param page the page, counted from 0
+ * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml is
+ *         missing or malformed; the message names it) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc,
+                                    size_t page);
+
+/** Number of TextObjects. */
+SC_EXTERN size_t sc_ofd_page_text_count(const sc_ofd_page_text *text);
+
+/** The i-th TextObject; borrowed; NULL when out of range. */
+SC_EXTERN const sc_ofd_text_object *sc_ofd_page_text_object(const sc_ofd_page_text *text, size_t i);
+
+/** Release placed text; NULL is accepted. */
+SC_EXTERN void sc_ofd_page_text_free(sc_ofd_page_text *text);
+
 /** A resource of the document: font, image or other multimedia. */
 typedef struct {
     unsigned long id;   /**< resource ID */
@@ -520,8 +581,9 @@ SC_EXTERN int sc_ofd_writer_embed_chars(sc_ofd_writer *w, const sc_ofd_font *fon
  * further calls return SC_EINVALID. On failure @p out is unchanged.
  * @param[out] out the .ofd bytes, owned by the caller (sc_buf_dispose)
  * @return 0, SC_EINVALID (no page, or already finished; a seal's page out of range, or its
- *         signer refused, as sc_ofd_sign()), SC_EFORMAT (hb-subset failed on a font),
- *         SC_EUNSUPPORTED (GM/T 0031 seal) or SC_ENOMEM
+ *         signer refused, as sc_ofd_sign()), SC_ENOTFOUND and SC_ELIMIT (a seal's keyword not
+ *         in the text, or found too often, as sc_ofd_sign()), SC_EFORMAT (hb-subset failed on
+ *         a font), SC_EUNSUPPORTED (GM/T 0031 seal) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w);
 
@@ -608,13 +670,25 @@ typedef struct {
     double y_mm;          /**< centre of the seal; negative: 30 mm above the bottom edge */
     int riding;           /**< 1: a riding seal (骑缝章): one signature, a slice on every page at
                                the right edge; page and x_mm are then ignored */
+    const char *keyword;  /**< UTF-8: one StampAnnot centred on each occurrence of this text in
+                               the page text (all pages, or only @p page when not 0), found
+                               within a TextObject also across TextCodes (positions as
+                               sc_ofd_page_text_load() computes them); x_mm, y_mm and riding
+                               must then be unset. NULL: placement by page, x_mm, y_mm */
+    int digital;          /**< 1: a digital signature (Type="Sign"): GB/T 35275 SignedData, no
+                               seal (pass NULL), no StampAnnot unless page, x_mm, y_mm, riding or
+                               keyword is given (then a SC_OFD_DIGITAL_STAMP_MM square) */
 } sc_ofd_sign_options;
 
 #define SC_OFD_SIGN_OPTIONS_VERSION 1
 #define SC_OFD_SIGN_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0                                     \
+        SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0, NULL, 0                            \
     }
+
+/** Side of the square a digital signature's StampAnnot covers, mm (there is no seal picture to
+ * give the size): the size of a round official seal. */
+#define SC_OFD_DIGITAL_STAMP_MM 40.0
 
 /**
  * Seal-sign the first document of a package (GB/T 33190 clause 18, GB/T 38540 clause 9): a new
@@ -625,11 +699,21 @@ typedef struct {
  * earlier one). The seal's picture size gives the stamp's size. Entries it does not change are
  * copied as they were stored (deflate stream and CRC kept by sc_ofd_open); only the files it
  * makes are compressed.
+ *
+ * With opts->digital, a digital signature instead (Type="Sign", SignatureMethod
+ * 1.2.156.10197.1.501): no Seal.esl and no Seal element, and SignedValue.dat is a GB/T 35275
+ * SignedData (ContentInfo 1.2.156.10197.6.1.4.2.2) whose attached data content is SM3 of the
+ * Signature.xml bytes, SM2-signed with the default ID, the certificate inside; the layout ofdrw
+ * writes and verifies (docs/formats/ofd-digital-sign.md).
  * @param[out] out the signed package (caller disposes); for a fixed time the same bytes except
  *             the SM2 signature value, which is randomised
- * @return 0, SC_EINVALID (page out of range; signer refused by sc_ses_signature_make: not in
- *         the certList, outside validity), SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the
- *         package has no document) or SC_ENOMEM
+ * @param seal the seal; NULL for a digital signature (and only then)
+ * @return 0, SC_EINVALID (page out of range; seal given with digital or missing without it;
+ *         keyword combined with x_mm, y_mm or riding; signer refused by sc_ses_signature_make:
+ *         not in the certList, outside validity), SC_ENOTFOUND (keyword not in the text; the
+ *         message names it), SC_ELIMIT (keyword found more than 500 times,
+ * SC_OFD_MAX_KEYWORD_STAMPS), SC_EUNSUPPORTED (GM/T 0031 seal), SC_EFORMAT (the package has no
+ * document) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_key *key,
                           const sc_cert *cert, const sc_ofd_sign_options *opts);
@@ -640,14 +724,18 @@ SC_EXTERN int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, c
  * over the bytes the writer has, Signature.xml, SignedValue.dat, Signatures.xml, OFD.xml naming
  * the list), and zips once, with no re-reading, inflating and deflating. Several calls make
  * several signatures in call order, each a continue-sign one like a later sc_ofd_sign() (none
- * references Signatures.xml); riding seals are supported. With the default compression level
- * the package has the same bytes as sc_ofd_sign() on the finished document, except the SM2
- * signature values; zip times are the last signing time, as sc_ofd_sign() writes them.
- * Checks that need the pages (page out of range) and the signer's checks happen at finish,
- * which then fails without output.
- * @param seal, key, cert borrowed: they must stay valid until sc_ofd_writer_finish() returns
- * @param opts copied; NULL for the defaults
- * @return 0, SC_EINVALID (finished writer, options version) or SC_ENOMEM
+ * references Signatures.xml); riding seals, keyword seals (opts->keyword, found in the text
+ * the writer drew, as sc_ofd_sign() finds it in the finished document) and digital signatures
+ * (opts->digital, @p seal NULL) are supported. With the default compression level the package
+ * has the same bytes as sc_ofd_sign() on the finished document, except the SM2 signature
+ * values; zip times are the last signing time, as sc_ofd_sign() writes them. Checks that need
+ * the pages (page out of range, keyword not in the text) and the signer's checks happen at
+ * finish, which then fails without output.
+ * @param seal, key, cert borrowed: they must stay valid until sc_ofd_writer_finish() returns;
+ *        seal NULL for a digital signature (and only then)
+ * @param opts copied, the keyword included; NULL for the defaults
+ * @return 0, SC_EINVALID (finished writer, options version; seal given with digital or missing
+ *         without it; keyword empty or combined with x_mm, y_mm or riding) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_add_seal(sc_ofd_writer *w, const sc_seal *seal, const sc_key *key,
                                      const sc_cert *cert, const sc_ofd_sign_options *opts);

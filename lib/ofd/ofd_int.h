@@ -140,7 +140,39 @@ const char *sc_ofd__xml_attr(const xmlNode *node, const char *name);
 /** Parse up to @p n numbers separated by blanks; returns how many were read. */
 size_t sc_ofd__numbers(double *out, size_t n, const char *text);
 
+/* ---- text positions (ofd_text.c) ----------------------------------------------------------- */
+
+/** A box on a page: x, y, width, height in mm. */
+typedef struct {
+    double v[4];
+} sc_ofd__box;
+
+/**
+ * Place the text of a page from its Content.xml bytes (@p name, the absolute path, for
+ * messages), as sc_ofd_page_text_load() does.
+ * @param[out] out owned by the caller (sc_ofd_page_text_free)
+ * @return 0, SC_EFORMAT (malformed XML) or SC_ENOMEM
+ */
+int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
+                            const char *name);
+
+/**
+ * Where @p keyword (UTF-8, matched code point for code point) occurs in the TextObjects of
+ * placed page text: the box around each occurrence's characters, occurrences within one
+ * TextObject (across its TextCodes), not overlapping, in content order.
+ * @param[out] out sc_free'd by the caller; NULL when there is none
+ * @return 0, SC_EINVALID (empty, over 256 characters or invalid UTF-8), SC_ELIMIT (more than
+ *         SC_OFD_MAX_KEYWORD_STAMPS occurrences) or SC_ENOMEM
+ */
+int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *text,
+                      const char *keyword);
+
 /* ---- GB/T 35275 SignedData and bare SM2 signatures (ofd_sigdata.c) ------------------------- */
+
+/* Content types of GB/T 35275-2017 clause 7, as ofd_sigdata_make.c writes and ofd_sigdata.c reads
+ * them; sm3 and sm2sign (1.2.156.10197.1.501) are in sealcert/sm.h. */
+#define SC_OFD_OID_GBT35275_DATA   "1.2.156.10197.6.1.4.2.1"
+#define SC_OFD_OID_GBT35275_SIGNED "1.2.156.10197.6.1.4.2.2"
 
 /** What a SignedValue holding a digital signature came to. */
 typedef struct {
@@ -162,5 +194,15 @@ int sc_ofd__verify_sign(sc_report *r, sc_ofd__sign_info *info, sc_ofd__pool *poo
                         const unsigned char *sv, size_t sv_len, const unsigned char *data,
                         size_t data_len, const char *data_name, const sc_cert *cert,
                         const sc_trust *trust, sc_time at, sc_time fallback_at);
+
+/**
+ * Make the GB/T 35275 SignedData of a digital signature over @p data (the Signature.xml bytes):
+ * attached content SM3(data), no authenticatedAttributes, the SM2 signature over the content,
+ * @p cert in certificates (ofd_sigdata_make.c says why this layout).
+ * @param[out] out the DER (replaced; caller disposes)
+ * @return 0, SC_EINVALID (no private key, unreadable certificate), SC_ECRYPTO or SC_ENOMEM
+ */
+int sc_ofd__signed_data_make(sc_buf *out, const sc_key *key, const sc_cert *cert,
+                             const unsigned char *data, size_t len);
 
 #endif

@@ -104,10 +104,9 @@ int sc_ofd__is_content_info(const unsigned char *der, size_t len)
 
 /* ==== findings =============================================================================== */
 
-#define OID_GBT35275_SIGNED "1.2.156.10197.6.1.4.2.2"
-#define OID_PKCS7_SIGNED    "1.2.840.113549.1.7.2"
-#define OID_MESSAGE_DIGEST  "1.2.840.113549.1.9.4"
-#define OID_SIGNING_TIME    "1.2.840.113549.1.9.5"
+#define OID_PKCS7_SIGNED   "1.2.840.113549.1.7.2"
+#define OID_MESSAGE_DIGEST "1.2.840.113549.1.9.4"
+#define OID_SIGNING_TIME   "1.2.840.113549.1.9.5"
 
 static int add_cert_checks(sc_report *r, const sc_cert *cert, const char *field,
                            const sc_cert *const *others, size_t other_count, const sc_trust *trust,
@@ -357,7 +356,7 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
                              code == SC_EUNSUPPORTED ? SC_STATUS_UNSUPPORTED : SC_STATUS_FAIL,
                              field, "GB/T 35275 SignedData: %s", sc_error_last()->message);
     }
-    if (strcmp(sd.outer_oid, OID_GBT35275_SIGNED) != 0 &&
+    if (strcmp(sd.outer_oid, SC_OFD_OID_GBT35275_SIGNED) != 0 &&
         strcmp(sd.outer_oid, OID_PKCS7_SIGNED) != 0)
         return sc_report_add(r, "signed_value", SC_STATUS_UNSUPPORTED, field,
                              "ContentInfo.contentType %s is not signedData", sd.outer_oid);
@@ -369,7 +368,7 @@ static int verify_signed_data(sc_report *r, sc_ofd__sign_info *info, sc_ofd__poo
     if (strcmp(sd.outer_oid, OID_PKCS7_SIGNED) == 0 &&
         (error = sc_report_add(r, "format", SC_STATUS_WARN, "ContentInfo.contentType",
                                "PKCS#7 signedData OID instead of GB/T 35275's %s",
-                               OID_GBT35275_SIGNED)) < 0)
+                               SC_OFD_OID_GBT35275_SIGNED)) < 0)
         return error;
     if (strcmp(sd.digest_alg, SC_OID_SM3) != 0)
         return sc_report_add(r, "signature", SC_STATUS_UNSUPPORTED, "SignerInfo.digestAlgorithm",

@@ -1,5 +1,6 @@
-/* Seal-signing OFD packages (GB/T 33190-2016 clause 18, GB/T 38540-2020 clause 9): a new
- * Signs/Sign_N per signature, References over the package, continue-sign layout. */
+/* Seal-signing OFD packages (GB/T 33190-2016 clause 18, GB/T 38540-2020 clause 9) and digital
+ * signatures (Type="Sign", GB/T 35275 SignedData): a new Signs/Sign_N per signature, References
+ * over the package, continue-sign layout, stamps placed by position, riding or keyword. */
 #include "ofd/ofd_int.h"
 #include "ofd/ofdw_int.h"
 
@@ -163,7 +164,7 @@ done:
 /* Signatures.xml with MaxSignId first (schema order; ofdrw writes it last, sometimes twice) and
  * the new Signature appended. */
 static int update_list(sc_buf *out, const sign_file *list, unsigned long sig_id,
-                       unsigned long max_id, const char *base_loc)
+                       unsigned long max_id, const char *base_loc, const char *type)
 {
     char num[32];
     xmlDoc *doc = NULL;
@@ -176,9 +177,9 @@ static int update_list(sc_buf *out, const sign_file *list, unsigned long sig_id,
         if ((error = sc_buf_printf(out,
                                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                                    "<ofd:Signatures xmlns:ofd=\"" OFD_NS "\"><ofd:MaxSignId>%s"
-                                   "</ofd:MaxSignId><ofd:Signature ID=\"%lu\" Type=\"Seal\" "
+                                   "</ofd:MaxSignId><ofd:Signature ID=\"%lu\" Type=\"%s\" "
                                    "BaseLoc=\"",
-                                   num, sig_id)) < 0 ||
+                                   num, sig_id, type)) < 0 ||
             (error = put_escaped(out, base_loc)) < 0)
             return error;
         return sc_buf_puts(out, "\"/></ofd:Signatures>");
@@ -198,7 +199,7 @@ static int update_list(sc_buf *out, const sign_file *list, unsigned long sig_id,
     if (!(max = xmlNewDocNode(doc, root->ns, BAD_CAST "MaxSignId", BAD_CAST num)) ||
         !(sig = xmlNewDocNode(doc, root->ns, BAD_CAST "Signature", NULL)) ||
         !xmlNewProp(sig, BAD_CAST "ID", BAD_CAST id) ||
-        !xmlNewProp(sig, BAD_CAST "Type", BAD_CAST "Seal") ||
+        !xmlNewProp(sig, BAD_CAST "Type", BAD_CAST type) ||
         !xmlNewProp(sig, BAD_CAST "BaseLoc", BAD_CAST base_loc)) {
         error = sc_error_oom();
         goto done;
@@ -285,6 +286,8 @@ void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p)
     for (size_t i = 0; i < p->count; i++)
         file_dispose(&p->files[i]);
     sc_free(p->files);
+    for (size_t i = 0; i < p->npages; i++)
+        sc_free(p->pages[i].content);
     sc_free(p->pages);
     sc_free(p->signatures);
     for (size_t i = 0; i < 3; i++)
@@ -363,15 +366,20 @@ int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const 
     return 0;
 }
 
-int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4])
+int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4],
+                              const char *content)
 {
+    char *c;
     int error = sc_ofd__grow((void **)&p->pages, &p->pages_cap, p->npages, sizeof(*p->pages),
                              SIZE_MAX / sizeof(*p->pages));
     if (error < 0)
         return error;
+    if (!(c = sc_strdup(content)))
+        return sc_error_oom();
     sc_ofd__sign_page *pg = &p->pages[p->npages++];
     pg->id = id;
     memcpy(pg->box, box, sizeof(pg->box));
+    pg->content = c;
     return 0;
 }
 
@@ -414,6 +422,72 @@ static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const u
     return 0;
 }
 
+/* One w x h StampAnnot centred on each occurrence of o->keyword in the text of every page (or of
+ * page o->page). The keyword is looked for page by page in the TextObjects' placed characters
+ * (the pages' Content.xml as the set holds them), so what is stamped is what a reader draws
+ * there, not a match in the page text that straddles two objects. */
+static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pkg *p,
+                              const sc_ofd_sign_options *o, double w, double h)
+{
+    size_t first = o->page ? o->page - 1 : 0, last = o->page ? o->page : p->npages;
+    size_t total = 0;
+    int error = 0;
+
+    for (size_t i = first; i < last && error == 0; i++) {
+        const sc_ofd__sign_page *pg = &p->pages[i];
+        const sign_file *f = *pg->content ? find_file(p, pg->content) : NULL;
+        sc_ofd_page_text *text = NULL;
+        sc_ofd__box *found = NULL;
+        size_t n = 0;
+        if (!f) {
+            error = sc_error_set(SC_EFORMAT, "%s: the content of page %zu is not in the package",
+                                 *pg->content ? pg->content : "Page BaseLoc", i + 1);
+            break;
+        }
+        if ((error = sc_ofd__page_text_parse(&text, f->data, f->len, f->name)) < 0 ||
+            (error = sc_ofd__text_find(&found, &n, text, o->keyword)) < 0)
+            goto next;
+        if (total + n > SC_OFD_MAX_KEYWORD_STAMPS) {
+            error = sc_error_set(SC_ELIMIT, "keyword: \"%s\" occurs more than %d times", o->keyword,
+                                 SC_OFD_MAX_KEYWORD_STAMPS);
+            goto next;
+        }
+        total += n;
+        for (size_t k = 0; k < n && error == 0; k++) {
+            const double *v = found[k].v;
+            double b[4] = {v[0] + v[2] / 2 - w / 2, v[1] + v[3] / 2 - h / 2, w, h};
+            error = add_stamp(x, (*next_id)++, pg->id, b, NULL);
+        }
+    next:
+        sc_free(found);
+        sc_ofd_page_text_free(text);
+    }
+    if (error == 0 && total == 0) {
+        if (o->page)
+            return sc_error_set(SC_ENOTFOUND, "keyword: \"%s\" is not in the text of page %zu",
+                                o->keyword, o->page);
+        return sc_error_set(SC_ENOTFOUND, "keyword: \"%s\" is not in the text of the document",
+                            o->keyword);
+    }
+    return error;
+}
+
+int sc_ofd__sign_check(const sc_seal *seal, const sc_ofd_sign_options *opts)
+{
+    if (!opts)
+        return seal ? 0 : sc_error_set(SC_EINVALID, "seal: required (or a digital signature)");
+    if (opts->digital && seal)
+        return sc_error_set(SC_EINVALID, "seal: a digital signature carries no seal");
+    if (!opts->digital && !seal)
+        return sc_error_set(SC_EINVALID, "seal: required (or a digital signature)");
+    if (opts->keyword && (opts->riding || opts->x_mm >= 0 || opts->y_mm >= 0))
+        return sc_error_set(SC_EINVALID, "keyword: the stamp is centred on the keyword; x_mm, "
+                                         "y_mm and riding do not apply");
+    if (opts->keyword && !*opts->keyword)
+        return sc_error_set(SC_EINVALID, "keyword: empty");
+    return 0;
+}
+
 int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,
                           const sc_cert *cert, const sc_ofd_sign_options *opts)
 {
@@ -431,6 +505,8 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
     unsigned long max_id, sig_id, next_id;
     int error = 0;
 
+    if ((error = sc_ofd__sign_check(seal, opts)) < 0)
+        return error;
     if (opts)
         o = *opts;
     if (o.time == SC_TIME_NOW)
@@ -443,8 +519,14 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
     sort_files(p);
     if (!(ofd_xml = find_file(p, "/OFD.xml")))
         return sc_error_set(SC_EFORMAT, "/OFD.xml: not in the package");
-    pic = sc_seal_picture_of(seal);
-    seal_der = sc_seal_der(seal, &seal_len);
+    if (seal) {
+        pic = sc_seal_picture_of(seal);
+        seal_der = sc_seal_der(seal, &seal_len);
+    } else {
+        pic = NULL;
+        seal_der = NULL;
+        seal_len = 0;
+    }
 
     /* Where things go: the document's directory, Signs/Sign_<k> for the first free k. */
     if (p->signatures) {
@@ -501,13 +583,18 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         if (error < 0 || (error = add_reference(&xml, f->name, digest)) < 0)
             goto done;
     }
-    if ((error = sc_seal_sm3(digest, seal)) < 0 ||
-        (error = add_reference(&xml, seal_path, digest)) < 0 ||
+    if ((seal && ((error = sc_seal_sm3(digest, seal)) < 0 ||
+                  (error = add_reference(&xml, seal_path, digest)) < 0)) ||
         (error = sc_buf_puts(&xml, "</ofd:References>")) < 0)
         goto done;
 
-    double w = (double)pic->width_mm, h = (double)pic->height_mm;
-    if (o.riding) {
+    /* A digital signature has no picture: a stamp only where one was asked for. */
+    double w = pic ? (double)pic->width_mm : SC_OFD_DIGITAL_STAMP_MM,
+           h = pic ? (double)pic->height_mm : SC_OFD_DIGITAL_STAMP_MM;
+    if (o.keyword) {
+        if ((error = add_keyword_stamps(&xml, &next_id, p, &o, w, h)) < 0)
+            goto done;
+    } else if (o.riding) {
         /* 骑缝章: page k shows the k-th vertical slice of the seal at the right edge. */
         double slice = w / (double)p->npages;
         for (size_t i = 0; i < p->npages; i++) {
@@ -518,7 +605,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
             if ((error = add_stamp(&xml, next_id++, pg->id, b, clip)) < 0)
                 goto done;
         }
-    } else {
+    } else if (seal || o.page || o.x_mm >= 0 || o.y_mm >= 0) {
         const sc_ofd__sign_page *pg = &p->pages[o.page ? o.page - 1 : p->npages - 1];
         double x = o.x_mm >= 0 ? o.x_mm : pg->box[2] - DEFAULT_RIGHT_MM - w / 2;
         double y = o.y_mm >= 0 ? o.y_mm : pg->box[3] - DEFAULT_BOTTOM_MM - h / 2;
@@ -526,31 +613,37 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         if ((error = add_stamp(&xml, next_id++, pg->id, b, NULL)) < 0)
             goto done;
     }
-    if ((error = sc_buf_puts(&xml, "<ofd:Seal><ofd:BaseLoc>")) < 0 ||
-        (error = put_escaped(&xml, seal_path)) < 0 ||
-        (error = sc_buf_puts(&xml, "</ofd:BaseLoc></ofd:Seal></ofd:SignedInfo><ofd:SignedValue>")) <
-            0 ||
+    if (seal && ((error = sc_buf_puts(&xml, "<ofd:Seal><ofd:BaseLoc>")) < 0 ||
+                 (error = put_escaped(&xml, seal_path)) < 0 ||
+                 (error = sc_buf_puts(&xml, "</ofd:BaseLoc></ofd:Seal>")) < 0))
+        goto done;
+    if ((error = sc_buf_puts(&xml, "</ofd:SignedInfo><ofd:SignedValue>")) < 0 ||
         (error = put_escaped(&xml, sv_path)) < 0 ||
         (error = sc_buf_puts(&xml, "</ofd:SignedValue></ofd:Signature>")) < 0)
         goto done;
 
-    /* The seal signature over the Signature.xml bytes (TBS_Sign.dataHash = SM3 of them). */
-    {
+    /* The seal signature over the Signature.xml bytes (TBS_Sign.dataHash = SM3 of them), or the
+     * SignedData of a digital signature over them. */
+    if (!seal) {
+        if ((error = sc_ofd__signed_data_make(&sv, key, cert, xml.ptr, xml.size)) < 0)
+            goto done;
+    } else {
         sc_ses_sign_options so = SC_SES_SIGN_OPTIONS_INIT;
         so.time = o.time;
         so.property_info = sig_path;
         if ((error = sc_ses_signature_make(&sv, seal, key, cert, xml.ptr, xml.size, &so)) < 0)
             goto done;
     }
-    if ((error = update_list(&new_list, list, sig_id, next_id - 1, sig_path)) < 0)
+    if ((error = update_list(&new_list, list, sig_id, next_id - 1, sig_path,
+                             seal ? "Seal" : "Sign")) < 0)
         goto done;
 
     /* Everything is made: now the set changes, and nothing below fails but for memory, after
      * which the caller discards the set. The seal and the SignedValue are mostly the seal
      * picture, already compressed: stored. */
-    char *tail[3] = {sc_strdup(seal_path), sc_strdup(sig_path), sc_strdup(sv_path)};
+    char *tail[3] = {seal ? sc_strdup(seal_path) : NULL, sc_strdup(sig_path), sc_strdup(sv_path)};
     char *sigs = p->signatures ? NULL : sc_strdup(list_path);
-    if (!tail[0] || !tail[1] || !tail[2] || (!p->signatures && !sigs)) {
+    if ((seal && !tail[0]) || !tail[1] || !tail[2] || (!p->signatures && !sigs)) {
         for (size_t i = 0; i < 3; i++)
             sc_free(tail[i]);
         sc_free(sigs);
@@ -565,7 +658,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         p->signatures = sigs;
     if ((new_ofd.ptr && (error = put_file(p, ofd_xml->name, &new_ofd, NULL, 0, true)) < 0) ||
         (error = put_file(p, list_path, &new_list, NULL, 0, true)) < 0 ||
-        (error = put_file(p, seal_path, NULL, seal_der, seal_len, false)) < 0 ||
+        (seal && (error = put_file(p, seal_path, NULL, seal_der, seal_len, false)) < 0) ||
         (error = put_file(p, sig_path, &xml, NULL, 0, true)) < 0 ||
         (error = put_file(p, sv_path, &sv, NULL, 0, false)) < 0)
         goto done;
@@ -641,7 +734,9 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
     sc_ofd__sign_pkg *p = NULL;
     int error;
 
-    SC_ASSERT_ARG(out && ofd && seal && key && cert);
+    SC_ASSERT_ARG(out && ofd && key && cert);
+    if ((error = sc_ofd__sign_check(seal, opts)) < 0)
+        return error;
     if (ofd->doc_count == 0 || ofd->docs[0].page_count == 0)
         return sc_error_set(SC_EFORMAT, "the package has no document with pages to sign");
     doc = &ofd->docs[0];
@@ -663,7 +758,8 @@ int sc_ofd_sign(sc_buf *out, const sc_ofd *ofd, const sc_seal *seal, const sc_ke
             goto done;
     }
     for (size_t i = 0; i < doc->page_count; i++)
-        if ((error = sc_ofd__sign_pkg_add_page(p, doc->pages[i].id, doc->pages[i].box)) < 0)
+        if ((error = sc_ofd__sign_pkg_add_page(p, doc->pages[i].id, doc->pages[i].box,
+                                               doc->pages[i].path)) < 0)
             goto done;
     /* Level 1, as the writer: higher levels halve the rate for about 5% smaller files. */
     if ((error = sc_ofd__sign_pkg_seal(p, seal, key, cert, opts)) == 0)

@@ -66,10 +66,11 @@ typedef struct {
 } item;
 
 typedef struct {
-    const sc_seal *seal;      /* borrowed until finish */
+    const sc_seal *seal;      /* borrowed until finish; NULL for a digital signature */
     const sc_key *key;        /* borrowed until finish */
     const sc_cert *cert;      /* borrowed until finish */
-    sc_ofd_sign_options opts; /* a copy */
+    sc_ofd_sign_options opts; /* a copy; its keyword points at keyword */
+    char *keyword;            /* opts.keyword copied (owned), or NULL */
 } seal_use;
 
 struct sc_ofd_writer {
@@ -318,6 +319,8 @@ void sc_ofd_writer_free(sc_ofd_writer *w)
     sc_free(w->images);
     sc_free(w->atts);
     sc_free(w->tags);
+    for (size_t i = 0; i < w->nseals; i++)
+        sc_free(w->seals[i].keyword);
     sc_free(w->seals);
     sc_free(w->doc_id);
     sc_free(w->title);
@@ -1260,18 +1263,23 @@ int sc_ofd_writer_add_seal(sc_ofd_writer *w, const sc_seal *seal, const sc_key *
                            const sc_cert *cert, const sc_ofd_sign_options *opts)
 {
     sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    char *keyword = NULL;
     int error;
-    SC_ASSERT_ARG(w && seal && key && cert);
+    SC_ASSERT_ARG(w && key && cert);
     if ((error = check_open(w)) < 0)
         return error;
     if (opts && opts->version != SC_OFD_SIGN_OPTIONS_VERSION)
         return sc_error_set(SC_EINVALID, "sc_ofd_sign_options: version %u, expected %u",
                             opts->version, SC_OFD_SIGN_OPTIONS_VERSION);
-    if ((error = RESERVE(w->seals, w->nseals, w->seals_cap)) < 0)
+    if ((error = sc_ofd__sign_check(seal, opts)) < 0 ||
+        (error = RESERVE(w->seals, w->nseals, w->seals_cap)) < 0)
         return error;
     if (opts)
         o = *opts;
-    w->seals[w->nseals++] = (seal_use){seal, key, cert, o};
+    /* The keyword is looked for at finish: copied, as the rest of the options. */
+    if (o.keyword && !(o.keyword = keyword = sc_strdup(o.keyword)))
+        return sc_error_oom();
+    w->seals[w->nseals++] = (seal_use){seal, key, cert, o, keyword};
     return 0;
 }
 
@@ -1589,7 +1597,9 @@ static int seal_and_zip(sc_buf *out, const sc_ofd_writer *w, const sc_ofd__zip_e
         const page *pg = &w->pages[i];
         double box[4] = {0, 0, (double)to_um(pg->width) / 1000.0,
                          (double)to_um(pg->height) / 1000.0};
-        if ((error = sc_ofd__sign_pkg_add_page(p, pg->id, box)) < 0)
+        char content[64];
+        snprintf(content, sizeof(content), "/Doc_0/Pages/Page_%zu/Content.xml", i);
+        if ((error = sc_ofd__sign_pkg_add_page(p, pg->id, box, content)) < 0)
             goto done;
     }
     for (size_t i = 0; i < w->nseals; i++) {

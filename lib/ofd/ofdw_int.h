@@ -58,6 +58,7 @@ uint32_t sc_ofd__crc32(const void *data, size_t len);
 typedef struct {
     unsigned long id; /* Page ID */
     double box[4];    /* PhysicalBox x, y, width, height, mm */
+    char *content;    /* its Content.xml, absolute ("" when unknown); owned */
 } sc_ofd__sign_page;
 
 /** The files of a package being sealed, kept in the reader's entry order. */
@@ -80,13 +81,27 @@ void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p);
  */
 int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3);
 
-/** Add the next page of the first document. */
-int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4]);
+/**
+ * Add the next page of the first document.
+ * @param content the page's Content.xml, absolute ("" when unknown), a file of the set: keyword
+ *        seals find the page's text there; copied
+ */
+int sc_ofd__sign_pkg_add_page(sc_ofd__sign_pkg *p, unsigned long id, const double box[4],
+                              const char *content);
+
+/**
+ * The checks of the options that need no package: a seal exactly when not digital, a keyword
+ * not empty and without x_mm, y_mm or riding. @p opts NULL: the defaults.
+ * @return 0 or SC_EINVALID
+ */
+int sc_ofd__sign_check(const sc_seal *seal, const sc_ofd_sign_options *opts);
 
 /**
  * Seal the set as sc_ofd_sign() documents: Sign_N files, References over every file but the
- * signature list, Signatures.xml, OFD.xml naming the list the first time. The seal's DER is
- * borrowed until the set is freed. On failure the set may be half changed: discard it.
+ * signature list, Signatures.xml, OFD.xml naming the list the first time; a digital signature
+ * when opts->digital (seal NULL), stamps on opts->keyword found in the pages' Content.xml. The
+ * seal's DER is borrowed until the set is freed. On failure the set may be half changed: discard
+ * it.
  * @return as sc_ofd_sign()
  */
 int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key *key,

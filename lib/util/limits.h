@@ -92,6 +92,15 @@
 #define SC_OFD_MAX_SIGNATURES 1000
 #define SC_OFD_MAX_REFERENCES 100000
 
+/* Largest coordinate, gap, size or CTM entry the text-position reader accepts (mm): a page is
+ * at most metres wide; the bound keeps every sum and product of them finite (no inf or NaN in
+ * a stamp's Boundary), however many characters a line has. */
+#define SC_OFD_MAX_COORD_MM 1e6
+
+/* Most occurrences of a keyword the signer stamps, per page and per document (one StampAnnot
+ * each): a keyword found more often is a common word of the text, not a place to sign. */
+#define SC_OFD_MAX_KEYWORD_STAMPS 500
+
 /* Largest SignedValue file: an SES_Signature (SC_SES_MAX_SIGNATURE_SIZE), base64-encoded by
  * KingGrid (4/3 of it). */
 #define SC_OFD_MAX_SIGNED_VALUE ((size_t)13 << 20)

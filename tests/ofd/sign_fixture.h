@@ -1,5 +1,5 @@
 /* Shared by the OFD signer tests: a test CA, seal maker and signer, a seal with a drawn picture,
- * and the writer's two-page sample document. */
+ * the writer's two-page sample document, and a two-page document with a keyword to sign on. */
 #ifndef SC_TEST_OFD_SIGN_FIXTURE_H
 #define SC_TEST_OFD_SIGN_FIXTURE_H
 
@@ -85,16 +85,58 @@ static inline int sign_fixture_teardown(void **state)
     return 0;
 }
 
-/* Sign @p in (bytes) and return the signed bytes. */
+/* The seal for options @p o: none for a digital signature. */
+static inline const sc_seal *fixture_seal(const sign_fixture *f, const sc_ofd_sign_options *o)
+{
+    return o && o->digital ? NULL : f->seal;
+}
+
+/* Sign @p in (bytes) and return the signed bytes (with the fixture's seal, or none when
+ * o->digital). */
 static inline sc_buf fixture_sign(const sign_fixture *f, const sc_buf *in,
                                   const sc_ofd_sign_options *o)
 {
     sc_ofd *ofd = NULL;
     sc_buf out = SC_BUF_INIT;
     sc_assert_ok(sc_ofd_open(&ofd, in->ptr, in->size, NULL));
-    sc_assert_ok(sc_ofd_sign(&out, ofd, f->seal, f->signer_key, f->signer, o));
+    sc_assert_ok(sc_ofd_sign(&out, ofd, fixture_seal(f, o), f->signer_key, f->signer, o));
     sc_ofd_free(ofd);
     return out;
+}
+
+/* A two-page document with the keyword "（盖章）" once on each page, in one line of text: x, y
+ * get the centre of its em box on page 1 and 2, from the writer's own measure of the line (not
+ * from the signer's text positions). */
+#define KW_SIZE 5.0
+static inline sc_buf keyword_document(const sign_fixture *f, double x[2], double y[2])
+{
+    sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    sc_ofd_writer *w = NULL;
+    sc_buf doc = SC_BUF_INIT;
+    static const char *const prefix[] = {"甲方", "乙方（签字）与"};
+    static const double left[] = {20, 60}, baseline[] = {250, 120};
+    double pw, kw;
+
+    wo.creation_time = SIGN_TIME;
+    ts.font = f->font;
+    ts.size = KW_SIZE;
+    sc_assert_ok(sc_ofd_writer_new(&w, &wo));
+    sc_assert_ok(sc_ofd_text_measure(&kw, "（盖章）", &ts));
+    for (int i = 0; i < 2; i++) {
+        size_t page;
+        char line[128];
+        snprintf(line, sizeof(line), "%s（盖章）：", prefix[i]);
+        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 210, 297));
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 20, 30, 0, "合同书", &ts));
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, left[i], baseline[i], 0, line, &ts));
+        sc_assert_ok(sc_ofd_text_measure(&pw, prefix[i], &ts));
+        x[i] = left[i] + pw + kw / 2;
+        y[i] = baseline[i] - 0.38 * KW_SIZE;
+    }
+    sc_assert_ok(sc_ofd_writer_finish(&doc, w));
+    sc_ofd_writer_free(w);
+    return doc;
 }
 
 #endif

@@ -103,6 +103,27 @@ static void test_ofd_sign_ofdjs__extra_subset_text(void **state)
     sc_buf_dispose(&doc);
 }
 
+/* Sign @p doc with @p o and check with ofd.js that, besides the expectations @p exp, the seal is
+ * drawn on page k + 1 at @p boxes[k] (x, y, width, height, mm) for each of the @p n pages. */
+static void assert_seals_drawn(const sign_fixture *f, const sc_buf *doc,
+                               const sc_ofd_sign_options *o, const char *name, const char *exp,
+                               const double (*boxes)[4], int n, const char *what)
+{
+    char all[2048];
+    const char *path = sctest_tmp(name);
+    sc_buf signed_doc = fixture_sign(f, doc, o);
+
+    write_tmp(path, &signed_doc);
+    snprintf(all, sizeof(all), "%s", exp);
+    for (int k = 0; k < n; k++) {
+        size_t len = strlen(all);
+        snprintf(all + len, sizeof(all) - len, " --expect-seal %d,%.3f,%.3f,%.3f,%.3f", k + 1,
+                 boxes[k][0], boxes[k][1], boxes[k][2], boxes[k][3]);
+    }
+    harness_ok(path, all, what);
+    sc_buf_dispose(&signed_doc);
+}
+
 /* A riding seal over 5 pages: ofd.js draws one slice of it on every page, each at the right
  * edge where sc_ofd_sign put it (page k: the seal's box starts 8 (k+1) mm left of the edge). */
 static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
@@ -113,8 +134,7 @@ static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
     sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
     sc_ofd_writer *w = NULL;
     sc_buf doc = SC_BUF_INIT;
-    char exp[1024] = "--expect-pages 5 --expect-signatures 1 --expect-valid --expect-no-errors";
-    const char *path = sctest_tmp("riding.ofd");
+    double boxes[5][4];
 
     wo.creation_time = SIGN_TIME;
     ts.font = f->font;
@@ -131,15 +151,60 @@ static void test_ofd_sign_ofdjs__riding_seal_on_every_page(void **state)
 
     o.time = SIGN_TIME;
     o.riding = 1;
-    sc_buf signed_doc = fixture_sign(f, &doc, &o);
-    write_tmp(path, &signed_doc);
     for (int k = 0; k < 5; k++) {
-        size_t n = strlen(exp);
-        snprintf(exp + n, sizeof(exp) - n, " --expect-seal %d,%d,128.5,40,40", k + 1,
-                 210 - 8 * (k + 1));
+        boxes[k][0] = 210 - 8 * (k + 1);
+        boxes[k][1] = 128.5;
+        boxes[k][2] = boxes[k][3] = 40;
     }
-    harness_ok(path, exp, " of the riding seal");
+    assert_seals_drawn(f, &doc, &o, "riding.ofd",
+                       "--expect-pages 5 --expect-signatures 1 --expect-valid --expect-no-errors",
+                       boxes, 5, " of the riding seal");
     sc_buf_dispose(&doc);
+}
+
+/* A keyword seal: ofd.js draws one seal on each page, centred on the word where the writer put
+ * it, and reports the signature valid. */
+static void test_ofd_sign_ofdjs__keyword_seal_on_the_words(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    double x[2], y[2], boxes[2][4];
+    const sc_seal_picture *pic = sc_seal_picture_of(f->seal);
+    sc_buf doc = keyword_document(f, x, y);
+
+    o.time = SIGN_TIME;
+    o.keyword = "（盖章）";
+    for (int k = 0; k < 2; k++) {
+        boxes[k][0] = x[k] - pic->width_mm / 2.0;
+        boxes[k][1] = y[k] - pic->height_mm / 2.0;
+        boxes[k][2] = pic->width_mm;
+        boxes[k][3] = pic->height_mm;
+    }
+    assert_seals_drawn(f, &doc, &o, "keyword.ofd",
+                       "--expect-pages 2 --expect-signatures 1 --expect-valid --expect-no-errors "
+                       "--expect-text 盖章",
+                       boxes, 2, " of the keyword seal");
+    sc_buf_dispose(&doc);
+}
+
+/* A digitally signed document (no seal, Type="Sign") still opens in ofd.js without an error and
+ * shows its text; ofd.js 0.2.6 lists only seal signatures, so it has nothing to say about ours. */
+static void test_ofd_sign_ofdjs__digital_document_opens(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_ofd *ofd = NULL;
+    sc_buf signed_doc = SC_BUF_INIT;
+    const char *path = sctest_tmp("digital.ofd");
+
+    o.time = SIGN_TIME;
+    o.digital = 1;
+    sc_assert_ok(sc_ofd_open(&ofd, f->doc.ptr, f->doc.size, NULL));
+    sc_assert_ok(sc_ofd_sign(&signed_doc, ofd, NULL, f->signer_key, f->signer, &o));
+    sc_ofd_free(ofd);
+    write_tmp(path, &signed_doc);
+    harness_ok(path, "--expect-pages 2 --expect-no-errors --expect-text 校准证书",
+               "ofd.js check of the digitally signed document");
     sc_buf_dispose(&signed_doc);
 }
 
@@ -149,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_ofd_sign_ofdjs__sealed_document_accepted),
         cmocka_unit_test(test_ofd_sign_ofdjs__riding_seal_on_every_page),
         cmocka_unit_test(test_ofd_sign_ofdjs__extra_subset_text),
+        cmocka_unit_test(test_ofd_sign_ofdjs__keyword_seal_on_the_words),
+        cmocka_unit_test(test_ofd_sign_ofdjs__digital_document_opens),
     };
     return cmocka_run_group_tests(tests, sign_fixture_setup, sign_fixture_teardown);
 }

@@ -1,7 +1,7 @@
 /* lib/ofd: sealing at write time (sc_ofd_writer_add_seal): the package is the one sc_ofd_sign()
  * makes of the finished unsigned document, entry for entry and byte for byte but for the SM2
- * signature values, for one seal, several seals and a riding seal; our verifier finds it
- * valid; refusals leave no output. */
+ * signature values, for one seal, several seals, a riding seal, keyword seals and digital
+ * signatures; our verifier finds it valid; refusals leave no output. */
 #include "ofd/sign_fixture.h"
 
 #include <pthread.h>
@@ -35,8 +35,17 @@ static sc_buf write_sealed(const sign_fixture *f, const sc_ofd_sign_options *o, 
     sc_ofd_writer *w = NULL;
     sc_buf out = SC_BUF_INIT;
     sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
-    for (size_t i = 0; i < n; i++)
-        sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o[i]));
+    for (size_t i = 0; i < n; i++) {
+        /* the keyword in a buffer that is wiped before finish: the writer keeps its own copy */
+        sc_ofd_sign_options oi = o[i];
+        char *kw = oi.keyword ? strdup(oi.keyword) : NULL;
+        oi.keyword = kw;
+        sc_assert_ok(
+            sc_ofd_writer_add_seal(w, fixture_seal(f, &oi), f->signer_key, f->signer, &oi));
+        if (kw)
+            memset(kw, 'x', strlen(kw));
+        free(kw);
+    }
     sc_assert_ok(sc_ofd_writer_finish(&out, w));
     sc_ofd_writer_free(w);
     return out;
@@ -153,6 +162,31 @@ static void test_ofd_sign_writer__several_seals_as_sign(void **state)
     assert_like_sign(*state, o, 3);
 }
 
+/* A keyword seal (the keyword's buffer gone before finish: the writer copied it), a digital
+ * signature with and without a stamp, and a digital signature between two seals. */
+static void test_ofd_sign_writer__keyword_and_digital_as_sign(void **state)
+{
+    sc_ofd_sign_options o[3] = {SC_OFD_SIGN_OPTIONS_INIT, SC_OFD_SIGN_OPTIONS_INIT,
+                                SC_OFD_SIGN_OPTIONS_INIT};
+    o[0].time = SIGN_TIME;
+    o[0].keyword = "校准";
+    assert_like_sign(*state, o, 1);
+
+    o[0].keyword = NULL;
+    o[0].digital = 1;
+    assert_like_sign(*state, o, 1);
+    o[0].keyword = "校准证书";
+    assert_like_sign(*state, o, 1);
+
+    o[0] = (sc_ofd_sign_options)SC_OFD_SIGN_OPTIONS_INIT;
+    o[0].time = SIGN_TIME;
+    o[1].time = SIGN_TIME + 60;
+    o[1].digital = 1;
+    o[2].time = SIGN_TIME + 120;
+    o[2].riding = 1;
+    assert_like_sign(*state, o, 3);
+}
+
 /* Deterministic for a fixed time but for the SM2 values; refusals at finish leave no output and
  * a finished writer takes no seal. */
 static void test_ofd_sign_writer__refusals(void **state)
@@ -177,6 +211,24 @@ static void test_ofd_sign_writer__refusals(void **state)
     sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->maker_key, f->maker, &o));
     assert_int_equal(sc_ofd_writer_finish(&out, w), SC_EINVALID);
     assert_int_equal(out.size, 0);
+    sc_ofd_writer_free(w);
+
+    /* a keyword that is not in the text: refused at finish, as sc_ofd_sign() refuses it */
+    o.keyword = "盖章";
+    sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
+    sc_assert_ok(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o));
+    assert_int_equal(sc_ofd_writer_finish(&out, w), SC_ENOTFOUND);
+    assert_non_null(strstr(sc_error_last()->message, "盖章"));
+    assert_int_equal(out.size, 0);
+    /* options that cannot work are refused at once */
+    o.x_mm = 50;
+    assert_int_equal(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o), SC_EINVALID);
+    o.x_mm = -1;
+    o.keyword = NULL;
+    o.digital = 1;
+    assert_int_equal(sc_ofd_writer_add_seal(w, f->seal, f->signer_key, f->signer, &o), SC_EINVALID);
+    o.digital = 0;
+    assert_int_equal(sc_ofd_writer_add_seal(w, NULL, f->signer_key, f->signer, &o), SC_EINVALID);
     sc_ofd_writer_free(w);
 
     sc_assert_ok(sample_draw(&w, f->font, NULL, 1, NULL, NULL));
@@ -238,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign_writer__one_seal_as_sign),
         cmocka_unit_test(test_ofd_sign_writer__several_seals_as_sign),
+        cmocka_unit_test(test_ofd_sign_writer__keyword_and_digital_as_sign),
         cmocka_unit_test(test_ofd_sign_writer__refusals),
         cmocka_unit_test(test_ofd_sign_writer__threads_share_a_seal),
     };

@@ -1,17 +1,21 @@
-/* sealcert sign: put an electronic seal on an OFD document (GB/T 33190 clause 18, GB/T 38540). */
+/* sealcert sign: put an electronic seal on an OFD document (GB/T 33190 clause 18, GB/T 38540), or
+ * sign it digitally (Type="Sign", GB/T 35275 SignedData). */
 #include <string.h>
 
 #include "cli.h"
 
 static const sc_opt_spec sign_options[] = {
     {"out", 'o', "OUT.ofd", "write the signed document here", SC_OPT_REQUIRED},
-    {"seal", 0, "SEAL.esl", "the electronic seal (GB/T 38540 version 4)", SC_OPT_REQUIRED},
+    {"seal", 0, "SEAL.esl", "the electronic seal (GB/T 38540 version 4); required unless --digital",
+     0},
+    {"digital", 0, NULL, "a digital signature (GB/T 35275 SignedData) without a seal", 0},
     {"key", 0, "KEY", "the signer's SM2 private key (PEM, DER or PKCS#12)", SC_OPT_REQUIRED},
     {"cert", 0, "CERT", "the signer's certificate (default: from a PKCS#12 --key)", 0},
     {"page", 0, "N", "page to stamp, counted from 1 (default: the last page)", 0},
     {"x", 0, "MM", "seal centre from the left page edge (default: 20 mm from the right edge)", 0},
     {"y", 0, "MM", "seal centre from the top page edge (default: 30 mm above the bottom)", 0},
     {"riding", 0, NULL, "riding seal (骑缝章): one slice on every page at the right edge", 0},
+    {"keyword", 0, "TEXT", "centre a stamp on each occurrence of TEXT (all pages, or --page)", 0},
     {"time", 0, "TIME", "signing time (RFC 3339; default: now); fixes the output bytes", 0},
     {"pass-env", 0, "VAR", "the key's password is in environment variable VAR", 0},
     {"pass-file", 0, "FILE", "the key's password is on the first line of FILE", 0},
@@ -56,16 +60,33 @@ static int run_sign(const sc_cli_cmd *cmd, const sc_opts *opts)
         goto done;
     so.page = (size_t)page;
     so.riding = sc_opt_has(opts, "riding");
+    so.digital = sc_opt_has(opts, "digital");
+    so.keyword = sc_opt_get(opts, "keyword");
     if (so.riding && (sc_opt_has(opts, "page") || sc_opt_has(opts, "x"))) {
         code = sc_cli_usage_error(cmd, "--riding: stamps every page at the right edge; --page and "
                                        "--x do not apply");
+        goto done;
+    }
+    if (so.keyword && (so.riding || sc_opt_has(opts, "x") || sc_opt_has(opts, "y"))) {
+        code = sc_cli_usage_error(cmd, "--keyword: the stamp is centred on the keyword; --x, --y "
+                                       "and --riding do not apply");
+        goto done;
+    }
+    if (so.keyword && !*so.keyword) {
+        code = sc_cli_usage_error(cmd, "--keyword: empty");
+        goto done;
+    }
+    if (so.digital == sc_opt_has(opts, "seal")) {
+        code = sc_cli_usage_error(cmd, so.digital ? "--digital: a digital signature has no seal; "
+                                                    "--seal does not apply"
+                                                  : "--seal is required (or --digital)");
         goto done;
     }
     if ((error = sc_ofd_open_file(&ofd, sc_cli_input(in), NULL)) < 0) {
         code = sc_out_lib_error(in, error);
         goto done;
     }
-    if ((error = sc_seal_read_file(&seal, sc_opt_get(opts, "seal"))) < 0) {
+    if (!so.digital && (error = sc_seal_read_file(&seal, sc_opt_get(opts, "seal"))) < 0) {
         code = sc_out_lib_error(sc_opt_get(opts, "seal"), error);
         goto done;
     }
@@ -80,9 +101,12 @@ static int run_sign(const sc_cli_cmd *cmd, const sc_opts *opts)
     if ((code = sc_cli_write("out", out, signed_ofd.ptr, signed_ofd.size, sc_opt_has(opts, "force"),
                              0644)) != 0)
         goto done;
-    if (strcmp(out, "-") != 0)
+    if (strcmp(out, "-") != 0 && seal)
         sc_out("wrote %s (%zu bytes, sealed with \"%s\" by \"%s\")\n", out, signed_ofd.size,
                sc_seal_name(seal), sc_cert_subject(cert));
+    else if (strcmp(out, "-") != 0)
+        sc_out("wrote %s (%zu bytes, digitally signed by \"%s\")\n", out, signed_ofd.size,
+               sc_cert_subject(cert));
 done:
     sc_buf_dispose(&signed_ofd);
     sc_ofd_free(ofd);
@@ -95,7 +119,7 @@ done:
 
 static const sc_cli_cmd cmd_sign = {
     .name = "sign",
-    .summary = "seal-sign an OFD document",
+    .summary = "seal-sign or digitally sign an OFD document",
     .args = "IN.ofd",
     .min_args = 1,
     .max_args = 1,
@@ -105,14 +129,20 @@ static const sc_cli_cmd cmd_sign = {
         "position, and a GB/T 38540 SES_Signature over the Signature.xml. Signatures.xml is not\n"
         "referenced, so signing again adds a seal without breaking the earlier ones. The signer's\n"
         "certificate must be in the seal's certList and both must be valid at the signing time.\n"
-        "The stamp has the seal picture's size; --riding spreads one seal over every page.",
+        "The stamp has the seal picture's size; --riding spreads one seal over every page;\n"
+        "--keyword TEXT puts one stamp on each place the text is written.\n"
+        "--digital signs without a seal: a GB/T 35275 SignedData with the signer's certificate,\n"
+        "Type=\"Sign\", and no stamp unless --page, --x, --y or --keyword place one.",
     .options = sign_options,
     .examples = "sealcert sign cert.ofd -o signed.ofd --seal seal.esl --key signer.key --cert "
                 "signer.pem\n"
                 "sealcert sign cert.ofd -o signed.ofd --seal seal.esl --key signer.key --cert "
                 "signer.pem --page 1 --x 150 --y 240\n"
                 "sealcert sign signed.ofd -o riding.ofd --seal seal.esl --key signer.key --cert "
-                "signer.pem --riding",
+                "signer.pem --riding\n"
+                "sealcert sign cert.ofd -o signed.ofd --seal seal.esl --key signer.key --cert "
+                "signer.pem --keyword 校准证书\n"
+                "sealcert sign cert.ofd -o signed.ofd --digital --key signer.key --cert signer.pem",
     .run = run_sign,
 };
 

@@ -12,7 +12,7 @@ const sc_cli_entry sc_cli_commands[] = {
      sc_cmd_ca_leaves},
     {"seal", sc_cmd_seal_main, "make, show, verify electronic seals and extract their pictures",
      sc_cmd_seal_leaves},
-    {"sign", sc_cmd_sign_main, "seal-sign an OFD document", sc_cmd_sign_leaves},
+    {"sign", sc_cmd_sign_main, "seal-sign or digitally sign an OFD document", sc_cmd_sign_leaves},
     {"verify", sc_cmd_verify_main, "verify the signatures of OFD documents", sc_cmd_verify_leaves},
     {"info", sc_cmd_info_main, "show what an OFD document holds", sc_cmd_info_leaves},
     {"issue", sc_cmd_issue_main,
