@@ -113,8 +113,8 @@ struct sc_ecert_template {
     sc_ecert__el *every, *cover, *header; /* every page, page 1, each flow page */
     size_t every_count, cover_count, header_count;
     double flow_x, flow_w, flow_top, flow_bottom; /* the flow's column on its pages */
-    double flow_cover_top;    /* > 0: the flow starts on page 1 at this y */
-    double flow_cover_bottom; /* the flow's bottom on page 1 (0: flow_bottom) */
+    double flow_cover_top;                        /* > 0: the flow starts on page 1 at this y */
+    double flow_cover_bottom;                     /* the flow's bottom on page 1 (0: flow_bottom) */
     sc_ecert__block *blocks;
     size_t block_count;
 };

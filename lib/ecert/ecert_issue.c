@@ -712,9 +712,12 @@ static int draw_codes(sc_ofd_writer *w, const env *e, const boxes *bx, const dou
             SC_EINVALID, "template %s has one code position (no code2): print one code", t->name);
     if (codes & SC_ECERT_CODES_GM)
         places[n++] = (code_place){SC_ECERT_CODE_GRID_MATRIX, t->code_x, t->code_y};
-    if (codes & SC_ECERT_CODES_QR)
-        places[n++] =
+    if (codes & SC_ECERT_CODES_QR) {
+        /* Increment apart: reading n in the same expression as n++ is undefined (C11 6.5p2). */
+        places[n] =
             (code_place){SC_ECERT_CODE_QR, n ? t->code2_x : t->code_x, n ? t->code2_y : t->code_y};
+        n++;
+    }
     for (size_t i = 0; i < n && error == 0; i++) {
         sc_ecert_code *c = NULL;
         if ((error = sc_ecert_code_encode(&c, places[i].kind, e->url)) < 0)
