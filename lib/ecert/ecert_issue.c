@@ -379,7 +379,7 @@ static int build_table(sc_ofd_table **out, layout *l, const sc_ecert__block *b)
     if (is_results) {
         for (size_t i = 0; i < f->row_count && error == 0; i++)
             if ((error = sc_ofd_table_add_row(tab, (const char *const *)f->rows[i])) < 0)
-                sc_error_prefix("results.rows[%zu]: ", i);
+                sc_error_prefix("results.rows[%zu]", i);
     } else {
         /* Rows while the array has them: "standards[i]" resolves for some column. */
         for (size_t i = 0; i < SC_OFD_MAX_ENTRIES && error == 0; i++) {
@@ -410,7 +410,7 @@ static int build_table(sc_ofd_table **out, layout *l, const sc_ecert__block *b)
             if (error < 0 || !any)
                 break;
             if ((error = sc_ofd_table_add_row(tab, cells)) < 0)
-                sc_error_prefix("%s: ", row);
+                sc_error_prefix("%s", row);
         }
     }
     if (error == 0 && sc_ofd_table_row_count(tab) == 0) {
@@ -669,7 +669,7 @@ static int draw_elements(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const
     int error = 0;
     for (size_t i = 0; i < count && error == 0; i++)
         if ((error = draw_element(w, e, bx, page, &els[i], text)) < 0)
-            sc_error_prefix("template %s[%zu]: ", list, i);
+            sc_error_prefix("template %s[%zu]", list, i);
     return error;
 }
 
@@ -797,7 +797,7 @@ static int add_attachments(sc_ofd_writer *w, const sc_ecert_issue_options *o)
         char name[64];
         /* T/CMA 4.1.5: attachments are OFD documents too. */
         if ((error = sc_ofd_open(&check, a->data, a->len, NULL)) < 0) {
-            sc_error_prefix("attachment %s: not an OFD document: ", a->name ? a->name : "");
+            sc_error_prefix("attachment %s: not an OFD document", a->name ? a->name : "");
             break;
         }
         sc_ofd_free(check);
@@ -908,7 +908,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     l.y = flow_top(&l);
     for (size_t i = 0; i < t->block_count && error == 0; i++)
         if ((error = place_block(&l, &t->blocks[i])) < 0)
-            sc_error_prefix("template flow.blocks[%zu]: ", i);
+            sc_error_prefix("template flow.blocks[%zu]", i);
     if (error < 0)
         goto done;
     size_t pages = l.page + 1;

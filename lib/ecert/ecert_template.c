@@ -138,12 +138,15 @@ static int get_color(sc_ofd_rgb *out, ctx *c, const json_t *obj, const char *key
     *out = def;
     if (error == 0 && s) {
         size_t n = push(c, key, 0);
-        char *end = NULL;
-        unsigned long v = strtoul(s + (s[0] == '#'), &end, 16);
-        if (s[0] != '#' || strlen(s) != 7 || !end || *end)
+        /* Digit by digit: strtoul() would also take a sign, spaces or "0x" ("#-00001"). */
+        sc_ofd_rgb v = 0;
+        size_t k = 1;
+        for (; s[0] == '#' && k < 7 && strchr("0123456789abcdefABCDEF", s[k]) && s[k]; k++)
+            v = v << 4 | (sc_ofd_rgb)(s[k] <= '9' ? s[k] - '0' : (s[k] | 0x20) - 'a' + 10);
+        if (k != 7 || s[7])
             error = bad(c, "not a colour \"#RRGGBB\": ", s);
         else
-            *out = (sc_ofd_rgb)v;
+            *out = v;
         pop(c, n);
     }
     sc_free(s);
@@ -242,7 +245,7 @@ static int load_font(sc_ecert__font *f, ctx *c, sc_ecert_template *t, const char
         if (access(file, R_OK) == 0)
             error = sc_ofd_font_load(&f->font, file, (unsigned)face);
         if (error < 0)
-            sc_error_prefix("%s: %s: %s: ", c->file, c->path, file);
+            sc_error_prefix("%s: %s", c->file, c->path); /* the font's message names the file */
         sc_free(file);
         if (error < 0)
             goto done;
@@ -408,7 +411,7 @@ static int load_element(sc_ecert__el *e, ctx *c, sc_ecert_template *t, const jso
             goto done;
         }
         if ((error = sc_fs_read_file(&b, e->text, SC_ECERT_MAX_TEMPLATE_IMAGE)) < 0) {
-            sc_error_prefix("%s: %s.image: ", c->file, c->path);
+            sc_error_prefix("%s: %s.image", c->file, c->path);
             goto done;
         }
         e->image = sc_buf_detach(&b, &e->image_len);

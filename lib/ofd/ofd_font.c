@@ -13,7 +13,9 @@
  * font would leave a CFF CharStrings index of ~200 KB of empty glyphs), and drop what a reader
  * of horizontal text without shaping does not use: hinting, layout tables, vertical metrics.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hb-ot.h>
@@ -46,6 +48,17 @@ int sc_ofd_font_load(sc_ofd_font **out, const char *path, unsigned int face_inde
     SC_ASSERT_ARG(out);
     SC_ASSERT_ARG(path);
     *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return sc_error_set(SC_ENOTFOUND, "%s: no such font file", path);
+        return sc_error_set(SC_EIO, "%s: cannot stat the font file", path);
+    }
+    if (!S_ISREG(st.st_mode))
+        return sc_error_set(SC_EFORMAT, "%s: not a regular file", path);
+    if ((uint64_t)st.st_size > SC_OFD_MAX_FONT_FILE)
+        return sc_error_set(SC_ELIMIT, "%s: font file of %lld bytes is over the limit of %zu", path,
+                            (long long)st.st_size, SC_OFD_MAX_FONT_FILE);
     blob = hb_blob_create_from_file_or_fail(path);
     if (!blob) {
         if (access(path, R_OK) != 0)

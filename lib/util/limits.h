@@ -122,6 +122,12 @@
 /* Most columns of a layout table: an A4 landscape table past 32 columns has cells under 9 mm. */
 #define SC_OFD_MAX_TABLE_COLUMNS 64
 
+/* Largest font file: the shipped templates' biggest, NotoSerifCJK-Regular.ttc, is 26 MB, and
+ * pan-CJK collections are a few times that. Font files are mapped, not read, so this bounds
+ * address space; only regular files are accepted, as harfbuzz reads anything it cannot map
+ * (a template naming /dev/zero took ~900 MB). */
+#define SC_OFD_MAX_FONT_FILE ((size_t)256 << 20)
+
 /* Subsets kept per font (by set of characters): a certificate run repeats a few glyph sets
  * (the template text); each entry holds the subset and its deflated bytes, 30-300 KB for a CJK
  * page, so 64 entries stay under ~40 MB per font. Beyond it the oldest entry is replaced. */

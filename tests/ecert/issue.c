@@ -342,6 +342,26 @@ static void test_ecert_issue__template_code_overlap(void **state)
     assert_int_equal(parse_template(&t, root, "t.json"), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "every_page[1].style: no such style"));
     json_decref(root);
+    /* A font's own message follows the member's path once, without an empty part. */
+    root = template_json();
+    json_object_set_new(json_object_get(json_object_get(root, "fonts"), "latin"), "face",
+                        json_integer(99));
+    assert_int_equal(parse_template(&t, root, "t.json"), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "t.json: fonts.latin: /"));
+    assert_non_null(strstr(sc_error_last()->message, "face 99 requested"));
+    assert_null(strstr(sc_error_last()->message, ": :"));
+    json_decref(root);
+    /* Colours are six hex digits: strtoul() took a sign, spaces and "0x" as well. */
+    static const char *const colours[] = {"#-00001", "#+FFFFF",  "# 12345", "#0x1234",
+                                          "#12345",  "#1234567", "123456#"};
+    for (size_t i = 0; i < sizeof(colours) / sizeof(*colours); i++) {
+        root = template_json();
+        json_object_set_new(json_object_get(json_object_get(root, "styles"), "notice"), "color",
+                            json_string(colours[i]));
+        assert_int_equal(parse_template(&t, root, "t.json"), SC_EFORMAT);
+        assert_non_null(strstr(sc_error_last()->message, "not a colour"));
+        json_decref(root);
+    }
     assert_null(t);
 }
 

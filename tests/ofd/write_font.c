@@ -153,6 +153,10 @@ static void test_ofd_write_font__load_errors(void **state)
     assert_int_equal(sc_ofd_font_load(&f, "/nonexistent/font.ttf", 0), SC_ENOTFOUND);
     assert_int_equal(sc_ofd_font_load(&f, "/etc/hostname", 0), SC_EFORMAT);
     assert_int_equal(sc_ofd_font_load(&f, NOTO_SANS_CJK, 99), SC_EFORMAT);
+    /* Not regular files: harfbuzz would read /dev/zero into memory until it gives up. */
+    assert_int_equal(sc_ofd_font_load(&f, "/dev/zero", 0), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "not a regular file"));
+    assert_int_equal(sc_ofd_font_load(&f, "/tmp", 0), SC_EFORMAT);
     assert_null(f);
     assert_string_equal(sc_ofd_font_family(noto), "Noto Sans CJK SC");
     assert_string_equal(sc_ofd_font_family(wqy), "WenQuanYi Micro Hei");
