@@ -28,11 +28,12 @@ typedef struct {
 static const char *lookup(env *e, const char *name, char *tmp, size_t cap)
 {
     const char *v = NULL;
-    if (strcmp(name, "page") == 0 || strcmp(name, "pages") == 0 || strcmp(name, "n") == 0) {
-        snprintf(tmp, cap, "%zu",
-                 name[0] == 'n'              ? e->n
-                 : name[1] == 'a' && name[4] ? e->pages
-                                             : e->page);
+    size_t number = strcmp(name, "page") == 0    ? e->page
+                    : strcmp(name, "pages") == 0 ? e->pages
+                    : strcmp(name, "n") == 0     ? e->n
+                                                 : 0;
+    if (number) {
+        snprintf(tmp, cap, "%zu", number);
         return tmp;
     }
     if (strcmp(name, "id") == 0)
