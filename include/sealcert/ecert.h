@@ -193,6 +193,12 @@ SC_EXTERN const sc_ecert_fields *sc_ecert_data_fields(const sc_ecert_data *data)
 SC_EXTERN const char *sc_ecert_data_get(const sc_ecert_data *data, const char *path);
 
 /**
+ * The number of entries of the array at @p path ("basis", "standards", "results.rows"), for
+ * template lists and tables; 0 when the path does not exist or is not an array.
+ */
+SC_EXTERN size_t sc_ecert_data_array_size(const sc_ecert_data *data, const char *path);
+
+/**
  * Override the revision (revisions: the corrected certificate is revision + 1 of the one it
  * supersedes, T/CMA 6.4.1).
  * @return 0 or SC_EINVALID (not 0..9)

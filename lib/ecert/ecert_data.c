@@ -1239,6 +1239,14 @@ const char *sc_ecert_data_get(const sc_ecert_data *data, const char *path)
     return value_text(data, resolve(data->root, path));
 }
 
+size_t sc_ecert_data_array_size(const sc_ecert_data *data, const char *path)
+{
+    if (!data || !path || strnlen(path, SC_ECERT_MAX_PATH + 1) > SC_ECERT_MAX_PATH)
+        return 0;
+    const json_t *v = resolve(data->root, path);
+    return json_is_array(v) ? json_array_size(v) : 0;
+}
+
 int sc_ecert_data_set_revision(sc_ecert_data *data, int revision)
 {
     SC_ASSERT_ARG(data);

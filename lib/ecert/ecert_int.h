@@ -10,9 +10,10 @@
 typedef struct {
     char *name;        /* key in "fonts", owned */
     sc_ofd_font *font; /* owned */
-    char *base;        /* the template's own text drawn in this font (+ ASCII and metrology
+    sc_buf base;       /* the template's own text drawn in this font (+ ASCII and metrology
                           symbols when it draws data), embedded in every document so documents
-                          share one cached subset; NULL when no style draws with it */
+                          share one cached subset; empty when no style draws with it */
+    int has_symbols;   /* base holds the ASCII and symbol set already */
 } sc_ecert__font;
 
 /* A named text style; style.font and style.fallbacks point into the template. */

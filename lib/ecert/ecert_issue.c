@@ -330,14 +330,13 @@ static void results_widths(double *widths, const sc_ecert_fields *f, double tota
         widths[k] = total * widths[k] / sum;
 }
 
-static int table_style(sc_ofd_table_style *ts, const sc_ecert__block *b)
+static void table_style(sc_ofd_table_style *ts, const sc_ecert__block *b)
 {
     *ts = (sc_ofd_table_style)SC_OFD_TABLE_STYLE_INIT;
     ts->text = b->style->style;
     ts->header = b->header_style ? b->header_style->style : b->style->style;
     ts->padding = 0.8;
     ts->border_width = 0.2;
-    return 0;
 }
 
 /* Build the table of a block: results (columns and rows from the data) or an array of objects
@@ -382,35 +381,16 @@ static int build_table(sc_ofd_table **out, layout *l, const sc_ecert__block *b)
             if ((error = sc_ofd_table_add_row(tab, (const char *const *)f->rows[i])) < 0)
                 sc_error_prefix("results.rows[%zu]", i);
     } else {
-        /* Rows while the array has them: "standards[i]" resolves for some column. */
-        for (size_t i = 0; i < SC_OFD_MAX_ENTRIES && error == 0; i++) {
-            int any = 0;
+        size_t rows = sc_ecert_data_array_size(e->d, b->source);
+        for (size_t i = 0; i < rows && error == 0; i++) {
             snprintf(row, sizeof(row), "%s[%zu]", b->source, i);
             e->row = row;
             e->n = i + 1;
-            for (size_t k = 0; k < cols && error == 0; k++) {
-                char tmp[224];
-                const char *v = NULL;
-                /* A column "{name}" exists in row i when the path resolves. */
-                const char *ph = strchr(b->cols[k].value, '{');
-                if (ph) {
-                    const char *end = strchr(ph, '}');
-                    if (end && (size_t)(end - ph - 1) < 100) {
-                        char name[104];
-                        memcpy(name, ph + 1, (size_t)(end - ph - 1));
-                        name[end - ph - 1] = '\0';
-                        snprintf(tmp, sizeof(tmp), "%s.%s", row, name);
-                        v = sc_ecert_data_get(e->d, tmp);
-                    }
-                }
-                any |= v != NULL;
+            for (size_t k = 0; k < cols && error == 0; k++)
                 if ((error = subst(&bufs[k], e, b->cols[k].value)) == 0)
                     cells[k] = (const char *)bufs[k].ptr;
-            }
             e->row = NULL;
-            if (error < 0 || !any)
-                break;
-            if ((error = sc_ofd_table_add_row(tab, cells)) < 0)
+            if (error == 0 && (error = sc_ofd_table_add_row(tab, cells)) < 0)
                 sc_error_prefix("%s", row);
         }
     }
@@ -495,12 +475,10 @@ static int place_block(layout *l, const sc_ecert__block *b)
                           b->kind == SC_ECERT__BL_HEADING ? 15 : 0);
     case SC_ECERT__BL_LIST: {
         char path[96];
-        for (size_t i = 0; i < SC_OFD_MAX_ENTRIES && error == 0; i++) {
+        size_t items = sc_ecert_data_array_size(e->d, b->source);
+        for (size_t i = 0; i < items && error == 0; i++) {
             snprintf(path, sizeof(path), "%s[%zu]", b->source, i);
-            const char *item = sc_ecert_data_get(e->d, path);
-            if (!item)
-                break;
-            e->item = item;
+            e->item = sc_ecert_data_get(e->d, path); /* NULL (shown as "empty") for a non-string */
             e->n = i + 1;
             if ((error = subst(&l->text, e, b->text)) == 0)
                 error = place_text(l, (const char *)l->text.ptr, &b->style->style,
@@ -927,8 +905,9 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     if ((error = sc_ofd_writer_new(&w, &wo)) < 0)
         goto done;
     for (size_t i = 0; i < t->font_count && error == 0; i++)
-        if (t->fonts[i].base)
-            error = sc_ofd_writer_embed_chars(w, t->fonts[i].font, t->fonts[i].base);
+        if (t->fonts[i].base.size)
+            error =
+                sc_ofd_writer_embed_chars(w, t->fonts[i].font, (const char *)t->fonts[i].base.ptr);
     e.pages = pages;
     for (size_t p = 0; p < pages && error == 0; p++) {
         size_t page;

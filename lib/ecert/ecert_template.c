@@ -651,18 +651,13 @@ static int add_base(sc_ecert_template *t, const sc_ecert__style *st, const char 
         sc_ecert__font *f = &t->fonts[i];
         if (f->font != st->style.font)
             continue;
-        sc_buf b = SC_BUF_INIT;
-        int has_data = strchr(s, '{') != NULL;
-        if ((error = sc_buf_puts(&b, f->base ? f->base : "")) < 0 ||
-            (error = sc_buf_puts(&b, s)) < 0 ||
-            (has_data && (!f->base || !strstr(f->base, base_symbols)) &&
-             (error = sc_buf_puts(&b, base_symbols)) < 0) ||
-            (error = sc_buf_put(&b, "", 1)) < 0) {
-            sc_buf_dispose(&b);
+        if ((error = sc_buf_puts(&f->base, s)) < 0)
             return error;
+        if (strchr(s, '{') && !f->has_symbols) {
+            if ((error = sc_buf_puts(&f->base, base_symbols)) < 0)
+                return error;
+            f->has_symbols = 1;
         }
-        sc_free(f->base);
-        f->base = (char *)sc_buf_detach(&b, NULL);
         return 0;
     }
     return 0;
@@ -1025,7 +1020,7 @@ void sc_ecert_template_free(sc_ecert_template *t)
     sc_free((void *)t->fallbacks);
     for (size_t i = 0; i < t->font_count; i++) {
         sc_free(t->fonts[i].name);
-        sc_free(t->fonts[i].base);
+        sc_buf_dispose(&t->fonts[i].base);
         sc_ofd_font_free(t->fonts[i].font);
     }
     sc_free(t->fonts);

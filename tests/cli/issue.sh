@@ -4,7 +4,7 @@
 DATA="$SEALCERT_SOURCE/tests/data/ecert"
 export SEALCERT_TEMPLATES="$SEALCERT_SOURCE/templates"
 
-make_seal_setup Issue
+make_seal_setup "Issue Test"
 
 # One certificate: its path on stdout, named by T/CMA 4.4, valid, the facts in `info`.
 mkdir -p "$T/out"

@@ -13,7 +13,7 @@ done
     { echo "FAIL: $WEB/node_modules is not installed: run 'make web-deps'" >&2; exit 1; }
 CHECK=(node "$WEB/ofdjs-check.mjs" --timeout 60)
 
-make_seal_setup Issue
+make_seal_setup "Issue Test"
 
 mkdir -p "$T/out"
 expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out" \

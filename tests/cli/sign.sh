@@ -7,17 +7,8 @@ DOC="$SEALCERT_SAMPLES/ofdrw/ofdrw_v4_seal_hello.ofd"
 export PW=777777
 
 # A CA, a seal maker, a signer and a seal valid from 2026 on.
-expect_exit 0 "$SC" ca init --dir "$T/ca" --subject "CN=Sign Test Root,C=CN" \
-    --not-before 2026-01-01 --not-after 2036-01-01
-expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile seal-maker --subject "CN=Maker,C=CN" \
-    -o "$T/maker" --not-before 2026-01-01 --not-after 2030-01-01
-expect_exit 0 "$SC" ca issue --ca "$T/ca" --profile signer --subject "CN=Signer,C=CN" \
-    -o "$T/signer" --not-before 2026-01-01 --not-after 2030-01-01
-expect_exit 0 "$SC" seal make --maker-key "$T/maker.key" --maker-cert "$T/maker.pem" \
-    --signer-cert "$T/signer.pem" --name 校准电子证书专用章 --org 某某计量院 --esid 1 --type 03 \
-    --valid-from 2026-01-01 --valid-to 2029-12-31 -o "$T/seal.esl"
-
-SIGN=(--seal "$T/seal.esl" --key "$T/signer.key" --cert "$T/signer.pem" --time 2026-06-01T08:00:00Z)
+make_seal_setup "Sign Test"
+SIGN=("${SEAL[@]}")
 
 # Another producer's document: our seal is added, ofdrw's stays valid.
 expect_exit 0 "$SC" sign "$DOC" -o "$T/one.ofd" "${SIGN[@]}"

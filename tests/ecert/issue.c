@@ -282,11 +282,8 @@ static void test_ecert_issue__refusals(void **state)
     assert_non_null(strstr(sc_error_last()->message, "type: 1"));
     sc_ecert_data_free(d);
 
-    /* Both codes need a second position. */
     sc_ecert_template_free(t);
     assert_null(r.ofd.ptr);
-    t = load("test-report");
-    sc_ecert_template_free(t);
 }
 
 /* The calibration template as JSON, for variants. */
@@ -363,6 +360,29 @@ static void test_ecert_issue__template_code_overlap(void **state)
         json_decref(root);
     }
     assert_null(t);
+}
+
+/* --code both needs the template's second code position. */
+static void test_ecert_issue__both_codes_need_code2(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = NULL;
+    json_t *root = template_json();
+    json_object_del(root, "code2");
+    sc_assert_ok(parse_template(&t, root, "one-code.json"));
+    sc_ecert_data *d = calibration(0, NULL);
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    o.time = ISSUE_TIME;
+    o.codes = SC_ECERT_CODES_BOTH;
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "no code2"));
+    o.codes = SC_ECERT_CODES_QR;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+    json_decref(root);
 }
 
 /* With Noto Sans CJK embedded for every style, a 2-page certificate stays under 150 KB. */
@@ -477,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_ecert_issue__deterministic),
         cmocka_unit_test(test_ecert_issue__refusals),
         cmocka_unit_test(test_ecert_issue__template_code_overlap),
+        cmocka_unit_test(test_ecert_issue__both_codes_need_code2),
         cmocka_unit_test(test_ecert_issue__noto_two_pages_size),
         cmocka_unit_test(test_ecert_issue__every_template),
         cmocka_unit_test(test_ecert_issue__revisions),

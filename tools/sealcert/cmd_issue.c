@@ -1,6 +1,5 @@
 /* sealcert issue: metrology electronic certificates from a template and data (T/CMA draft), one
  * or a batch (JSON Lines) over worker threads. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/limits.h"
 
 static const sc_opt_spec issue_options[] = {
     {"template", 't', "NAME|FILE",
@@ -38,8 +38,9 @@ static const sc_opt_spec issue_options[] = {
     {NULL, 0, NULL, NULL, 0},
 };
 
-/* Largest data file: one certificate with thousands of result rows is a few MB. */
-#define DATA_MAX_SIZE ((size_t)64 << 20)
+/* Largest --batch file: 64 MB is ~20,000 certificates of a few KB each; every line is then
+ * parsed under the data limits (SC_ECERT_MAX_DATA_SIZE). */
+#define BATCH_MAX_SIZE ((size_t)64 << 20)
 
 /* What every certificate of a run shares. */
 typedef struct {
@@ -185,7 +186,7 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
     long started = 0;
     int code = SC_EXIT_OK, error;
 
-    if ((error = sc_fs_read_file(&file, sc_cli_input(file_name), DATA_MAX_SIZE)) < 0)
+    if ((error = sc_fs_read_file(&file, sc_cli_input(file_name), BATCH_MAX_SIZE)) < 0)
         return sc_out_lib_error(file_name, error);
     if ((error = split_lines(&b.lines, &b.count, &file)) < 0) {
         code = sc_out_lib_error(file_name, error);
@@ -363,7 +364,7 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
         code = run_batch(&rc, batch_file, jobs);
         goto done;
     }
-    if ((error = sc_fs_read_file(&data, sc_cli_input(data_file), DATA_MAX_SIZE)) < 0) {
+    if ((error = sc_fs_read_file(&data, sc_cli_input(data_file), SC_ECERT_MAX_DATA_SIZE)) < 0) {
         code = sc_out_lib_error(data_file, error);
         goto done;
     }
