@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/util.h"
@@ -24,9 +25,18 @@ static inline double bench_seconds(void)
     return v > 0 ? v : 1.0;
 }
 
+/* BENCH_ONLY=NAME in the environment runs that figure alone (for profiling). */
+static inline int bench_skip(const char *name)
+{
+    const char *only = getenv("BENCH_ONLY");
+    return only && *only && strcmp(only, name) != 0;
+}
+
 /* Run `body` (a statement that evaluates `ok` to nonzero on success) until the time is up. */
 #define BENCH_RUN(name, unit, per_op, body)                                                        \
     do {                                                                                           \
+        if (bench_skip(name))                                                                      \
+            break;                                                                                 \
         double b__end = bench_now() + bench_seconds(), b__start = bench_now(), b__t;               \
         long b__n = 0;                                                                             \
         do {                                                                                       \

@@ -358,8 +358,9 @@ typedef struct {
     const char *subject;   /**< DocInfo/Subject; NULL: none */
     sc_time creation_time; /**< CreationDate and zip times; SC_TIME_NOW: the clock. Fix it
                                 for byte-identical output from identical input */
-    int compression_level; /**< zlib level 1-9 for XML and fonts; 0: 1 (level 6 saves ~5% of
-                                a certificate and halves the writing rate) */
+    int compression_level; /**< deflate level 1-9 (libdeflate's) for XML and fonts; 0: 1
+                                (level 6 saves ~5% of a certificate and runs at a fifth of
+                                the rate) */
     double page_width;     /**< default page (Document PageArea), mm; 0: 210 (A4) */
     double page_height;    /**< same; 0: 297 */
 } sc_ofd_writer_options;
@@ -475,12 +476,16 @@ typedef struct {
     sc_ofd_rgb stroke;    /**< stroke colour */
     int has_fill;         /**< fill the inside (non-zero rule) */
     sc_ofd_rgb fill;      /**< fill colour */
+    double scale;         /**< (version 2) the path's coordinates are in units of this many mm;
+                               0 or 1: mm. Written as a PathObject CTM, so that a path on a grid
+                               (a 2D code: module units) is written in short whole numbers.
+                               Only for paths that are filled and not stroked */
 } sc_ofd_path_style;
 
-#define SC_OFD_PATH_STYLE_VERSION 1
+#define SC_OFD_PATH_STYLE_VERSION 2 /**< 1 is accepted too (no scale) */
 #define SC_OFD_PATH_STYLE_INIT                                                                     \
     {                                                                                              \
-        SC_OFD_PATH_STYLE_VERSION, 0, 1, SC_OFD_BLACK, 0, SC_OFD_BLACK                             \
+        SC_OFD_PATH_STYLE_VERSION, 0, 1, SC_OFD_BLACK, 0, SC_OFD_BLACK, 0                          \
     }
 
 /**

@@ -199,8 +199,10 @@ static int rect(sc_ofd_path *path, double xa, double ya, double xb, double yb)
  * anti-alias compute the coverage of the whole path at once, so shared edges inside it leave no
  * light seam, as they would between separately drawn (and separately blended) objects. Merging
  * rows also cuts the edges where a seam could arise at all (a QR finder pattern is 5 rectangles
- * instead of 15 runs). Positions are x + i * size / n for module i, never accumulated, so edges
- * do not drift.
+ * instead of 15 runs). The coordinates are module numbers, under a PathObject CTM scaling
+ * them to the module size: exact, never accumulated, so edges do not drift, and about half the
+ * bytes of millimetres with decimals (the page XML is hashed and deflated for every
+ * certificate).
  */
 int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x, double y,
                        double size, sc_ofd_rgb color)
@@ -217,7 +219,9 @@ int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code,
         return error;
 
     const size_t n = code->modules;
-    const double m = size / (double)n;
+    /* In module units under a CTM of the module size: the path is whole numbers (half the
+     * bytes of mm with decimals, and no rounding of edges at all). */
+    const double m = size / (double)n, ox = x / m, oy = y / m;
     for (size_t row = 0; row < n; row++) {
         for (size_t x0 = 0; x0 < n;) {
             if (!sc_ecert_code_dark(code, x0, row)) {
@@ -235,8 +239,8 @@ int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code,
             size_t row1 = row + 1;
             while (row1 < n && is_run(code, row1, x0, x1))
                 row1++;
-            if ((error = rect(path, x + (double)x0 * m, y + (double)row * m, x + (double)x1 * m,
-                              y + (double)row1 * m)) < 0)
+            if ((error = rect(path, ox + (double)x0, oy + (double)row, ox + (double)x1,
+                              oy + (double)row1)) < 0)
                 goto done;
             x0 = x1;
         }
@@ -244,6 +248,7 @@ int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code,
     style.has_stroke = 0;
     style.has_fill = 1;
     style.fill = color;
+    style.scale = m;
     error = sc_ofd_writer_add_path(w, page, path, &style);
 done:
     sc_ofd_path_free(path);

@@ -79,7 +79,7 @@ struct sc_ofd_writer {
     char *author;  /* owned or NULL */
     char *subject; /* owned or NULL */
     sc_time created;
-    int level;                /* zlib level */
+    int level;                /* deflate level (libdeflate 1-9) */
     double page_w, page_h;    /* default page, mm */
     unsigned long next_id;    /* next unit ID */
     page *pages;              /* owned */
@@ -771,12 +771,15 @@ int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double b
         double run = chars[i].advance;
         if ((error = font_use_for(&use, w, chars[i].font, chars[i].cp)) < 0)
             return error;
-        /* A run: one font resource (a font, and its base or extra subset). */
+        /* A run: one font. When one of its characters is outside the font's base set, the whole
+         * run is drawn from the extra subset (which then holds those base characters too): a
+         * line of data stays one TextObject instead of breaking at every character the base
+         * set lacks, and readers that find text within an object find it whole. */
         for (; j < count && chars[j].font == chars[i].font; run += chars[j++].advance)
             if ((error = font_use_for(&next, w, chars[j].font, chars[j].cp)) < 0)
                 return error;
-            else if (next != use)
-                break;
+            else if (next != use && w->fonts[next].is_extra)
+                use = next;
         if ((error = draw_run(w, p, x, baseline, chars + i, j - i, use, style)) < 0)
             return error;
         x += run;
@@ -964,9 +967,15 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
         return error;
     if (!style)
         style = &def;
-    if (style->version != SC_OFD_PATH_STYLE_VERSION || !is_len(style->line_width) ||
-        style->line_width < 0)
+    if ((style->version != 1 && style->version != SC_OFD_PATH_STYLE_VERSION) ||
+        !is_len(style->line_width) || style->line_width < 0)
         return sc_error_set(SC_EINVALID, "sc_ofd_path_style: wrong version or line width");
+    double scale = style->version >= 2 && style->scale > 0 ? style->scale : 1;
+    if (style->version >= 2 && (!(style->scale >= 0) || style->scale > MAX_MM))
+        return sc_error_set(SC_EINVALID, "sc_ofd_path_style: scale is not a finite length");
+    if (scale != 1 && (style->has_stroke || !style->has_fill))
+        return sc_error_set(SC_EINVALID, "sc_ofd_path_style: a scale only for filled paths "
+                                         "without a stroke");
     if (path->n == 0 || path->cmds[0].op != 'M')
         return sc_error_set(SC_EINVALID, "path: empty or not starting with a move");
     double lw = style->line_width > 0 ? style->line_width : 0.25;
@@ -986,17 +995,25 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
             y1 = py + grow > y1 ? py + grow : y1;
         }
     }
-    x0 -= lw / 2, y0 -= lw / 2, x1 += lw / 2, y1 += lw / 2;
+    if (scale == 1) {
+        x0 -= lw / 2, y0 -= lw / 2, x1 += lw / 2, y1 += lw / 2;
+    } else if (!is_len(x0 * scale) || !is_len(y0 * scale) || !is_len(x1 * scale) ||
+               !is_len(y1 * scale)) {
+        return sc_error_set(SC_EINVALID, "path: scaled coordinates are not finite lengths");
+    }
 
     sc_buf *b = page_xml(p);
     size_t mark = b->size;
+    char ctm[64] = "";
+    if (scale != 1) /* six decimals: a 57-module code is off by 0.03 um at most */
+        snprintf(ctm, sizeof(ctm), "\" CTM=\"%.6f 0 0 %.6f 0 0", scale, scale);
     if ((error = sc_buf_puts(b, "<ofd:PathObject ID=\"")) < 0 ||
         (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
-        (error = put_mm(b, x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, y0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, x1 - x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, y1 - y0)) < 0 || (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 ||
-        (error = put_mm(b, lw)) < 0 ||
+        (error = put_mm(b, x0 * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, y0 * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, (x1 - x0) * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_mm(b, (y1 - y0) * scale)) < 0 || (error = sc_buf_puts(b, ctm)) < 0 ||
+        (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 || (error = put_mm(b, lw)) < 0 ||
         (error = sc_buf_puts(b, style->has_stroke ? "\" Stroke=\"true" : "\" Stroke=\"false")) <
             0 ||
         (error = sc_buf_puts(b, style->has_fill ? "\" Fill=\"true\">" : "\" Fill=\"false\">")) < 0)

@@ -30,14 +30,14 @@ typedef struct {
  * time and date of @p mtime (UTC) on every entry, "made by" MS-DOS, no extra fields, no
  * comments, no data descriptors, flag bit 11 only for non-ASCII names. No Zip64: SC_ELIMIT past
  * 65535 entries or 4 GiB. The OFD signer rewrites packages through this too.
- * @param level zlib level 1-9
+ * @param level deflate level 1-9 (libdeflate)
  * @return 0, SC_ELIMIT, SC_EINVALID (empty or duplicate-free names are the caller's job) or
  *         SC_ENOMEM
  */
 int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t count, sc_time mtime,
                       int level);
 
-/** Raw deflate (no zlib header, as zip wants) of @p data at @p level, appended to @p out. */
+/** Raw deflate (no header, as zip wants) of @p data at @p level, appended to @p out. */
 int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level);
 
 /**

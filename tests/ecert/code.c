@@ -229,11 +229,12 @@ static void test_ecert_code__accessors(void **state)
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
-/* Parse "M x y L x y L x y L x y C ..." (relative to the Boundary's origin bx, by) into a module
- * grid of n x n, @p m mm a module, counting how often each module is covered; the rectangles
- * must be axis-aligned and on module edges. */
-static void rasterize(unsigned char *cover, size_t n, double m, const char *d, double bx, double by,
-                      double x0, double y0, size_t *rects)
+/* Parse "M x y L x y L x y L x y C ..." (in units of @p ctm mm, the PathObject's CTM scale,
+ * relative to the Boundary's origin bx, by) into a module grid of n x n, @p m mm a module,
+ * counting how often each module is covered; the rectangles must be axis-aligned, on module
+ * edges, and written in whole numbers. */
+static void rasterize(unsigned char *cover, size_t n, double m, const char *d, double ctm,
+                      double bx, double by, double x0, double y0, size_t *rects)
 {
     *rects = 0;
     while (*d) {
@@ -247,6 +248,11 @@ static void rasterize(unsigned char *cover, size_t n, double m, const char *d, d
         d += used;
         while (*d == ' ')
             d++;
+        for (int k = 0; k < 8; k++)
+            if (v[k] != round(v[k]))
+                fail_msg("coordinate %g is not a whole number of modules", v[k]);
+        for (int k = 0; k < 8; k++)
+            v[k] *= ctm;
         double xa = (v[0] + bx - x0) / m, ya = (v[1] + by - y0) / m;
         double xb = (v[4] + bx - x0) / m, yb = (v[5] + by - y0) / m;
         assert_true(v[2] == v[4] && v[3] == v[1] && v[6] == v[0] && v[7] == v[5]);
@@ -310,7 +316,12 @@ static void test_ecert_code__draw_covers_the_dark_modules(void **state)
     d += strlen("<ofd:AbbreviatedData>");
     char *data = strndup(d, (size_t)(strstr(d, "</ofd:AbbreviatedData>") - d));
     unsigned char *cover = calloc(n * n, 1);
-    rasterize(cover, n, size / (double)n, data, attr_num(po, "Boundary=\"", 0),
+    /* the CTM scales module numbers to the module size, and does nothing else */
+    double ctm = attr_num(po, "CTM=\"", 0);
+    assert_true(fabs(ctm - size / (double)n) < 1e-6);
+    assert_true(attr_num(po, "CTM=\"", 1) == 0 && attr_num(po, "CTM=\"", 2) == 0);
+    assert_true(fabs(attr_num(po, "CTM=\"", 3) - ctm) < 1e-9);
+    rasterize(cover, n, size / (double)n, data, ctm, attr_num(po, "Boundary=\"", 0),
               attr_num(po, "Boundary=\"", 1), x0, y0, &rects);
     for (size_t y = 0; y < n; y++)
         for (size_t x = 0; x < n; x++) {
