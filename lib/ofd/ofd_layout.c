@@ -25,7 +25,24 @@ static bool is_cjk(uint32_t c)
 /* Not at the start of a line: closing brackets, stops, small kana, prolonged sound mark. */
 static bool is_closing(uint32_t c)
 {
-    if ((c > 0x7F && c < 0x2000 && c != 0xB7) || (c >= 0x3100 && c < 0xFF00))
+    if (c < 0x80) {
+        switch (c) {
+        case ',':
+        case '.':
+        case ';':
+        case ':':
+        case '?':
+        case '!':
+        case ')':
+        case ']':
+        case '}':
+        case '%':
+            return true;
+        default:
+            return false;
+        }
+    }
+    if ((c < 0x2000 && c != 0xB7) || (c >= 0x3100 && c < 0xFF00))
         return false; /* the common case (ideographs, Latin letters) without the list walk */
     static const uint32_t list[] = {
         0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D, 0x300F,
@@ -33,7 +50,6 @@ static bool is_closing(uint32_t c)
         0x2025, 0x00B7, 0x30FB, 0xFF0E, 0xFF05, 0x2030, 0x2103, 0x3005, 0x30FC, 0x309D, 0x309E,
         0x30FD, 0x30FE, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087,
         0x308E, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE,
-        ',',    '.',    ';',    ':',    '?',    '!',    ')',    ']',    '}',    '%',
     };
     for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
         if (list[i] == c)
@@ -44,11 +60,12 @@ static bool is_closing(uint32_t c)
 /* Not at the end of a line: opening brackets and quotes. */
 static bool is_opening(uint32_t c)
 {
-    if ((c > 0x7F && c < 0x2000) || (c >= 0x3100 && c < 0xFF00))
+    if (c < 0x80)
+        return c == '(' || c == '[' || c == '{';
+    if (c < 0x2000 || (c >= 0x3100 && c < 0xFF00))
         return false;
-    static const uint32_t list[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3008, 0x3010,
-                                    0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B,
-                                    0x201C, 0x2018, '(',    '[',    '{'};
+    static const uint32_t list[] = {0xFF08, 0x300A, 0x300C, 0x300E, 0x3008, 0x3010, 0x3014,
+                                    0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B, 0x201C, 0x2018};
     for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
         if (list[i] == c)
             return true;

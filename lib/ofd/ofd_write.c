@@ -128,10 +128,11 @@ static int64_t to_um(double mm)
     return v >= 0 ? (int64_t)(v + 0.5) : -(int64_t)(-v + 0.5);
 }
 
-/* A length in micrometres as mm with at most 3 decimals: "12.5", "-0.001", "0". */
-static int put_um(sc_buf *b, int64_t um)
+/* A length in micrometres as mm with at most 3 decimals: "12.5", "-0.001", "0", written so that
+ * it ends just before @p end; returns where it starts (at most 24 bytes before). */
+static char *fmt_um(char *end, int64_t um)
 {
-    char tmp[32], *p = tmp + sizeof(tmp);
+    char *p = end;
     uint64_t u = um < 0 ? (uint64_t)(-um) : (uint64_t)um;
     unsigned frac = (unsigned)(u % 1000);
     u /= 1000;
@@ -148,6 +149,12 @@ static int put_um(sc_buf *b, int64_t um)
     while ((u /= 10) > 0);
     if (um < 0)
         *--p = '-';
+    return p;
+}
+
+static int put_um(sc_buf *b, int64_t um)
+{
+    char tmp[32], *p = fmt_um(tmp + sizeof(tmp), um);
     return sc_buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
@@ -1029,22 +1036,25 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
     if ((error = sc_buf_puts(b, "<ofd:AbbreviatedData>")) < 0)
         goto done;
     for (size_t i = 0; i < path->n; i++) {
+        /* One command at a time, written backwards into a small buffer, then appended. */
         const path_cmd *c = &path->cmds[i];
         size_t nv = c->op == 'B' ? 6 : c->op == 'A' ? 7 : c->op == 'C' ? 0 : 2;
-        char op[3] = {c->op, ' ', 0};
-        if ((error = sc_buf_puts(b, i ? " " : "")) < 0 ||
-            (error = sc_buf_put(b, op, nv ? 2 : 1)) < 0)
-            goto done;
-        for (size_t k = 0; k < nv; k++) {
+        char cmd[8 * 26], *end = cmd + sizeof(cmd), *at = end;
+        for (size_t k = nv; k-- > 0;) {
             double v = c->v[k];
             bool is_flag = c->op == 'A' && (k == 2 || k == 3 || k == 4);
             if (!is_flag && c->op != 'A')
                 v -= k % 2 == 0 ? x0 : y0; /* relative to the Boundary */
             else if (c->op == 'A' && k >= 5)
                 v -= k == 5 ? x0 : y0;
-            if ((k > 0 && (error = sc_buf_puts(b, " ")) < 0) || (error = put_mm(b, v)) < 0)
-                goto done;
+            at = fmt_um(at, to_um(v));
+            *--at = ' ';
         }
+        *--at = c->op;
+        if (i > 0)
+            *--at = ' ';
+        if ((error = sc_buf_put(b, at, (size_t)(end - at))) < 0)
+            goto done;
     }
     if ((error = sc_buf_puts(b, "</ofd:AbbreviatedData></ofd:PathObject>\n")) < 0)
         goto done;

@@ -57,7 +57,7 @@ int sc_buf_grow(sc_buf *buf, size_t extra)
     return 0;
 }
 
-int sc_buf_put(sc_buf *buf, const void *data, size_t len)
+int sc_buf__put_grow(sc_buf *buf, const void *data, size_t len)
 {
     int error;
     if ((error = sc_buf_grow(buf, len)) < 0)
@@ -69,10 +69,6 @@ int sc_buf_put(sc_buf *buf, const void *data, size_t len)
     return 0;
 }
 
-int sc_buf_puts(sc_buf *buf, const char *s)
-{
-    return sc_buf_put(buf, s, strlen(s));
-}
 
 int sc_buf_printf(sc_buf *buf, const char *fmt, ...)
 {

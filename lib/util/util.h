@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sealcert/sealcert.h"
 #include "util/limits.h"
@@ -92,10 +93,25 @@ static inline bool sc_mul_overflow(size_t *out, size_t a, size_t b)
 
 /** Make room for @p extra more bytes (plus the NUL); SC_ENOMEM or SC_ELIMIT past SC_BUF_MAX. */
 int sc_buf_grow(sc_buf *buf, size_t extra);
-/** Append bytes. */
-int sc_buf_put(sc_buf *buf, const void *data, size_t len);
+/** sc_buf_put() when the bytes do not fit yet: grows, then appends. */
+int sc_buf__put_grow(sc_buf *buf, const void *data, size_t len);
+/** Append bytes. Inline: the writers append millions of short pieces (numbers, tags). */
+static inline int sc_buf_put(sc_buf *buf, const void *data, size_t len)
+{
+    if (buf->ptr && len < buf->asize - buf->size) { /* room for the bytes and the NUL */
+        if (len)
+            memcpy(buf->ptr + buf->size, data, len);
+        buf->size += len;
+        buf->ptr[buf->size] = '\0';
+        return 0;
+    }
+    return sc_buf__put_grow(buf, data, len);
+}
 /** Append a string. */
-int sc_buf_puts(sc_buf *buf, const char *s);
+static inline int sc_buf_puts(sc_buf *buf, const char *s)
+{
+    return sc_buf_put(buf, s, strlen(s));
+}
 /** Append printf-formatted text. */
 int sc_buf_printf(sc_buf *buf, const char *fmt, ...) SC_PRINTF(2, 3);
 /** Replace the contents with a copy of @p data. */
