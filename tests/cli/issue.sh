@@ -75,11 +75,38 @@ expect_exit 2 "$SC" issue -t calibration --batch "$T/batch.jsonl" -j 2 "${SEAL[@
 expect_stderr_contains "batch.jsonl:4: customer.name"
 expect_stderr_contains "batch.jsonl:6: dates.issued"
 expect_stderr_contains "4 issued, 2 failed"
+# Not a terminal: no progress bar in the log.
+grep -q $'\r\\[' "$ERR" && fail "a progress bar on stderr that is not a terminal"
 n=$(ls "$T/batch" | wc -l)
 [[ $n -eq 4 ]] || fail "batch wrote $n files, expected 4"
 for f in "$T"/batch/*.ofd; do
     expect_exit 0 "$SC" verify "$f"
 done
+
+# On a terminal (stderr a pseudo-terminal): the bar, ending full, with the failed count.
+rm -rf "$T/batch_tty"
+mkdir -p "$T/batch_tty"
+$PY - "$T/tty.log" "$SC" issue -t calibration --batch "$T/batch.jsonl" -j 2 "${SEAL[@]}" \
+    -o "$T/batch_tty" <<'PY' || fail "the batch on a terminal did not exit 2"
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+log = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:  # EIO: the child closed the terminal
+        break
+    if not chunk:
+        break
+    log += chunk
+open(sys.argv[1], "wb").write(log)
+sys.exit(0 if p.wait() == 2 else 1)
+PY
+grep -q "\[##############################\] 6/6  2 failed" "$T/tty.log" ||
+    fail "no full progress bar on the terminal: $(tr '\r' '\n' <"$T/tty.log" | head -5)"
+grep -q "4 issued, 2 failed" "$T/tty.log" || fail "no summary on the terminal"
 
 # Usage errors.
 expect_exit 2 "$SC" issue -t calibration "${SEAL[@]}" -o "$T/out"
