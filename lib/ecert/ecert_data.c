@@ -1,6 +1,7 @@
 /* Certificate data (docs/formats/ecert-data.md): one certificate's JSON, parsed with jansson and
  * checked field by field into sc_ecert_fields, the content of the certificate and of its
  * identifier (T/CMA 4.5.5). */
+#include "ecert/ecert_int.h"
 #include "util/util.h"
 
 #include <jansson.h>
@@ -516,20 +517,63 @@ static int take(walker *w, json_t *number, const char *s, size_t len)
     return 0;
 }
 
+/* @p key for a message: quoted, at most ~40 bytes of it, control characters as \\uXXXX and
+ * bytes of invalid UTF-8 as \\xNN, so that a message never carries them raw. */
+static const char *quote_key(char out[96], const char *key, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)key, *end = p + len;
+    size_t n = 0;
+    out[n++] = '"';
+    while (p < end && n < 48) {
+        const unsigned char *at = p;
+        uint32_t cp;
+        if (!sc_utf8_next(&p, end, &cp)) {
+            n += (size_t)snprintf(out + n, 96 - n, "\\x%02X", *at);
+            p = at + 1;
+        } else if (is_refused(cp, false)) {
+            n += (size_t)snprintf(out + n, 96 - n, "\\u%04X", (unsigned)cp);
+        } else {
+            memcpy(out + n, at, (size_t)(p - at));
+            n += (size_t)(p - at);
+        }
+    }
+    if (p < end) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return out;
+}
+
+/* A member name of the object at w->path (not yet appended to it). */
 static int check_key(walker *w, const char *key)
 {
     size_t len = strlen(key);
+    const char *where = w->path.len ? w->path.text : "certificate data";
+    char q[96];
     if (len == 0)
-        return sc_error_set(SC_EFORMAT, "%s: empty member name",
-                            w->path.len ? w->path.text : "certificate data");
+        return sc_error_set(SC_EFORMAT, "%s: empty member name", where);
     if (len > SC_ECERT_MAX_KEY_SIZE)
-        return sc_error_set(SC_ELIMIT, "%s: member name of %zu bytes, over the limit of %zu",
-                            w->path.text, len, SC_ECERT_MAX_KEY_SIZE);
+        return sc_error_set(SC_ELIMIT, "%s: member name of %zu bytes, over the limit of %zu", where,
+                            len, SC_ECERT_MAX_KEY_SIZE);
+    const unsigned char *p = (const unsigned char *)key, *end = p + len;
+    while (p < end) {
+        size_t at = (size_t)(p - (const unsigned char *)key);
+        uint32_t cp;
+        if (!sc_utf8_next(&p, end, &cp))
+            return sc_error_set(SC_EFORMAT, "%s: member name %s: invalid UTF-8 (byte %zu)", where,
+                                quote_key(q, key, len), at);
+        if (is_refused(cp, false))
+            return sc_error_set(SC_EFORMAT,
+                                "%s: member name %s: control character U+%04X (byte %zu)", where,
+                                quote_key(q, key, len), (unsigned)cp, at);
+    }
     if (strpbrk(key, ".[]"))
         return sc_error_set(SC_EFORMAT,
-                            "%s: member name contains '.', '[' or ']' (paths could not name it)",
-                            w->path.text);
-    return check_chars(w->path.text, key, len, false);
+                            "%s: member name %s contains '.', '[' or ']' (paths could not name it)",
+                            where, quote_key(q, key, len));
+    return 0;
 }
 
 /*
@@ -569,12 +613,13 @@ static int walk(walker *w, json_t *v, bool newline_ok)
         bool is_root = w->path.len == 0;
         json_object_foreach(v, key, child)
         {
-            size_t old = path_key(&w->path, key);
             /* '\n' is allowed in notes and in result cells (results.rows); the field checks
              * refuse it in results' other members. */
             bool nl = newline_ok || (is_root && (!strcmp(key, "notes") || !strcmp(key, "results")));
-            if ((error = take(w, NULL, key, strlen(key))) == 0 && (error = check_key(w, key)) == 0)
-                error = walk(w, child, nl);
+            if ((error = take(w, NULL, key, strlen(key))) < 0 || (error = check_key(w, key)) < 0)
+                break;
+            size_t old = path_key(&w->path, key);
+            error = walk(w, child, nl);
             path_pop(&w->path, old);
             if (error < 0)
                 break;
@@ -1237,6 +1282,49 @@ const char *sc_ecert_data_get(const sc_ecert_data *data, const char *path)
     if (!strcmp(path, "revision"))
         return data->revision_text;
     return value_text(data, resolve(data->root, path));
+}
+
+typedef struct {
+    const sc_ecert_data *d;
+    int (*fn)(void *ctx, const char *path, const char *value);
+    void *ctx;
+    path_buf path;
+} string_walk;
+
+/* The walk of sc_ecert__data_each_string(); depth bounded as walk()'s. */
+static int each_string(string_walk *sw, const json_t *v)
+{
+    int error = 0;
+    if (json_is_string(v))
+        return sw->fn(sw->ctx, sw->path.text, json_string_value(v));
+    if (json_is_number(v))
+        return sw->fn(sw->ctx, sw->path.text, number_text(sw->d, v));
+    if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v) && error == 0; i++) {
+            size_t old = path_index(&sw->path, i);
+            error = each_string(sw, json_array_get(v, i));
+            path_pop(&sw->path, old);
+        }
+    } else if (json_is_object(v)) {
+        const char *key;
+        const json_t *child;
+        json_object_foreach((json_t *)v, key, child)
+        {
+            size_t old = path_key(&sw->path, key);
+            error = each_string(sw, child);
+            path_pop(&sw->path, old);
+            if (error < 0)
+                break;
+        }
+    }
+    return error;
+}
+
+int sc_ecert__data_each_string(const sc_ecert_data *data,
+                               int (*fn)(void *ctx, const char *path, const char *value), void *ctx)
+{
+    string_walk sw = {data, fn, ctx, {"", 0}};
+    return data ? each_string(&sw, data->root) : 0;
 }
 
 size_t sc_ecert_data_array_size(const sc_ecert_data *data, const char *path)

@@ -125,6 +125,12 @@ struct sc_ecert_template {
 int sc_ecert__template_parse(sc_ecert_template **out, const char *json, size_t len,
                              const char *file, const char *dir);
 
+/* Call @p fn with the path ("standards[2].serial") and value of every string of @p data, and
+ * the literal text of every number, in document order; stops at the first negative return. */
+int sc_ecert__data_each_string(const sc_ecert_data *data,
+                               int (*fn)(void *ctx, const char *path, const char *value),
+                               void *ctx);
+
 /* 1 when the boxes (x, y, w, h) overlap. */
 int sc_ecert__boxes_overlap(const double a[4], const double b[4]);
 

@@ -130,64 +130,16 @@ static int check_chars(const sc_ecert_template *t, const char *path, const char 
     return 0;
 }
 
-static int check_data_chars(const sc_ecert_template *t, const sc_ecert_fields *f)
+static int check_value_chars(void *t, const char *path, const char *value)
 {
-    char path[64];
-    int error;
-    const struct {
-        const char *path, *value;
-    } fields[] = {
-        {"number", f->number},
-        {"serial", f->serial},
-        {"issuer.name", f->issuer.name},
-        {"issuer.accreditation", f->issuer.accreditation},
-        {"issuer.address", f->issuer.address},
-        {"issuer.phone", f->issuer.phone},
-        {"customer.name", f->customer.name},
-        {"customer.address", f->customer.address},
-        {"instrument.name", f->instrument.name},
-        {"instrument.model", f->instrument.model},
-        {"instrument.serial", f->instrument.serial},
-        {"instrument.manufacturer", f->instrument.manufacturer},
-        {"location", f->location},
-        {"environment.temperature", f->environment.temperature},
-        {"environment.humidity", f->environment.humidity},
-        {"notes", f->notes},
-        {"people.calibrated_by", f->people.calibrated_by},
-        {"people.checked_by", f->people.checked_by},
-        {"people.approved_by", f->people.approved_by},
-        {"conclusion", f->conclusion},
-    };
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (fields[i].value && (error = check_chars(t, fields[i].path, fields[i].value)) < 0)
-            return error;
-    for (size_t i = 0; i < f->basis_count; i++) {
-        snprintf(path, sizeof(path), "basis[%zu]", i);
-        if ((error = check_chars(t, path, f->basis[i])) < 0)
-            return error;
-    }
-    for (size_t i = 0; i < f->standard_count; i++) {
-        const sc_ecert_standard *s = &f->standards[i];
-        const char *v[] = {s->name, s->model, s->serial, s->uncertainty, s->certificate};
-        const char *names[] = {"name", "model", "serial", "uncertainty", "certificate"};
-        for (size_t k = 0; k < 5; k++) {
-            snprintf(path, sizeof(path), "standards[%zu].%s", i, names[k]);
-            if (v[k] && (error = check_chars(t, path, v[k])) < 0)
-                return error;
-        }
-    }
-    for (size_t k = 0; k < f->column_count; k++) {
-        snprintf(path, sizeof(path), "results.columns[%zu]", k);
-        if ((error = check_chars(t, path, f->columns[k])) < 0)
-            return error;
-    }
-    for (size_t i = 0; i < f->row_count; i++)
-        for (size_t k = 0; k < f->column_count; k++) {
-            snprintf(path, sizeof(path), "results.rows[%zu][%zu]", i, k);
-            if ((error = check_chars(t, path, f->rows[i][k])) < 0)
-                return error;
-        }
-    return 0;
+    return check_chars(t, path, value);
+}
+
+/* Every string of the data (and every number's text), named by its path: the documented fields
+ * and whatever else a template binds. */
+static int check_data_chars(const sc_ecert_template *t, const sc_ecert_data *d)
+{
+    return sc_ecert__data_each_string(d, check_value_chars, (void *)t);
 }
 
 static int check_required(const sc_ecert_template *t, const sc_ecert_data *d)
@@ -869,7 +821,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
                              sc_ecert_type_name(t->type));
         goto done;
     }
-    if ((error = check_required(t, d)) < 0 || (error = check_data_chars(t, e.f)) < 0 ||
+    if ((error = check_required(t, d)) < 0 || (error = check_data_chars(t, d)) < 0 ||
         (error = make_id(&r.id, &r.url, &e, o->id_root ? o->id_root : t->id_root)) < 0 ||
         (error = sc_ecert_file_name(&r.file_name, e.f->type, e.f->number, e.f->instrument.name,
                                     e.f->instrument.serial)) < 0)

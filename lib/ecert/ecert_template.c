@@ -410,7 +410,7 @@ static int load_element(sc_ecert__el *e, ctx *c, sc_ecert_template *t, const jso
             error = bad(c, "an image needs a width", NULL);
             goto done;
         }
-        if ((error = sc_fs_read_file(&b, e->text, SC_ECERT_MAX_TEMPLATE_IMAGE)) < 0) {
+        if ((error = sc_fs_read_regular(&b, e->text, SC_ECERT_MAX_TEMPLATE_IMAGE)) < 0) {
             sc_error_prefix("%s: %s.image", c->file, c->path);
             goto done;
         }

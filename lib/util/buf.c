@@ -69,7 +69,6 @@ int sc_buf__put_grow(sc_buf *buf, const void *data, size_t len)
     return 0;
 }
 
-
 int sc_buf_printf(sc_buf *buf, const char *fmt, ...)
 {
     va_list ap;

@@ -40,13 +40,15 @@ static int io_error(const char *what, const char *path)
     return sc_error_set(e == ENOENT ? SC_ENOTFOUND : SC_EIO, "%s: %s: %s", path, what, strerror(e));
 }
 
-int sc_fs_read_file(sc_buf *out, const char *path, size_t max)
+static int read_file(sc_buf *out, const char *path, size_t max, bool regular_only)
 {
     int fd = -1, error = 0;
     struct stat st;
     sc_buf tmp = SC_BUF_INIT;
 
-    if (fault() || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer; for a regular file the
+     * flag changes nothing. */
+    if (fault() || (fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0))) < 0)
         return io_error("cannot open", path);
     if (fstat(fd, &st) < 0) {
         error = io_error("cannot stat", path);
@@ -54,6 +56,10 @@ int sc_fs_read_file(sc_buf *out, const char *path, size_t max)
     }
     if (S_ISDIR(st.st_mode)) {
         error = sc_error_set(SC_EIO, "%s: is a directory", path);
+        goto done;
+    }
+    if (regular_only && !S_ISREG(st.st_mode)) {
+        error = sc_error_set(SC_EIO, "%s: not a regular file", path);
         goto done;
     }
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
@@ -92,6 +98,16 @@ done:
         close(fd);
     sc_buf_dispose(&tmp);
     return error;
+}
+
+int sc_fs_read_file(sc_buf *out, const char *path, size_t max)
+{
+    return read_file(out, path, max, false);
+}
+
+int sc_fs_read_regular(sc_buf *out, const char *path, size_t max)
+{
+    return read_file(out, path, max, true);
 }
 
 static int write_all(int fd, const unsigned char *p, size_t len)

@@ -133,6 +133,9 @@ void sc_buf_dispose_public(sc_buf *buf);
  * @return 0, SC_ENOTFOUND, SC_EIO or SC_ELIMIT; the message names the path
  */
 int sc_fs_read_file(sc_buf *out, const char *path, size_t max);
+/** sc_fs_read_file() of a regular file only: a FIFO, device or socket is refused (SC_EIO, "not
+ * a regular file") without blocking on it. For files a configuration names (template images). */
+int sc_fs_read_regular(sc_buf *out, const char *path, size_t max);
 
 /**
  * Write @p data to @p path atomically: a temporary file in the same directory, fsync, rename,

@@ -360,7 +360,7 @@ static const mutation mutations[] = {
     {"standards[0].model", "\"a\\u001bb\"", SC_EFORMAT, "standards[0].model: control character"},
     {"extra", "[1, {\"k\": [\"\\u0007\"]}]", SC_EFORMAT, "extra[1].k[0]: control character U+0007"},
     /* member names */
-    {"x]", "1", SC_EFORMAT, "x]: member name contains"},
+    {"x]", "1", SC_EFORMAT, "certificate data: member name \"x]\" contains"},
     /* limits */
     {"serial", NULL, SC_ELIMIT, "serial: 65 bytes, over the limit of 64"}, /* value set below */
 };
@@ -485,10 +485,14 @@ static void test_ecert_data__documents(void **state)
         {"\xef\xbb\xbf{}", SC_EFORMAT, "certificate data: not a JSON object"},
         {"{}", SC_EFORMAT, "type: missing"},
         {"{\"type\": 7, \"\": 1}", SC_EFORMAT, "certificate data: empty member name"},
-        {"{\"issuer\": {\"\": 1}}", SC_EFORMAT, "issuer.: empty member name"},
-        {"{\"a.b\": 1}", SC_EFORMAT, "a.b: member name contains '.'"},
-        {"{\"t\": {\"a[b\": 1}}", SC_EFORMAT, "t.a[b: member name contains"},
-        {"{\"a\\u0001\": 1}", SC_EFORMAT, "a\x01: control character U+0001"},
+        {"{\"issuer\": {\"\": 1}}", SC_EFORMAT, "issuer: empty member name"},
+        {"{\"a.b\": 1}", SC_EFORMAT, "certificate data: member name \"a.b\" contains '.'"},
+        {"{\"t\": {\"a[b\": 1}}", SC_EFORMAT, "t: member name \"a[b\" contains"},
+        /* a bad member name is quoted, its control characters escaped, never raw */
+        {"{\"a\\u0001\": 1}", SC_EFORMAT,
+         "certificate data: member name \"a\\u0001\": control character U+0001 (byte 1)"},
+        {"{\"issuer\": {\"\\u202eab\": 1}}", SC_EFORMAT,
+         "issuer: member name \"\\u202Eab\": control character U+202E (byte 0)"},
     };
     int failures = 0;
     (void)state;

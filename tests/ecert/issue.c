@@ -1,5 +1,7 @@
 /* Issuing metrology certificates (lib/ecert/ecert_issue.c): templates, layout over pages, the
  * notice and page numbers, the code, identifier tags, file names, sealing, refusals. */
+#include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +235,14 @@ static void set_emoji_customer(json_t *root)
                         json_string("某某\xF4\x8F\xBF\xBD公司"));
 }
 
+/* A member beyond the documented fields (a template may bind it), two levels down. */
+static void set_emoji_extra(json_t *root)
+{
+    json_t *lab = json_object();
+    json_object_set_new(lab, "contacts", json_pack("[s, s]", "张三", "李\xF4\x8F\xBF\xBD"));
+    json_object_set_new(root, "lab", lab);
+}
+
 static void set_long_issuer(json_t *root)
 {
     json_object_set_new(json_object_get(root, "issuer"), "name",
@@ -262,6 +272,10 @@ static void test_ecert_issue__refusals(void **state)
     sc_ecert_data *d = calibration(0, set_emoji_customer);
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_ENOTFOUND);
     assert_non_null(strstr(sc_error_last()->message, "customer.name: U+10FFFD"));
+    sc_ecert_data_free(d);
+    d = calibration(0, set_emoji_extra);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_ENOTFOUND);
+    assert_non_null(strstr(sc_error_last()->message, "lab.contacts[1]: U+10FFFD"));
     sc_ecert_data_free(d);
 
     /* Content that would lie under the code (a long issuer name spills out of its box). */
@@ -360,6 +374,61 @@ static void test_ecert_issue__template_code_overlap(void **state)
         json_decref(root);
     }
     assert_null(t);
+}
+
+/* A template image: a PNG next to the template is drawn on page 1; a name that is a FIFO is
+ * refused at load time without waiting for a writer, as is a missing file. */
+static void test_ecert_issue__template_images(void **state)
+{
+    static const unsigned char png[] = {
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
+        0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+        0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78,
+        0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00,
+        0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
+    (void)state;
+    char logo[4096], fifo[4096];
+    snprintf(logo, sizeof(logo), "%s", sctest_tmp("logo.png"));
+    snprintf(fifo, sizeof(fifo), "%s", sctest_tmp("logo.fifo"));
+    FILE *f = fopen(logo, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(png, 1, sizeof(png), f), sizeof(png));
+    fclose(f);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    const char *names[] = {logo, fifo, "/nonexistent/logo.png"};
+    for (size_t i = 0; i < 3; i++) {
+        sc_ecert_template *t = NULL;
+        json_t *root = template_json();
+        json_array_append_new(json_object_get(root, "cover"),
+                              json_pack("{s:s, s:f, s:f, s:f, s:f}", "image", names[i], "x", 20.0,
+                                        "y", 20.0, "width", 15.0, "height", 15.0));
+        int rc = parse_template(&t, root, "img.json");
+        json_decref(root);
+        if (i == 0) {
+            sc_assert_ok(rc);
+            sc_ecert_data *d = calibration(0, NULL);
+            sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+            sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+            o.time = ISSUE_TIME;
+            sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+            sc_ofd *ofd = NULL;
+            sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+            assert_int_equal(sc_ofd_page_of(ofd, 0, 0)->image_count, 1);
+            sc_ofd_free(ofd);
+            sc_ecert_issued_dispose(&r);
+            sc_ecert_data_free(d);
+            sc_ecert_template_free(t);
+            continue;
+        }
+        assert_true(rc < 0);
+        assert_null(t);
+        assert_non_null(strstr(sc_error_last()->message, "img.json: cover["));
+        assert_non_null(
+            strstr(sc_error_last()->message, i == 1 ? "not a regular file" : "cannot open"));
+    }
+    unlink(fifo);
 }
 
 /* --code both needs the template's second code position. */
@@ -498,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_ecert_issue__refusals),
         cmocka_unit_test(test_ecert_issue__template_code_overlap),
         cmocka_unit_test(test_ecert_issue__both_codes_need_code2),
+        cmocka_unit_test(test_ecert_issue__template_images),
         cmocka_unit_test(test_ecert_issue__noto_two_pages_size),
         cmocka_unit_test(test_ecert_issue__every_template),
         cmocka_unit_test(test_ecert_issue__revisions),
