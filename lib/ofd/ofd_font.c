@@ -85,6 +85,12 @@ int sc_ofd_font_load(sc_ofd_font **out, const char *path, unsigned int face_inde
         goto done;
     }
     hb_face_make_immutable(f->face);
+    f->glyph_count = hb_face_get_glyph_count(f->face);
+    if (!(f->bmp_glyph = sc_calloc(0x10000, sizeof(*f->bmp_glyph))) ||
+        !(f->advance = sc_calloc(f->glyph_count, sizeof(*f->advance)))) {
+        error = sc_error_oom();
+        goto done;
+    }
     f->hb = hb_font_create(f->face); /* ot functions, scale = upem */
     hb_font_make_immutable(f->hb);
     f->upem = hb_face_get_upem(f->face);
@@ -161,6 +167,8 @@ void sc_ofd_font_free(sc_ofd_font *font)
     hb_blob_destroy(font->blob);
     sc_free(font->family);
     sc_free(font->full_name);
+    sc_free((void *)font->bmp_glyph);
+    sc_free((void *)font->advance);
     sc_free(font);
 }
 
@@ -195,16 +203,32 @@ int sc_ofd_font_has_char(const sc_ofd_font *font, uint32_t cp)
 
 bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph)
 {
+    uint32_t cached =
+        cp < 0x10000 ? atomic_load_explicit(&font->bmp_glyph[cp], memory_order_relaxed) : 0;
+    if (cached) {
+        *glyph = cached - 2;
+        return cached > 1;
+    }
     hb_codepoint_t g = 0;
-    if (!hb_font_get_nominal_glyph(font->hb, cp, &g) || g == 0)
-        return false;
+    bool has = hb_font_get_nominal_glyph(font->hb, cp, &g) && g != 0 && g < font->glyph_count;
+    if (cp < 0x10000)
+        atomic_store_explicit(&font->bmp_glyph[cp], has ? (uint32_t)g + 2 : 1,
+                              memory_order_relaxed);
     *glyph = g;
-    return true;
+    return has;
 }
 
 double sc_ofd__font_advance(const sc_ofd_font *font, uint32_t glyph)
 {
-    return hb_font_get_glyph_h_advance(font->hb, glyph) / font->upem;
+    if (glyph >= font->glyph_count)
+        return hb_font_get_glyph_h_advance(font->hb, glyph) / font->upem;
+    uint32_t cached = atomic_load_explicit(&font->advance[glyph], memory_order_relaxed);
+    if (cached)
+        return (double)(cached - 1) / font->upem;
+    hb_position_t a = hb_font_get_glyph_h_advance(font->hb, glyph);
+    if (a >= 0 && a < INT32_MAX)
+        atomic_store_explicit(&font->advance[glyph], (uint32_t)a + 1, memory_order_relaxed);
+    return a / font->upem;
 }
 
 /* ---- subsets ---------------------------------------------------------------------------- */

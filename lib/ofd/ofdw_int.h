@@ -4,6 +4,7 @@
 #define SC_OFDW_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -134,19 +135,26 @@ typedef struct sc_ofd__subset {
 } sc_ofd__subset;
 
 struct sc_ofd_font {
-    hb_blob_t *blob;       /* the mapped file */
-    hb_face_t *face;       /* immutable */
-    hb_face_t *prepared;   /* hb_subset_preprocess(face) (sc_ofd_font_prepare_subsets), or NULL */
-    hb_font_t *hb;         /* immutable, scale = upem, harfbuzz's own (ot) metrics */
-    double upem;           /* font units per em */
-    double ascent;         /* em, positive up */
-    double descent;        /* em, negative below the baseline */
-    bool is_cff;           /* 'CFF ' outlines: the subset is an .otf, else .ttf */
-    char *family;          /* name ID 1 (owned) */
-    char *full_name;       /* name ID 4, or family (owned) */
-    pthread_mutex_t lock;  /* guards the subset cache */
-    sc_ofd__subset *cache; /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
-    size_t cache_len;      /* entries in cache */
+    hb_blob_t *blob;     /* the mapped file */
+    hb_face_t *face;     /* immutable */
+    hb_face_t *prepared; /* hb_subset_preprocess(face) (sc_ofd_font_prepare_subsets), or NULL */
+    hb_font_t *hb;       /* immutable, scale = upem, harfbuzz's own (ot) metrics */
+    double upem;         /* font units per em */
+    double ascent;       /* em, positive up */
+    double descent;      /* em, negative below the baseline */
+    bool is_cff;         /* 'CFF ' outlines: the subset is an .otf, else .ttf */
+    char *family;        /* name ID 1 (owned) */
+    char *full_name;     /* name ID 4, or family (owned) */
+    /* Lookups the writer makes for every character, cached (filled as they are asked for, by
+     * any thread: relaxed atomics, as every thread computes the same value):
+     * bmp_glyph[cp] for cp < 0x10000 is 0 (not asked yet), 1 (no glyph) or glyph + 2;
+     * advance[glyph] is 0 (not asked yet) or the advance in font units + 1. */
+    _Atomic uint32_t *bmp_glyph; /* 65536 entries (owned) */
+    _Atomic uint32_t *advance;   /* glyph_count entries (owned) */
+    unsigned glyph_count;        /* glyphs in the face */
+    pthread_mutex_t lock;        /* guards the subset cache */
+    sc_ofd__subset *cache;       /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
+    size_t cache_len;            /* entries in cache */
 };
 
 /** Glyph of @p cp; false when the font has none. Thread-safe. */
