@@ -165,44 +165,80 @@ size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code)
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-/* Is row y's run of dark modules from x0 to x1 (exclusive) a maximal run (light or the edge on
- * both sides)? */
-static bool is_run(const sc_ecert_code *c, size_t y, size_t x0, size_t x1)
-{
-    for (size_t x = x0; x < x1; x++)
-        if (!sc_ecert_code_dark(c, x, y))
-            return false;
-    return (x0 == 0 || !sc_ecert_code_dark(c, x0 - 1, y)) && !sc_ecert_code_dark(c, x1, y);
-}
+/* Directions on the module grid (y downwards) and their steps. */
+enum { DIR_RIGHT, DIR_DOWN, DIR_LEFT, DIR_UP };
+static const int step_x[4] = {1, 0, -1, 0}, step_y[4] = {0, 1, 0, -1};
 
-/* A rectangle subpath from corner (xa, ya) to (xb, yb), the corners given absolutely so that the
- * edges of neighbouring rectangles are the same numbers. */
-static int rect(sc_ofd_path *path, double xa, double ya, double xb, double yb)
+/*
+ * The outlines of the dark modules: the boundary edges between a dark module and a light one (or
+ * the edge of the symbol), each directed so that the dark side is on its right (clockwise around
+ * dark areas, anticlockwise around light holes), stored per grid corner as a bit mask of
+ * outgoing directions, then followed corner to corner into closed loops. At a corner with two
+ * ways out (two dark modules touching diagonally) the loop turns right, so each area keeps its
+ * own outline. Only the corners where the direction changes are written.
+ */
+static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double ox, double oy)
 {
-    int error;
-    if ((error = sc_ofd_path_move_to(path, xa, ya)) < 0 ||
-        (error = sc_ofd_path_line_to(path, xb, ya)) < 0 ||
-        (error = sc_ofd_path_line_to(path, xb, yb)) < 0 ||
-        (error = sc_ofd_path_line_to(path, xa, yb)) < 0)
-        return error;
-    return sc_ofd_path_close(path);
+    const size_t n = code->modules, side = n + 1;
+    unsigned char *out = sc_calloc(side * side, 1); /* outgoing edges of each corner */
+    int error = 0;
+    if (!out)
+        return sc_error_oom();
+    for (size_t y = 0; y < n; y++)
+        for (size_t x = 0; x < n; x++) {
+            if (!sc_ecert_code_dark(code, x, y))
+                continue;
+            if (y == 0 || !sc_ecert_code_dark(code, x, y - 1))
+                out[y * side + x] |= 1u << DIR_RIGHT; /* top edge, left to right */
+            if (!sc_ecert_code_dark(code, x + 1, y))
+                out[y * side + x + 1] |= 1u << DIR_DOWN; /* right edge, downwards */
+            if (!sc_ecert_code_dark(code, x, y + 1))
+                out[(y + 1) * side + x + 1] |= 1u << DIR_LEFT; /* bottom edge, right to left */
+            if (x == 0 || !sc_ecert_code_dark(code, x - 1, y))
+                out[(y + 1) * side + x] |= 1u << DIR_UP; /* left edge, upwards */
+        }
+    for (size_t start = 0; start < side * side && error == 0; start++) {
+        while (out[start] && error == 0) {
+            size_t cx = start % side, cy = start / side;
+            int dir = __builtin_ctz(out[start]);
+            if ((error = sc_ofd_path_move_to(path, ox + (double)cx, oy + (double)cy)) < 0)
+                break;
+            for (;;) {
+                out[cy * side + cx] &= (unsigned char)~(1u << dir);
+                cx = (size_t)((long)cx + step_x[dir]), cy = (size_t)((long)cy + step_y[dir]);
+                unsigned char ways = out[cy * side + cx];
+                if (!ways)
+                    break; /* back at the start: the loop is closed */
+                /* right turn, straight on, left turn: a clockwise turn is dir + 1 */
+                int next = (ways >> ((dir + 1) & 3) & 1) ? (dir + 1) & 3
+                           : (ways >> dir & 1)           ? dir
+                                                         : (dir + 3) & 3;
+                if (next != dir &&
+                    (error = sc_ofd_path_line_to(path, ox + (double)cx, oy + (double)cy)) < 0)
+                    break;
+                dir = next;
+            }
+            if (error == 0)
+                error = sc_ofd_path_close(path);
+        }
+    }
+    sc_free(out);
+    return error;
 }
 
 /*
- * The dark modules as one filled PathObject of rectangles, not an image: a picture would be
- * resampled by every viewer and printer (blurred, or moiré at non-integer scales), while a
- * vector is sharp at any zoom and print resolution, and a few KB.
+ * The dark modules as one filled PathObject of outlines, not an image: a picture would be
+ * resampled by every viewer and printer (blurred, or moiré at non-integer scales), while a vector
+ * is sharp at any zoom and print resolution, and a few KB.
  *
- * Approach: each maximal horizontal run of dark modules is a rectangle, and a run repeated
- * exactly in the rows below is merged into the same, taller rectangle. The rectangles never
- * overlap (so even-odd and non-zero filling agree) and lie in one path: renderers that
- * anti-alias compute the coverage of the whole path at once, so shared edges inside it leave no
- * light seam, as they would between separately drawn (and separately blended) objects. Merging
- * rows also cuts the edges where a seam could arise at all (a QR finder pattern is 5 rectangles
- * instead of 15 runs). The coordinates are module numbers, under a PathObject CTM scaling
- * them to the module size: exact, never accumulated, so edges do not drift, and about half the
- * bytes of millimetres with decimals (the page XML is hashed and deflated for every
- * certificate).
+ * One path for the whole symbol: renderers that anti-alias compute the coverage of the whole path
+ * at once, so modules that touch leave no light seam, as they would between separately drawn
+ * (and separately blended) objects; and outlines (trace_outlines) rather than one rectangle per
+ * run of modules have no inner edges at all, where a seam could arise, and about half the
+ * corners. The winding is the same for every area (holes the other way), so even-odd and
+ * non-zero filling agree. The coordinates are module numbers under a PathObject CTM scaling them
+ * to the module size: exact, never accumulated, and short (the page XML is hashed and deflated
+ * for every certificate).
  */
 int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code, double x, double y,
                        double size, sc_ofd_rgb color)
@@ -219,32 +255,11 @@ int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code,
         return error;
 
     const size_t n = code->modules;
-    /* In module units under a CTM of the module size: the path is whole numbers (half the
-     * bytes of mm with decimals, and no rounding of edges at all). */
-    const double m = size / (double)n, ox = x / m, oy = y / m;
-    for (size_t row = 0; row < n; row++) {
-        for (size_t x0 = 0; x0 < n;) {
-            if (!sc_ecert_code_dark(code, x0, row)) {
-                x0++;
-                continue;
-            }
-            size_t x1 = x0;
-            while (sc_ecert_code_dark(code, x1, row))
-                x1++;
-            /* Drawn already as part of the rectangle that starts at the same run above. */
-            if (row > 0 && is_run(code, row - 1, x0, x1)) {
-                x0 = x1;
-                continue;
-            }
-            size_t row1 = row + 1;
-            while (row1 < n && is_run(code, row1, x0, x1))
-                row1++;
-            if ((error = rect(path, ox + (double)x0, oy + (double)row, ox + (double)x1,
-                              oy + (double)row1)) < 0)
-                goto done;
-            x0 = x1;
-        }
-    }
+    /* In module units under a CTM of the module size: the path is whole numbers (a fraction of
+     * the bytes of mm with decimals, and no rounding of edges at all). */
+    const double m = size / (double)n;
+    if ((error = trace_outlines(path, code, x / m, y / m)) < 0)
+        goto done;
     style.has_stroke = 0;
     style.has_fill = 1;
     style.fill = color;

@@ -468,6 +468,9 @@ static size_t utf8_put(unsigned char *out, uint32_t cp)
  * @p len bytes at @p s. */
 static bool same_string(const char *raw, size_t raw_len, const char *s, size_t len)
 {
+    /* Most tokens have no escape: then the bytes between the quotes are the string. */
+    if (!memchr(raw + 1, '\\', raw_len - 2))
+        return raw_len - 2 == len && memcmp(raw + 1, s, len) == 0;
     size_t j = 0;
     for (size_t i = 1; i + 1 < raw_len;) {
         unsigned char buf[4];

@@ -229,41 +229,70 @@ static void test_ecert_code__accessors(void **state)
 
 /* ---- drawing ------------------------------------------------------------------------------ */
 
-/* Parse "M x y L x y L x y L x y C ..." (in units of @p ctm mm, the PathObject's CTM scale,
- * relative to the Boundary's origin bx, by) into a module grid of n x n, @p m mm a module,
- * counting how often each module is covered; the rectangles must be axis-aligned, on module
- * edges, and written in whole numbers. */
-static void rasterize(unsigned char *cover, size_t n, double m, const char *d, double ctm,
-                      double bx, double by, double x0, double y0, size_t *rects)
+/* The outlines of "M x y L x y ... C ..." (in units of @p ctm mm, the PathObject's CTM scale,
+ * relative to the Boundary's origin bx, by): every coordinate a whole number, every edge
+ * horizontal or vertical; then, for the centre of each module of the n x n grid (@p m mm a module,
+ * the symbol's corner at x0, y0), its winding number by the non-zero rule into @p winding and
+ * its even-odd parity into @p parity. @p corners counts the points. */
+static void rasterize(int *winding, unsigned char *parity, size_t n, double m, const char *d,
+                      double ctm, double bx, double by, double x0, double y0, size_t *corners)
 {
-    *rects = 0;
+    double(*pts)[2] = NULL;
+    size_t np = 0, cap = 0;
+    *corners = 0;
+    memset(winding, 0, n * n * sizeof(*winding));
+    memset(parity, 0, n * n);
     while (*d) {
-        double v[8];
-        char op[5];
-        int used;
-        if (sscanf(d, " M %lf %lf L %lf %lf L %lf %lf L %lf %lf %1s%n", &v[0], &v[1], &v[2], &v[3],
-                   &v[4], &v[5], &v[6], &v[7], op, &used) != 9 ||
-            op[0] != 'C')
-            fail_msg("not a rectangle subpath at '%.40s'", d);
-        d += used;
+        char op;
+        int used = 0;
+        double px, py;
         while (*d == ' ')
             d++;
-        for (int k = 0; k < 8; k++)
-            if (v[k] != round(v[k]))
-                fail_msg("coordinate %g is not a whole number of modules", v[k]);
-        for (int k = 0; k < 8; k++)
-            v[k] *= ctm;
-        double xa = (v[0] + bx - x0) / m, ya = (v[1] + by - y0) / m;
-        double xb = (v[4] + bx - x0) / m, yb = (v[5] + by - y0) / m;
-        assert_true(v[2] == v[4] && v[3] == v[1] && v[6] == v[0] && v[7] == v[5]);
-        assert_true(fabs(xa - round(xa)) < 0.01 && fabs(yb - round(yb)) < 0.01);
-        for (size_t y = (size_t)lround(ya); y < (size_t)lround(yb); y++)
-            for (size_t x = (size_t)lround(xa); x < (size_t)lround(xb); x++) {
-                assert_true(x < n && y < n);
-                cover[y * n + x]++;
+        if (!*d)
+            break;
+        op = *d++;
+        if (op == 'M' || op == 'L') {
+            if (sscanf(d, " %lf %lf%n", &px, &py, &used) != 2)
+                fail_msg("bad operands at '%.40s'", d);
+            d += used;
+            if (px != round(px) || py != round(py))
+                fail_msg("coordinate (%g, %g) is not a whole number of modules", px, py);
+            if (op == 'M')
+                np = 0;
+            if (np == cap)
+                pts = realloc(pts, (cap = cap ? 2 * cap : 64) * sizeof(*pts));
+            /* to module numbers of the symbol */
+            pts[np][0] = (px * ctm + bx - x0) / m, pts[np][1] = (py * ctm + by - y0) / m;
+            np++;
+            (*corners)++;
+        } else if (op == 'C') {
+            assert_true(np >= 4);
+            for (size_t i = 0; i < np; i++) {
+                const double *a = pts[i], *b = pts[(i + 1) % np];
+                assert_true(fabs(a[0] - b[0]) < 1e-6 || fabs(a[1] - b[1]) < 1e-6);
+                if (fabs(a[0] - b[0]) > 1e-6)
+                    continue; /* horizontal: a ray to the right never counts it */
+                /* a vertical edge at x = a[0] from a[1] to b[1]: modules whose centre lies
+                 * left of it, within its span, are crossed by a ray going right */
+                double ylo = a[1] < b[1] ? a[1] : b[1], yhi = a[1] < b[1] ? b[1] : a[1];
+                int w = b[1] > a[1] ? 1 : -1;
+                for (size_t y = 0; y < n; y++) {
+                    double cy = (double)y + 0.5;
+                    if (cy < ylo || cy > yhi)
+                        continue;
+                    for (size_t x = 0; x < n && (double)x + 0.5 < a[0]; x++) {
+                        winding[y * n + x] += w;
+                        parity[y * n + x] ^= 1;
+                    }
+                }
             }
-        (*rects)++;
+            np = 0;
+        } else {
+            fail_msg("unexpected command '%c'", op);
+        }
     }
+    assert_int_equal(np, 0); /* every subpath closed */
+    free(pts);
 }
 
 static double attr_num(const char *s, const char *name, int k)
@@ -276,20 +305,20 @@ static double attr_num(const char *s, const char *name, int k)
     return v[k];
 }
 
-/* One PathObject, filled and not stroked, whose rectangles cover every dark module exactly once
- * and no light one; the reader counts it on the page. */
-static void test_ecert_code__draw_covers_the_dark_modules(void **state)
+/* One PathObject, filled and not stroked, whose outlines cover every dark module and no light
+ * one, by either filling rule; the reader counts it on the page. */
+static void assert_draw_covers(sc_ecert_code_kind kind)
 {
     sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
     sc_ofd_writer *w = NULL;
     sc_ofd *ofd = NULL;
     sc_buf doc = SC_BUF_INIT;
-    size_t page, rects;
+    size_t page;
     const unsigned char *xml;
     size_t xml_len;
     const double x0 = 150, y0 = 30, size = 25;
 
-    sc_ecert_code *c = encode(SC_ECERT_CODE_QR, CODE_TEST_URL);
+    sc_ecert_code *c = encode(kind, CODE_TEST_URL);
     size_t n = sc_ecert_code_modules(c), dark = 0;
     wo.creation_time = 1767225600;
     sc_assert_ok(sc_ofd_writer_new(&w, &wo));
@@ -315,30 +344,46 @@ static void test_ecert_code__draw_covers_the_dark_modules(void **state)
     assert_non_null(d);
     d += strlen("<ofd:AbbreviatedData>");
     char *data = strndup(d, (size_t)(strstr(d, "</ofd:AbbreviatedData>") - d));
-    unsigned char *cover = calloc(n * n, 1);
+    int *winding = calloc(n * n, sizeof(int));
+    unsigned char *parity = calloc(n * n, 1);
+    size_t corners;
     /* the CTM scales module numbers to the module size, and does nothing else */
     double ctm = attr_num(po, "CTM=\"", 0);
     assert_true(fabs(ctm - size / (double)n) < 1e-6);
     assert_true(attr_num(po, "CTM=\"", 1) == 0 && attr_num(po, "CTM=\"", 2) == 0);
     assert_true(fabs(attr_num(po, "CTM=\"", 3) - ctm) < 1e-9);
-    rasterize(cover, n, size / (double)n, data, ctm, attr_num(po, "Boundary=\"", 0),
-              attr_num(po, "Boundary=\"", 1), x0, y0, &rects);
+    rasterize(winding, parity, n, size / (double)n, data, ctm, attr_num(po, "Boundary=\"", 0),
+              attr_num(po, "Boundary=\"", 1), x0, y0, &corners);
     for (size_t y = 0; y < n; y++)
         for (size_t x = 0; x < n; x++) {
             int want = sc_ecert_code_dark(c, x, y);
             dark += (size_t)want;
-            if (cover[y * n + x] != want)
-                fail_msg("module (%zu, %zu): covered %d times, dark %d", x, y, cover[y * n + x],
-                         want);
+            /* non-zero and even-odd filling agree: one winding for every dark area */
+            if ((winding[y * n + x] != 0) != want || parity[y * n + x] != want ||
+                abs(winding[y * n + x]) > 1)
+                fail_msg("module (%zu, %zu): winding %d, parity %d, dark %d", x, y,
+                         winding[y * n + x], parity[y * n + x], want);
         }
-    /* runs merged: fewer rectangles than half the dark modules (each QR finder pattern alone is
-     * 5 rectangles for its 33 dark modules) */
-    assert_true(rects * 2 < dark);
-    free(cover);
+    /* outlines: fewer corners than a rectangle per run of dark modules in a row would have */
+    size_t runs = 0;
+    for (size_t y = 0; y < n; y++)
+        for (size_t x = 0; x < n; x++)
+            runs += sc_ecert_code_dark(c, x, y) && (x == 0 || !sc_ecert_code_dark(c, x - 1, y));
+    if (corners >= 4 * runs)
+        fail_msg("%zu corners for %zu runs of %zu dark modules", corners, runs, dark);
+    free(winding);
+    free(parity);
     free(data);
     sc_ofd_free(ofd);
     sc_buf_dispose(&doc);
     sc_ecert_code_free(c);
+}
+
+static void test_ecert_code__draw_covers_the_dark_modules(void **state)
+{
+    (void)state;
+    assert_draw_covers(SC_ECERT_CODE_QR);
+    assert_draw_covers(SC_ECERT_CODE_GRID_MATRIX);
 }
 
 static void test_ecert_code__draw_bad_arguments(void **state)
