@@ -177,6 +177,12 @@ static const int step_x[4] = {1, 0, -1, 0}, step_y[4] = {0, 1, 0, -1};
  * ways out (two dark modules touching diagonally) the loop turns right, so each area keeps its
  * own outline. Only the corners where the direction changes are written.
  */
+/* sc_ecert_code_dark() for the loops below: a module inside the matrix, or light. */
+static inline bool dark_at(const sc_ecert_code *c, size_t x, size_t y)
+{
+    return x < c->modules && y < c->modules && c->dark[y * c->modules + x];
+}
+
 static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double ox, double oy)
 {
     const size_t n = code->modules, side = n + 1;
@@ -186,15 +192,15 @@ static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double o
         return sc_error_oom();
     for (size_t y = 0; y < n; y++)
         for (size_t x = 0; x < n; x++) {
-            if (!sc_ecert_code_dark(code, x, y))
+            if (!dark_at(code, x, y))
                 continue;
-            if (y == 0 || !sc_ecert_code_dark(code, x, y - 1))
+            if (y == 0 || !dark_at(code, x, y - 1))
                 out[y * side + x] |= 1u << DIR_RIGHT; /* top edge, left to right */
-            if (!sc_ecert_code_dark(code, x + 1, y))
+            if (!dark_at(code, x + 1, y))
                 out[y * side + x + 1] |= 1u << DIR_DOWN; /* right edge, downwards */
-            if (!sc_ecert_code_dark(code, x, y + 1))
+            if (!dark_at(code, x, y + 1))
                 out[(y + 1) * side + x + 1] |= 1u << DIR_LEFT; /* bottom edge, right to left */
-            if (x == 0 || !sc_ecert_code_dark(code, x - 1, y))
+            if (x == 0 || !dark_at(code, x - 1, y))
                 out[(y + 1) * side + x] |= 1u << DIR_UP; /* left edge, upwards */
         }
     for (size_t start = 0; start < side * side && error == 0; start++) {

@@ -1578,7 +1578,8 @@ static int used_cps(uint32_t **out, size_t *n_out, const font_use *u)
 {
     size_t n = u->nastral;
     for (size_t i = 0; i < 1024; i++)
-        n += (size_t)__builtin_popcountll(u->bmp[i]);
+        if (u->bmp[i]) /* most words are empty; popcount is a libgcc call without -mpopcnt */
+            n += (size_t)__builtin_popcountll(u->bmp[i]);
     uint32_t *cps = sc_calloc(n ? n : 1, sizeof(*cps));
     if (!cps)
         return sc_error_oom();
