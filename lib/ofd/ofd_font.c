@@ -136,6 +136,8 @@ done:
         hb_face_destroy(f->face);
         sc_free(f->family);
         sc_free(f->full_name);
+        sc_free((void *)f->bmp_glyph);
+        sc_free((void *)f->advance);
         sc_free(f);
     }
     hb_blob_destroy(blob);
