@@ -537,6 +537,15 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
                                  st->name, (unsigned long long)st->size, o->max_entry_size);
             goto stats_done;
         }
+        /* The stored bytes lie in the archive: a larger declared size is a lie, and would make
+         * read_entry() allocate it. */
+        if ((st->valid & ZIP_STAT_COMP_SIZE) && st->comp_size > len) {
+            error = sc_error_set(SC_EFORMAT,
+                                 "zip entry \"%s\": %llu bytes compressed, more than the whole "
+                                 "archive (%zu)",
+                                 st->name, (unsigned long long)st->comp_size, len);
+            goto stats_done;
+        }
         if (sc_add_overflow(&total, total, (size_t)st->size) || total > o->max_total_size) {
             error = sc_error_set(SC_ELIMIT, "zip entries hold more than %zu bytes uncompressed",
                                  o->max_total_size);

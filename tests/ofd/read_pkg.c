@@ -237,6 +237,21 @@ static void test_ofd_read__refusals(void **state)
     int rc = open_zip(&ofd, &z, NULL);
     assert_true(rc == SC_EUNSUPPORTED || rc == SC_EFORMAT);
     sc_buf_dispose(&z);
+    /* a compressed size larger than the whole archive: refused before anything is allocated
+     * for it (the fuzzer found a 4 GB allocation) */
+    zentry big[] = {{"OFD.xml", OFD_XML, 0, 0, 0}, {"a.xml", "abc", 0, 8, 0}};
+    z = make_zip(big, 2, NULL, NULL);
+    unsigned char *cd = NULL;
+    for (size_t k = z.size - 4; k-- > 0;)
+        if (memcmp(z.ptr + k, "PK\1\2", 4) == 0) {
+            cd = z.ptr + k; /* the last central record: a.xml */
+            break;
+        }
+    assert_non_null(cd);
+    memcpy(cd + 20, "\x00\x00\x00\xF0", 4); /* compressed size 0xF0000000 */
+    assert_int_equal(open_zip(&ofd, &z, NULL), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "more than the whole archive"));
+    sc_buf_dispose(&z);
     /* no OFD.xml; not a zip; empty */
     zentry none[] = {{"Doc_0/Document.xml", DOC_XML, 0, 0, 0}};
     expect_open(none, 1, NULL, SC_EFORMAT, "no OFD.xml");
