@@ -159,7 +159,8 @@ int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, s
 /**
  * Where @p keyword (UTF-8, matched code point for code point) occurs in the TextObjects of
  * placed page text: the box around each occurrence's characters, occurrences within one
- * TextObject (across its TextCodes), not overlapping, in content order.
+ * TextObject (across its TextCodes) or across TextObjects that continue one another on a line,
+ * not overlapping, in content order.
  * @param[out] out sc_free'd by the caller; NULL when there is none
  * @return 0, SC_EINVALID (empty, over 256 characters or invalid UTF-8), SC_ELIMIT (more than
  *         SC_OFD_MAX_KEYWORD_STAMPS occurrences) or SC_ENOMEM

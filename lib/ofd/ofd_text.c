@@ -337,6 +337,22 @@ void sc_ofd_page_text_free(sc_ofd_page_text *text)
 
 /* ==== keyword search ========================================================================= */
 
+/*
+ * Does TextObject @p b continue @p a on its line: @p b's first character on @p a's last one's
+ * baseline (within a quarter of the em), starting where that one ends, give or take half an em
+ * of overlap or one em of gap? Then a word may run from one into the other.
+ */
+static bool continues(const sc_ofd_text_object *a, const sc_ofd_text_object *b)
+{
+    if (a->char_count == 0 || b->char_count == 0)
+        return false;
+    const sc_ofd_char *last = &a->chars[a->char_count - 1], *first = &b->chars[0];
+    double em = dmax(last->box[3], first->box[3]);
+    double space = first->box[0] - (last->box[0] + last->box[2]);
+    double dy = first->y > last->y ? first->y - last->y : last->y - first->y;
+    return em > 0 && dy <= em / 4 && space >= -em / 2 && space <= em;
+}
+
 int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *text,
                       const char *keyword)
 {
@@ -356,12 +372,24 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
     }
     if (klen == 0)
         return sc_error_set(SC_EINVALID, "keyword: empty");
-    /* Within one TextObject, across its TextCodes; occurrences do not overlap. */
-    for (size_t i = 0; i < text->count; i++) {
-        const sc_ofd_text_object *o = &text->objects[i];
-        for (size_t s = 0; s + klen <= o->char_count;) {
+    /* Within one TextObject, across its TextCodes, and across TextObjects that continue one
+     * another on a line (producers switch objects mid-word with the font); occurrences do not
+     * overlap. */
+    for (size_t i = 0; i < text->count;) {
+        size_t j = i, total = text->objects[i].char_count;
+        while (j + 1 < text->count && continues(&text->objects[j], &text->objects[j + 1]))
+            total += text->objects[++j].char_count;
+        const sc_ofd_char **run = NULL;
+        if (total >= klen && !(run = sc_malloc(total * sizeof(*run)))) {
+            sc_free(boxes);
+            return sc_error_oom();
+        }
+        for (size_t m = 0, at = 0; run && m <= j - i; m++)
+            for (size_t c = 0; c < text->objects[i + m].char_count; c++)
+                run[at++] = &text->objects[i + m].chars[c];
+        for (size_t s = 0; run && s + klen <= total;) {
             size_t k = 0;
-            while (k < klen && o->chars[s + k].cp == key[k])
+            while (k < klen && run[s + k]->cp == key[k])
                 k++;
             if (k < klen) {
                 s++;
@@ -370,6 +398,7 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
             if ((error = sc_ofd__grow((void **)&boxes, &cap, n, sizeof(*boxes),
                                       SC_OFD_MAX_KEYWORD_STAMPS)) < 0) {
                 sc_free(boxes);
+                sc_free(run);
                 if (error == SC_ELIMIT)
                     return sc_error_set(SC_ELIMIT,
                                         "keyword: \"%s\" occurs more than %d times on a page",
@@ -378,7 +407,7 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
             }
             double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY, hi_y = -INFINITY;
             for (k = 0; k < klen; k++) {
-                const double *b = o->chars[s + k].box;
+                const double *b = run[s + k]->box;
                 lo_x = dmin(lo_x, b[0]);
                 lo_y = dmin(lo_y, b[1]);
                 hi_x = dmax(hi_x, b[0] + b[2]);
@@ -387,6 +416,8 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
             boxes[n++] = (sc_ofd__box){{lo_x, lo_y, hi_x - lo_x, hi_y - lo_y}};
             s += klen;
         }
+        sc_free(run);
+        i = j + 1;
     }
     *out = boxes;
     *count = n;

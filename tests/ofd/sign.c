@@ -453,29 +453,64 @@ static void test_ofd_sign__text_positions(void **state)
     sc_buf_dispose(&doc);
 }
 
+/* A word split over two TextObjects that continue one another on a line (校准 | 证书, as
+ * producers write it when they switch fonts mid-word), and the same two objects a line apart,
+ * which do not make one word. */
+static const char split_page[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"2\">"
+    "<ofd:TextObject ID=\"20\" Boundary=\"10 20 100 10\" Font=\"3\" Size=\"4\">"
+    "<ofd:TextCode X=\"0\" Y=\"5\" DeltaX=\"4\">校准</ofd:TextCode></ofd:TextObject>"
+    "<ofd:TextObject ID=\"21\" Boundary=\"18 20 100 10\" Font=\"4\" Size=\"4\">"
+    "<ofd:TextCode X=\"0\" Y=\"5\" DeltaX=\"4\">证书</ofd:TextCode></ofd:TextObject>"
+    "<ofd:TextObject ID=\"22\" Boundary=\"10 60 100 10\" Font=\"3\" Size=\"4\">"
+    "<ofd:TextCode X=\"0\" Y=\"5\" DeltaX=\"4\">校准</ofd:TextCode></ofd:TextObject>"
+    "<ofd:TextObject ID=\"23\" Boundary=\"18 70 100 10\" Font=\"4\" Size=\"4\">"
+    "<ofd:TextCode X=\"0\" Y=\"5\" DeltaX=\"4\">证书</ofd:TextCode></ofd:TextObject>"
+    "</ofd:Layer></ofd:Content></ofd:Page>";
+
+/* Seal the fixture with @p page_xml as its page 1 and a keyword seal on @p keyword: the
+ * stamps, at most @p max, into @p st; their number returned. */
+static size_t keyword_stamps(sign_fixture *f, const char *page_xml, const char *keyword, stamp *st,
+                             size_t max)
+{
+    sc_buf doc =
+        replace_entry(&f->doc, "/Doc_0/Pages/Page_0/Content.xml", page_xml, strlen(page_xml));
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    o.time = SIGN_TIME;
+    o.keyword = keyword;
+    sc_buf out = fixture_sign(f, &doc, &o);
+    size_t n = stamps_of(st, max, &out, "/Doc_0/Signs/Sign_0/Signature.xml");
+    sc_buf_dispose(&out);
+    sc_buf_dispose(&doc);
+    return n;
+}
+
+/* Exactly one stamp for @p keyword on @p page_xml, centred at (cx, cy) mm. */
+static void assert_one_stamp_at(void **state, const char *page_xml, const char *keyword, double cx,
+                                double cy)
+{
+    stamp st[4];
+    assert_int_equal(keyword_stamps(*state, page_xml, keyword, st, 4), 1);
+    assert_mm(cx, st[0].b[0] + st[0].b[2] / 2);
+    assert_mm(cy, st[0].b[1] + st[0].b[3] / 2);
+}
+
+static void test_ofd_sign__keyword_across_text_objects(void **state)
+{
+    stamp st[4];
+    /* once: the pair on one line; cells 10..26 on baseline 25 */
+    assert_one_stamp_at(state, split_page, "校准证书", 18, 25 - 0.38 * 4);
+    /* a part of one object is still found in both places */
+    assert_int_equal(keyword_stamps(*state, split_page, "证书", st, 4), 2);
+}
+
 /* A keyword spanning two TextCodes of one TextObject, and one under a CTM. */
 static void test_ofd_sign__keyword_across_text_codes(void **state)
 {
-    sign_fixture *f = *state;
-    sc_buf doc =
-        replace_entry(&f->doc, "/Doc_0/Pages/Page_0/Content.xml", hand_page, strlen(hand_page));
-    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
-    stamp st[4];
-    o.time = SIGN_TIME;
-    o.keyword = "DE";
-    sc_buf one = fixture_sign(f, &doc, &o);
-    assert_int_equal(stamps_of(st, 4, &one, "/Doc_0/Signs/Sign_0/Signature.xml"), 1);
     /* D's cell 22..26, E's 30..34: centred at 28; the em box of size 4 on baseline 25 */
-    assert_mm(28, st[0].b[0] + st[0].b[2] / 2);
-    assert_mm(25 - 0.38 * 4, st[0].b[1] + st[0].b[3] / 2);
-    o.keyword = "盖章";
-    sc_buf two = fixture_sign(f, &doc, &o);
-    assert_int_equal(stamps_of(st, 4, &two, "/Doc_0/Signs/Sign_0/Signature.xml"), 1);
-    assert_mm(56, st[0].b[0] + st[0].b[2] / 2);
-    assert_mm(106 - 2 * 0.38 * 3, st[0].b[1] + st[0].b[3] / 2);
-    sc_buf_dispose(&one);
-    sc_buf_dispose(&two);
-    sc_buf_dispose(&doc);
+    assert_one_stamp_at(state, hand_page, "DE", 28, 25 - 0.38 * 4);
+    assert_one_stamp_at(state, hand_page, "盖章", 56, 106 - 2 * 0.38 * 3);
 }
 
 static void test_ofd_sign__keyword_two_pages(void **state)
@@ -723,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_ofd_sign__adds_to_ofdrw_file),
         cmocka_unit_test(test_ofd_sign__text_positions),
         cmocka_unit_test(test_ofd_sign__keyword_across_text_codes),
+        cmocka_unit_test(test_ofd_sign__keyword_across_text_objects),
         cmocka_unit_test(test_ofd_sign__keyword_two_pages),
         cmocka_unit_test(test_ofd_sign__keyword_refusals),
         cmocka_unit_test(test_ofd_sign__digital_verifies),
