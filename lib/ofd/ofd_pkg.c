@@ -621,6 +621,7 @@ done:
     if (za)
         zip_discard(za);
     zip_source_free(src);
+    zip_error_fini(&zerr); /* zip_error_strerror() keeps its message there */
     return error;
 }
 
