@@ -169,6 +169,12 @@ size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code)
 enum { DIR_RIGHT, DIR_DOWN, DIR_LEFT, DIR_UP };
 static const int step_x[4] = {1, 0, -1, 0}, step_y[4] = {0, 1, 0, -1};
 
+/* sc_ecert_code_dark() for the loops below: a module inside the matrix, or light. */
+static inline bool dark_at(const sc_ecert_code *c, size_t x, size_t y)
+{
+    return x < c->modules && y < c->modules && c->dark[y * c->modules + x];
+}
+
 /*
  * The outlines of the dark modules: the boundary edges between a dark module and a light one (or
  * the edge of the symbol), each directed so that the dark side is on its right (clockwise around
@@ -177,12 +183,6 @@ static const int step_x[4] = {1, 0, -1, 0}, step_y[4] = {0, 1, 0, -1};
  * ways out (two dark modules touching diagonally) the loop turns right, so each area keeps its
  * own outline. Only the corners where the direction changes are written.
  */
-/* sc_ecert_code_dark() for the loops below: a module inside the matrix, or light. */
-static inline bool dark_at(const sc_ecert_code *c, size_t x, size_t y)
-{
-    return x < c->modules && y < c->modules && c->dark[y * c->modules + x];
-}
-
 static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double ox, double oy)
 {
     const size_t n = code->modules, side = n + 1;

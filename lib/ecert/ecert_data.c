@@ -560,22 +560,14 @@ static int check_key(walker *w, const char *key)
     if (len > SC_ECERT_MAX_KEY_SIZE)
         return sc_error_set(SC_ELIMIT, "%s: member name of %zu bytes, over the limit of %zu", where,
                             len, SC_ECERT_MAX_KEY_SIZE);
-    const unsigned char *p = (const unsigned char *)key, *end = p + len;
-    while (p < end) {
-        size_t at = (size_t)(p - (const unsigned char *)key);
-        uint32_t cp;
-        if (!sc_utf8_next(&p, end, &cp))
-            return sc_error_set(SC_EFORMAT, "%s: member name %s: invalid UTF-8 (byte %zu)", where,
-                                quote_key(q, key, len), at);
-        if (is_refused(cp, false))
-            return sc_error_set(SC_EFORMAT,
-                                "%s: member name %s: control character U+%04X (byte %zu)", where,
-                                quote_key(q, key, len), (unsigned)cp, at);
-    }
+    char label[SC_ECERT_MAX_PATH + 128];
+    snprintf(label, sizeof(label), "%s: member name %s", where, quote_key(q, key, len));
+    int error = check_chars(label, key, len, false);
+    if (error < 0)
+        return error;
     if (strpbrk(key, ".[]"))
-        return sc_error_set(SC_EFORMAT,
-                            "%s: member name %s contains '.', '[' or ']' (paths could not name it)",
-                            where, quote_key(q, key, len));
+        return sc_error_set(SC_EFORMAT, "%s contains '.', '[' or ']' (paths could not name it)",
+                            label);
     return 0;
 }
 
