@@ -29,7 +29,7 @@ static sc_ecert_data *calibration(size_t rows, void (*edit)(json_t *root))
         for (size_t k = 0; k < 5; k++)
             json_array_append_new(cols, json_string(names[k]));
         for (size_t i = 0; i < rows; i++) {
-            char a[16], b[32], c[32], d[32];
+            char a[24], b[32], c[32], d[32];
             snprintf(a, sizeof(a), "%zu", i + 1);
             snprintf(b, sizeof(b), "%zu V", 1 + i % 7);
             snprintf(c, sizeof(c), "%zu.%03zu V", 1 + i % 7, i);
