@@ -128,6 +128,13 @@ xmlNode *sc_ofd__xml_next(const xmlNode *node, const char *local);
  */
 int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node);
 
+/**
+ * The text of @p node's own text and CDATA children exactly as written (untrimmed: a leading
+ * space of a TextCode is a character DeltaX counts), in @p buf (replaced, never NULL).
+ * @return 0 or SC_ENOMEM/SC_ELIMIT
+ */
+int sc_ofd__xml_raw_text(sc_buf *buf, const xmlNode *node);
+
 /** The trimmed text of child @p local in the pool; "" when absent; NULL when out of memory. */
 const char *sc_ofd__xml_child_text(sc_ofd__pool *pool, const xmlNode *parent, const char *local);
 
@@ -139,6 +146,24 @@ const char *sc_ofd__xml_attr(const xmlNode *node, const char *name);
 
 /** Parse up to @p n numbers separated by blanks; returns how many were read. */
 size_t sc_ofd__numbers(double *out, size_t n, const char *text);
+
+/** 1 if @p v is a number geometry can use: finite and within SC_OFD_MAX_COORD_MM. */
+bool sc_ofd__is_coord(double v);
+
+/**
+ * Up to @p n numbers of an attribute (NULL: none) that geometry can use: finite and within
+ * SC_OFD_MAX_COORD_MM; reading stops at the first that is not. Returns how many were read.
+ */
+size_t sc_ofd__coords(double *out, size_t n, const char *attr);
+
+/** A single usable number of an attribute (sc_ofd__coords), or @p dflt when absent or unusable. */
+double sc_ofd__coord(const char *attr, double dflt);
+
+/**
+ * The Boundary and CTM of a graphic unit (GB/T 33190-2016 clause 8.5, CT_GraphicUnit): the
+ * Boundary's four numbers (zeros when absent or unusable) and the CTM's six (the identity).
+ */
+void sc_ofd__unit_geometry(double boundary[4], double ctm[6], const xmlNode *el);
 
 /* ---- text positions (ofd_text.c) ----------------------------------------------------------- */
 

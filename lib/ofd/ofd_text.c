@@ -50,29 +50,6 @@ typedef struct {
     bool is_full;      /* SC_OFD_MAX_PAGE_TEXT reached: the rest of the page is left out */
 } walker;
 
-/* A number the geometry can use: finite and within SC_OFD_MAX_COORD_MM. */
-static bool is_usable(double v)
-{
-    return isfinite(v) && v <= SC_OFD_MAX_COORD_MM && v >= -SC_OFD_MAX_COORD_MM;
-}
-
-/* Up to @p n usable numbers of an attribute; how many were read. */
-static size_t numbers(double *out, size_t n, const char *attr)
-{
-    size_t got = attr ? sc_ofd__numbers(out, n, attr) : 0;
-    for (size_t i = 0; i < got; i++)
-        if (!is_usable(out[i]))
-            return i;
-    return got;
-}
-
-/* A single finite number, or @p dflt when absent or unreadable. */
-static double number(const char *attr, double dflt)
-{
-    double v;
-    return numbers(&v, 1, attr) == 1 ? v : dflt;
-}
-
 /* Fill the first @p n gaps from a DeltaX (is_x) or DeltaY value: numbers, or "g N v" for N
  * equal gaps. Expansion stops at @p n, so "g 1000000000 1" costs no more than n numbers. */
 static void parse_gaps(gap *g, size_t n, const char *attr, bool is_x)
@@ -93,7 +70,7 @@ static void parse_gaps(gap *g, size_t n, const char *attr, bool is_x)
             p = end;
         }
         v = strtod(p, &end);
-        if (end == p || !is_usable(v))
+        if (end == p || !sc_ofd__is_coord(v))
             break;
         p = end;
         for (double k = 0; k < count && i < n; k++, i++) {
@@ -126,19 +103,6 @@ static void cell_box(double out[4], const sc_ofd_text_object *o, double x0, doub
     out[1] = lo_y;
     out[2] = hi_x - lo_x;
     out[3] = hi_y - lo_y;
-}
-
-/* The text of a TextCode exactly as written (its text and CDATA children, untrimmed: a leading
- * space is a character DeltaX counts). */
-static int code_text(sc_buf *b, const xmlNode *tc)
-{
-    int error;
-    sc_buf_clear(b);
-    for (const xmlNode *c = tc->children; c; c = c->next)
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
-            (error = sc_buf_puts(b, (const char *)c->content)) < 0)
-            return error;
-    return 0;
 }
 
 /* Place the characters of one TextCode, starting at (*x, *y); appends to W->chars. */
@@ -204,20 +168,15 @@ static int add_object(walker *W, const xmlNode *el)
     memset(&o, 0, sizeof(o));
     const char *id = sc_ofd__xml_attr(el, "ID");
     o.id = id ? strtoul(id, NULL, 10) : 0;
-    if (numbers(o.boundary, 4, sc_ofd__xml_attr(el, "Boundary")) != 4)
-        memset(o.boundary, 0, sizeof(o.boundary));
-    if (numbers(o.ctm, 6, sc_ofd__xml_attr(el, "CTM")) != 6) {
-        static const double identity[6] = {1, 0, 0, 1, 0, 0};
-        memcpy(o.ctm, identity, sizeof(identity));
-    }
-    o.size = number(sc_ofd__xml_attr(el, "Size"), 0);
+    sc_ofd__unit_geometry(o.boundary, o.ctm, el);
+    o.size = sc_ofd__coord(sc_ofd__xml_attr(el, "Size"), 0);
     if (o.size < 0)
         o.size = 0;
     W->nchars = 0;
     sc_buf_clear(&W->text);
     for (const xmlNode *tc = sc_ofd__xml_child(el, "TextCode"); tc;
          tc = sc_ofd__xml_next(tc, "TextCode")) {
-        if ((error = code_text(&W->code, tc)) < 0)
+        if ((error = sc_ofd__xml_raw_text(&W->code, tc)) < 0)
             return error;
         if (W->text_bytes + W->code.size > SC_OFD_MAX_PAGE_TEXT) {
             W->is_full = true;
@@ -226,8 +185,8 @@ static int add_object(walker *W, const xmlNode *el)
         W->text_bytes += W->code.size;
         /* X and Y: where the TextCode starts; absent, the previous TextCode's value (so the
          * first TextCode without them starts at the object's origin). */
-        x = number(sc_ofd__xml_attr(tc, "X"), x);
-        y = number(sc_ofd__xml_attr(tc, "Y"), y);
+        x = sc_ofd__coord(sc_ofd__xml_attr(tc, "X"), x);
+        y = sc_ofd__coord(sc_ofd__xml_attr(tc, "Y"), y);
         double cx = x, cy = y;
         if ((error = place_code(W, &o, tc, &cx, &cy)) < 0 ||
             (error = sc_buf_put(&W->text, W->code.ptr, W->code.size)) < 0)

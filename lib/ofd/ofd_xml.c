@@ -3,6 +3,7 @@
 #include "sealcert/ofd.h"
 #include "ofd/ofd_int.h"
 
+#include <math.h> /* isfinite: a macro, no libm */
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,7 +160,7 @@ xmlNode *sc_ofd__xml_next(const xmlNode *node, const char *local)
     return NULL;
 }
 
-int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node)
+int sc_ofd__xml_raw_text(sc_buf *buf, const xmlNode *node)
 {
     int error;
     sc_buf_clear(buf);
@@ -171,6 +172,14 @@ int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node)
             return error;
     }
     if (!buf->ptr && (error = sc_buf_grow(buf, 1)) < 0)
+        return error;
+    return 0;
+}
+
+int sc_ofd__xml_text(sc_buf *buf, const xmlNode *node)
+{
+    int error;
+    if ((error = sc_ofd__xml_raw_text(buf, node)) < 0)
         return error;
     /* Trim blanks: producers pretty-print values ("\n  /Doc_0/Document.xml\n"). */
     size_t s = 0, e = buf->size;
@@ -235,4 +244,33 @@ size_t sc_ofd__numbers(double *out, size_t n, const char *text)
         p = end;
     }
     return count;
+}
+
+bool sc_ofd__is_coord(double v)
+{
+    return isfinite(v) && v <= SC_OFD_MAX_COORD_MM && v >= -SC_OFD_MAX_COORD_MM;
+}
+
+size_t sc_ofd__coords(double *out, size_t n, const char *attr)
+{
+    size_t got = attr ? sc_ofd__numbers(out, n, attr) : 0;
+    for (size_t i = 0; i < got; i++)
+        if (!sc_ofd__is_coord(out[i]))
+            return i;
+    return got;
+}
+
+double sc_ofd__coord(const char *attr, double dflt)
+{
+    double v;
+    return sc_ofd__coords(&v, 1, attr) == 1 ? v : dflt;
+}
+
+void sc_ofd__unit_geometry(double boundary[4], double ctm[6], const xmlNode *el)
+{
+    static const double identity[6] = {1, 0, 0, 1, 0, 0};
+    if (sc_ofd__coords(boundary, 4, sc_ofd__xml_attr(el, "Boundary")) != 4)
+        memset(boundary, 0, 4 * sizeof(*boundary));
+    if (sc_ofd__coords(ctm, 6, sc_ofd__xml_attr(el, "CTM")) != 6)
+        memcpy(ctm, identity, sizeof(identity));
 }
