@@ -1,5 +1,6 @@
 /* Fuzz target: OFD packages (GB/T 33190): sc_ofd_open (zip, limits, XML, model), the model
- * accessors, text positions, and sc_ofd_verify on whatever opened, at a fixed time. */
+ * accessors, text positions, graphic objects, and sc_ofd_verify on whatever opened, at a fixed
+ * time. */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
@@ -7,6 +8,55 @@
 #include "sealcert/sealcert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Text positions. Invariant: at most one character per byte of text, every coordinate a
+ * number. */
+static size_t page_text(const sc_ofd *ofd, size_t d, size_t i)
+{
+    sc_ofd_page_text *t = NULL;
+    size_t sum = 0;
+    if (sc_ofd_page_text_load(&t, ofd, d, i) != 0)
+        return 0;
+    for (size_t k = 0; k < sc_ofd_page_text_count(t); k++) {
+        const sc_ofd_text_object *o = sc_ofd_page_text_object(t, k);
+        if (o->char_count > strlen(o->text))
+            __builtin_trap();
+        for (size_t c = 0; c < o->char_count; c++)
+            if (o->chars[c].box[2] != o->chars[c].box[2])
+                __builtin_trap();
+        sum += o->char_count;
+    }
+    sc_ofd_page_text_free(t);
+    return sum;
+}
+
+/* Graphic objects with templates and annotations. Invariants: a parent comes before its
+ * children, a text object's codes carry its text, colours are resolved. */
+static size_t page_objects(const sc_ofd *ofd, size_t d, size_t i)
+{
+    sc_ofd_page_objects *po = NULL;
+    size_t sum = 0;
+    if (sc_ofd_page_objects_load(&po, ofd, d, i) != 0)
+        return 0;
+    for (size_t k = 0; k < sc_ofd_page_objects_count(po); k++) {
+        const sc_ofd_object *o = sc_ofd_page_objects_object(po, k);
+        if ((o->parent != SIZE_MAX && o->parent >= k) || !o->fill.space_type ||
+            !o->stroke.space_type || (o->code_count && !o->codes))
+            __builtin_trap();
+        for (size_t c = 0; c < o->code_count; c++)
+            sum += strlen(o->codes[c].text) + strlen(o->codes[c].delta_x);
+        for (size_t c = 0; c < o->clip_count; c++)
+            sum += strlen(o->clips[c].abbreviated_data) + strlen(o->clips[c].text);
+        sum += strlen(o->text) + strlen(o->abbreviated_data) + strlen(o->resource_path);
+    }
+    for (size_t k = 0; k < sc_ofd_page_objects_annot_count(po); k++) {
+        const sc_ofd_annot *a = sc_ofd_page_objects_annot(po, k);
+        for (size_t c = 0; c < a->object_count; c++)
+            sum += strlen(a->objects[c].text) + strlen(a->type) + strlen(a->path);
+    }
+    sc_ofd_page_objects_free(po);
+    return sum;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,22 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sum += strlen(sc_ofd_doc_info_of(ofd, d)->doc_root);
         for (size_t i = 0; i < sc_ofd_page_count(ofd, d); i++)
             sum += strlen(sc_ofd_page_of(ofd, d, i)->text);
-        /* Text positions of the first pages (each parses its Content.xml again). Invariant: at
-         * most one character per byte of text, every coordinate a number. */
-        for (size_t i = 0; i < sc_ofd_page_count(ofd, d) && i < 8; i++) {
-            sc_ofd_page_text *t = NULL;
-            if (sc_ofd_page_text_load(&t, ofd, d, i) != 0)
-                continue;
-            for (size_t k = 0; k < sc_ofd_page_text_count(t); k++) {
-                const sc_ofd_text_object *o = sc_ofd_page_text_object(t, k);
-                if (o->char_count > strlen(o->text))
-                    __builtin_trap();
-                for (size_t c = 0; c < o->char_count; c++)
-                    if (o->chars[c].box[2] != o->chars[c].box[2])
-                        __builtin_trap();
-            }
-            sc_ofd_page_text_free(t);
-        }
+        /* The first pages, each parsed again from its Content.xml. */
+        for (size_t i = 0; i < sc_ofd_page_count(ofd, d) && i < 8; i++)
+            sum += page_text(ofd, d, i) + page_objects(ofd, d, i);
         for (size_t i = 0; i < sc_ofd_resource_count(ofd, d); i++)
             sum += strlen(sc_ofd_resource_of(ofd, d, i)->path);
     }

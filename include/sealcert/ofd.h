@@ -206,6 +206,162 @@ SC_EXTERN size_t sc_ofd_custom_tag_count(const sc_ofd *ofd, size_t doc);
 /** The i-th custom tag entry; borrowed. */
 SC_EXTERN const sc_ofd_item *sc_ofd_custom_tag_of(const sc_ofd *ofd, size_t doc, size_t i);
 
+/** A colour as 0xRRGGBB. */
+typedef uint32_t sc_ofd_rgb;
+#define SC_OFD_RGB(r, g, b) ((sc_ofd_rgb)(((r)&0xFFu) << 16 | ((g)&0xFFu) << 8 | ((b)&0xFFu)))
+#define SC_OFD_BLACK        ((sc_ofd_rgb)0x000000u)
+
+/* ---- graphic objects (read side) ----
+ * A page's graphic objects one by one, in content order (GB/T 33190-2016 clauses 8-11 and 15):
+ * first the objects of the page's templates drawn under it (Page/Template with ZOrder
+ * "Background", the default, in the order the page names them), then the layers of
+ * Page/Content in order, within each layer its TextObject, PathObject, ImageObject,
+ * CompositeObject and PageBlock elements depth first, then the templates drawn over it (ZOrder
+ * "Foreground"); then the page's annotations (Annotations.xml -> Page -> FileLoc -> PageAnnot
+ * -> Annot), each with the objects of its Appearance. A template's objects carry its ID in
+ * template_id; the counts of sc_ofd_page exclude them.
+ *
+ * Nesting is exposed, not flattened: a PageBlock is an object of its own (SC_OFD_OBJECT_BLOCK,
+ * which has no geometry of its own in the standard) followed by its children at depth + 1, each
+ * naming it as parent. Every Boundary and CTM is as written, in the space of the object's
+ * container: the page for layer content (a PageBlock adds no transform), the Appearance's
+ * Boundary for annotation objects. A CompositeObject is listed with its Boundary, CTM and
+ * ResourceID; the content of its CompositeGraphicUnit is not expanded.
+ *
+ * Defaults of the standard fill what an object does not write, after its DrawParam (and that
+ * DrawParam's Relative chain, then the layer's DrawParam): LineWidth 0.353 mm; a PathObject is
+ * stroked and not filled, a TextObject filled and not stroked; colours black; Rule "NonZero".
+ * Numbers that are not finite or exceed SC_OFD_MAX_COORD_MM are treated as absent. */
+
+/** A colour (CT_Color, clause 8.3.2) as written and resolved to RGB. */
+typedef struct {
+    int is_set;                /**< 1 when the object, its DrawParam or its layer's gives it */
+    double value[4];           /**< the components: Value, or the palette entry Index names */
+    size_t component_count;    /**< entries of value in use (0: neither Value nor Index) */
+    long index;                /**< Index into the colour space's Palette; -1 when absent */
+    unsigned long color_space; /**< ColorSpace ID; 0 when absent (the document's DefaultCS) */
+    const char *space_type;    /**< the colour space's Type: "RGB" (default), "GRAY", "CMYK" */
+    unsigned alpha;            /**< Alpha, 0-255; 255 when absent */
+    int has_shading;           /**< 1 when a Pattern or shading child paints instead */
+    sc_ofd_rgb rgb;            /**< the colour in 8-bit RGB (BitsPerComponent scaled, GRAY and
+                                    CMYK converted); black when not set */
+} sc_ofd_color;
+
+/** One TextCode of a text object or text clip, as written. */
+typedef struct {
+    double x;            /**< X, object space mm; absent: the previous TextCode's (0 first) */
+    double y;            /**< Y likewise */
+    const char *delta_x; /**< DeltaX as written ("g N v" not expanded); "" when absent */
+    const char *delta_y; /**< DeltaY likewise */
+    const char *text;    /**< the characters, untrimmed, UTF-8 */
+} sc_ofd_text_code;
+
+/** One Area of an object's Clips (clause 8.4): a path or a text that bounds the object. */
+typedef struct {
+    size_t clip;                  /**< the Clip it belongs to, from 0: the Areas of one Clip
+                                       unite, the Clips of an object intersect */
+    double ctm[6];                /**< the Area's CTM; the identity when absent */
+    int is_text;                  /**< 1: a Text area, 0: a Path area */
+    double boundary[4];           /**< the Path's or Text's Boundary */
+    double shape_ctm[6];          /**< the Path's or Text's own CTM; the identity */
+    const char *abbreviated_data; /**< the Path's AbbreviatedData, as written; "" for text */
+    const char *text;             /**< the Text's TextCodes' characters; "" for a path */
+} sc_ofd_clip_area;
+
+/** Kinds of graphic objects. */
+typedef enum {
+    SC_OFD_OBJECT_TEXT = 1,      /**< TextObject */
+    SC_OFD_OBJECT_PATH = 2,      /**< PathObject */
+    SC_OFD_OBJECT_IMAGE = 3,     /**< ImageObject */
+    SC_OFD_OBJECT_COMPOSITE = 4, /**< CompositeObject (its unit not expanded) */
+    SC_OFD_OBJECT_BLOCK = 5,     /**< PageBlock: only groups the objects that follow it */
+} sc_ofd_object_type;
+
+/** One graphic object. Every pointer borrowed from its sc_ofd_page_objects; strings "" when
+ * absent. Fields that do not apply to the type are 0 or "". */
+typedef struct {
+    sc_ofd_object_type type;       /**< text, path, image, composite or block */
+    unsigned long id;              /**< ID; 0 when absent */
+    unsigned long template_id;     /**< the TemplatePage it comes from; 0: the page's own */
+    unsigned long layer_id;        /**< the enclosing Layer's ID; 0 when absent or in an
+                                        annotation */
+    const char *layer_type;        /**< the Layer's Type as written: "Body" (default),
+                                        "Background", "Foreground", "Custom"; "" in annotations */
+    size_t depth;                  /**< 0 in a layer or Appearance; n inside n PageBlocks */
+    size_t parent;                 /**< index of the enclosing PageBlock in the same list;
+                                        SIZE_MAX at depth 0 */
+    double boundary[4];            /**< Boundary x, y, width, height, mm in the container */
+    double ctm[6];                 /**< CTM a b c d e f; the identity when absent */
+    unsigned long draw_param;      /**< DrawParam ID; 0 when absent */
+    unsigned alpha;                /**< Alpha, 0-255; 255 when absent */
+    double line_width;             /**< LineWidth, mm (DrawParam or 0.353 when absent) */
+    int has_stroke;                /**< Stroke (path default 1, text 0) */
+    int has_fill;                  /**< Fill (path default 0, text 1) */
+    sc_ofd_color stroke;           /**< StrokeColor */
+    sc_ofd_color fill;             /**< FillColor */
+    const char *fill_rule;         /**< path Rule: "NonZero" (default) or "Even-Odd" */
+    const char *abbreviated_data;  /**< path AbbreviatedData as written (trimmed) */
+    unsigned long font;            /**< text Font (resource ID) */
+    double size;                   /**< text Size, mm */
+    const sc_ofd_text_code *codes; /**< text TextCodes in order */
+    size_t code_count;             /**< entries in codes */
+    const char *text;              /**< text: all TextCodes' characters in order */
+    unsigned long resource_id;     /**< image or composite ResourceID; 0 when absent */
+    const char *resource_path;     /**< image: the MultiMedia's MediaFile, absolute (as
+                                        sc_ofd_resource.path); "" when the resource is unknown */
+    const sc_ofd_clip_area *clips; /**< the Areas of its Clips, in order */
+    size_t clip_count;             /**< entries in clips */
+} sc_ofd_object;
+
+/** One annotation of a page (CT_Annot, clause 15.2). Borrowed from its sc_ofd_page_objects. */
+typedef struct {
+    unsigned long id;             /**< ID; 0 when absent */
+    const char *type;             /**< Type: "Link", "Path", "Highlight", "Stamp", "Watermark" */
+    const char *subtype;          /**< Subtype as written; "" when absent */
+    const char *path;             /**< the PageAnnot file, absolute */
+    double boundary[4];           /**< the Appearance's Boundary on the page, mm; zeros when
+                                       there is no Appearance */
+    const sc_ofd_object *objects; /**< the Appearance's objects, in the Appearance's space */
+    size_t object_count;          /**< entries in objects */
+} sc_ofd_annot;
+
+/** The graphic objects and annotations of one page. */
+typedef struct sc_ofd_page_objects sc_ofd_page_objects;
+
+/**
+ * Read a page's graphic objects in content order and its annotations with their appearances
+ * (the geometry and defaults are stated above). At most SC_OFD_MAX_PAGE_OBJECTS objects,
+ * SC_OFD_MAX_TEXT_CODES TextCodes, SC_OFD_MAX_CLIP_AREAS clip areas per object and
+ * SC_OFD_MAX_ANNOTS annotations; more is SC_ELIMIT, not a truncated list.
+ * @param[out] out owned by the caller (sc_ofd_page_objects_free); it copies what it needs and
+ *             does not refer to @p ofd afterwards
+ * @param page the page, counted from 0
+ * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml or
+ *         one of its PageAnnot files missing or malformed; the message names the file),
+ *         SC_ELIMIT (a count over its limit; the message names the file and the element) or
+ *         SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_page_objects_load(sc_ofd_page_objects **out, const sc_ofd *ofd, size_t doc,
+                                       size_t page);
+
+/** Number of graphic objects of the page (annotations' objects not counted). */
+SC_EXTERN size_t sc_ofd_page_objects_count(const sc_ofd_page_objects *objects);
+
+/** The i-th graphic object; borrowed; NULL when out of range. */
+SC_EXTERN const sc_ofd_object *sc_ofd_page_objects_object(const sc_ofd_page_objects *objects,
+                                                          size_t i);
+
+/** Number of annotations of the page. */
+SC_EXTERN size_t sc_ofd_page_objects_annot_count(const sc_ofd_page_objects *objects);
+
+/** The i-th annotation, in Annotations.xml and PageAnnot order; borrowed; NULL when out of
+ * range. */
+SC_EXTERN const sc_ofd_annot *sc_ofd_page_objects_annot(const sc_ofd_page_objects *objects,
+                                                        size_t i);
+
+/** Release page objects; NULL is accepted. */
+SC_EXTERN void sc_ofd_page_objects_free(sc_ofd_page_objects *objects);
+
 /* ---- signatures ------------------------------------------------------------------------- */
 
 /** Kinds of OFD signatures (Signatures.xml Signature/@Type). */
@@ -318,11 +474,6 @@ SC_EXTERN const char *sc_ofd_font_family(const sc_ofd_font *font);
 
 /** 1 when the font maps code point @p cp to a glyph, 0 otherwise. */
 SC_EXTERN int sc_ofd_font_has_char(const sc_ofd_font *font, uint32_t cp);
-
-/** A colour as 0xRRGGBB. */
-typedef uint32_t sc_ofd_rgb;
-#define SC_OFD_RGB(r, g, b) ((sc_ofd_rgb)(((r)&0xFFu) << 16 | ((g)&0xFFu) << 8 | ((b)&0xFFu)))
-#define SC_OFD_BLACK        ((sc_ofd_rgb)0x000000u)
 
 /** Horizontal alignment of text. */
 typedef enum {

@@ -47,6 +47,39 @@ typedef struct {
     uint32_t crc;        /* CRC-32 of data, checked at open time */
 } sc_ofd__entry;
 
+/* A ColorSpace resource (clause 8.3.1). */
+typedef struct {
+    unsigned long id;     /* ID */
+    const char *type;     /* Type as written ("RGB", "GRAY", "CMYK"); in the pool */
+    unsigned bits;        /* BitsPerComponent: 1, 2, 4, 8 (default) or 16 */
+    double (*palette)[4]; /* Palette/CV entries' components; in the pool */
+    size_t *palette_n;    /* components of each entry; in the pool */
+    size_t palette_count; /* entries */
+} sc_ofd__color_space;
+
+/* A DrawParam resource (clause 8.2); colours as written, resolved when objects are read. */
+typedef struct {
+    unsigned long id;       /* ID */
+    unsigned long relative; /* Relative: the DrawParam it inherits from; 0 none */
+    double line_width;      /* LineWidth, mm; negative when absent */
+    sc_ofd_color fill;      /* FillColor (is_set 0 when absent); strings in the pool */
+    sc_ofd_color stroke;    /* StrokeColor */
+} sc_ofd__draw_param;
+
+/* A CommonData/TemplatePage (clause 7.5): a page of objects other pages draw under or over
+ * theirs. */
+typedef struct {
+    unsigned long id;   /* ID */
+    const char *path;   /* its Content.xml, absolute; in the pool */
+    const char *zorder; /* ZOrder as written, "Background" when absent; in the pool */
+} sc_ofd__template;
+
+/* One Annotations.xml -> Page entry: the PageAnnot file of a page. */
+typedef struct {
+    size_t page;      /* index into the document's pages */
+    const char *path; /* the PageAnnot file, absolute; in the pool */
+} sc_ofd__annot_file;
+
 /* One document of the model (DocBody). Arrays sc_realloc'd, strings in the package pool. */
 typedef struct {
     sc_ofd_doc_info info;                /* strings in the pool */
@@ -60,6 +93,15 @@ typedef struct {
     size_t attachment_count, attach_cap; /* attachments in use, allocated */
     sc_ofd_item *tags;                   /* owned array */
     size_t tag_count, tag_cap;           /* custom tags in use, allocated */
+    unsigned long default_cs;            /* CommonData/DefaultCS; 0 none */
+    sc_ofd__color_space *spaces;         /* owned array, sorted by id after loading */
+    size_t space_count, space_cap;       /* colour spaces in use, allocated */
+    sc_ofd__draw_param *params;          /* owned array, sorted by id after loading */
+    size_t param_count, param_cap;       /* draw params in use, allocated */
+    sc_ofd__template *templates;         /* owned array, in CommonData order */
+    size_t template_count, template_cap; /* templates in use, allocated */
+    sc_ofd__annot_file *annots;          /* owned array, in Annotations.xml order */
+    size_t annot_count, annot_cap;       /* annotation files in use, allocated */
 } sc_ofd__doc;
 
 struct sc_ofd {
@@ -173,6 +215,12 @@ typedef struct {
 } sc_ofd__box;
 
 /**
+ * The Content.xml entry of page @p page of document @p doc.
+ * @return 0, SC_EINVALID (no such document or page) or SC_EFORMAT (not in the package)
+ */
+int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc, size_t page);
+
+/**
  * Place the text of a page from its Content.xml bytes (@p name, the absolute path, for
  * messages), as sc_ofd_page_text_load() does.
  * @param[out] out owned by the caller (sc_ofd_page_text_free)
@@ -192,6 +240,26 @@ int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, s
  */
 int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *text,
                       const char *keyword);
+
+/* ---- graphic objects (ofd_objects.c) -------------------------------------------------------- */
+
+/**
+ * Read a CT_Color element (FillColor, StrokeColor) as written into @p c (is_set 1, rgb not yet
+ * resolved; space_type NULL until resolved). NULL @p el leaves @p c unset.
+ */
+void sc_ofd__color_read(sc_ofd_color *c, const xmlNode *el);
+
+/** Read up to four colour components ("#FF" hexadecimal accepted); how many were read. */
+size_t sc_ofd__color_components(double out[4], const char *text);
+
+/**
+ * The objects of a page from its Content.xml bytes (@p name, the absolute path, for messages),
+ * with the annotations of the PageAnnot files of @p d for page @p page, resolved against the
+ * package @p ofd; as sc_ofd_page_objects_load() does.
+ */
+int sc_ofd__page_objects_parse(sc_ofd_page_objects **out, const sc_ofd *ofd, const sc_ofd__doc *d,
+                               size_t page, const unsigned char *data, size_t len,
+                               const char *name);
 
 /* ---- GB/T 35275 SignedData and bare SM2 signatures (ofd_sigdata.c) ------------------------- */
 

@@ -4,6 +4,7 @@
 #include "sealcert/ofd.h"
 #include "ofd/ofd_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -235,6 +236,72 @@ static int add_resource(loader *L, sc_ofd__doc *d, const xmlNode *el, const char
     return 0;
 }
 
+/* A ColorSpace's Type, BitsPerComponent and Palette, for resolving colours (clause 8.3.1). */
+static int add_space(loader *L, sc_ofd__doc *d, const xmlNode *el)
+{
+    const char *id = sc_ofd__xml_attr(el, "ID"), *type = sc_ofd__xml_attr(el, "Type");
+    const char *bits = sc_ofd__xml_attr(el, "BitsPerComponent");
+    sc_ofd__color_space *cs;
+    int error;
+
+    if ((error = sc_ofd__grow((void **)&d->spaces, &d->space_cap, d->space_count,
+                              sizeof(*d->spaces), SC_OFD_MAX_RESOURCES)) < 0)
+        return error == SC_ELIMIT ? 0 : error;
+    cs = &d->spaces[d->space_count];
+    memset(cs, 0, sizeof(*cs));
+    cs->id = id ? strtoul(id, NULL, 10) : 0;
+    cs->bits = bits ? (unsigned)strtoul(bits, NULL, 10) : 8;
+    if (cs->bits < 1 || cs->bits > 16)
+        cs->bits = 8;
+    if (!(cs->type = sc_ofd__pstrdup(&L->ofd->pool, type && *type ? type : "RGB")))
+        return SC_ENOMEM;
+    const xmlNode *pal = sc_ofd__xml_child(el, "Palette");
+    size_t n = 0;
+    for (const xmlNode *cv = sc_ofd__xml_child(pal, "CV"); cv; cv = sc_ofd__xml_next(cv, "CV"))
+        n++;
+    if (n > SC_OFD_MAX_PALETTE) {
+        if ((error = sc_ofd__warn(L->ofd,
+                                  "model: ColorSpace %lu: Palette of %zu entries, more "
+                                  "than %d; the rest ignored",
+                                  cs->id, n, SC_OFD_MAX_PALETTE)) < 0)
+            return error;
+        n = SC_OFD_MAX_PALETTE;
+    }
+    if (n && (!(cs->palette = sc_ofd__palloc(&L->ofd->pool, n * sizeof(*cs->palette))) ||
+              !(cs->palette_n = sc_ofd__palloc(&L->ofd->pool, n * sizeof(*cs->palette_n)))))
+        return SC_ENOMEM;
+    for (const xmlNode *cv = sc_ofd__xml_child(pal, "CV"); cv && cs->palette_count < n;
+         cv = sc_ofd__xml_next(cv, "CV")) {
+        if ((error = sc_ofd__xml_text(&L->text, cv)) < 0)
+            return error;
+        cs->palette_n[cs->palette_count] =
+            sc_ofd__color_components(cs->palette[cs->palette_count], (const char *)L->text.ptr);
+        cs->palette_count++;
+    }
+    d->space_count++;
+    return 0;
+}
+
+/* A DrawParam's line width and colours (clause 8.2), which objects naming it inherit. */
+static int add_param(loader *L, sc_ofd__doc *d, const xmlNode *el)
+{
+    const char *id = sc_ofd__xml_attr(el, "ID"), *rel = sc_ofd__xml_attr(el, "Relative");
+    sc_ofd__draw_param *dp;
+    int error;
+
+    if ((error = sc_ofd__grow((void **)&d->params, &d->param_cap, d->param_count,
+                              sizeof(*d->params), SC_OFD_MAX_RESOURCES)) < 0)
+        return error == SC_ELIMIT ? 0 : error;
+    dp = &d->params[d->param_count++];
+    memset(dp, 0, sizeof(*dp));
+    dp->id = id ? strtoul(id, NULL, 10) : 0;
+    dp->relative = rel ? strtoul(rel, NULL, 10) : 0;
+    dp->line_width = sc_ofd__coord(sc_ofd__xml_attr(el, "LineWidth"), -1);
+    sc_ofd__color_read(&dp->fill, sc_ofd__xml_child(el, "FillColor"));
+    sc_ofd__color_read(&dp->stroke, sc_ofd__xml_child(el, "StrokeColor"));
+    return 0;
+}
+
 static int load_res(loader *L, sc_ofd__doc *d, const char *res_path)
 {
     xmlDoc *doc = NULL;
@@ -284,6 +351,10 @@ static int load_res(loader *L, sc_ofd__doc *d, const char *res_path)
                         kind = "multimedia";
                 }
                 if ((error = add_resource(L, d, it, kind, res_path, dir_file, kinds[k].file)) < 0)
+                    goto done;
+                if (strcmp(kind, "colorspace") == 0 && (error = add_space(L, d, it)) < 0)
+                    goto done;
+                if (strcmp(kind, "drawparam") == 0 && (error = add_param(L, d, it)) < 0)
                     goto done;
             }
         }
@@ -366,6 +437,99 @@ static int load_tags(loader *L, sc_ofd__doc *d, const char *path)
     return error;
 }
 
+/* Annotations.xml (clause 15.1): Page PageID -> FileLoc, relative to Annotations.xml. The files
+ * are parsed when a page's objects are read; here only indexed, a missing one warned about. */
+static int load_annotations(loader *L, sc_ofd__doc *d, const char *path)
+{
+    xmlDoc *doc = NULL;
+    int error;
+    if ((error = load_xml(L, &doc, path, "annotations file")) < 0 || !doc)
+        return error;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    for (const xmlNode *pg = sc_ofd__xml_child(root, "Page"); pg;
+         pg = sc_ofd__xml_next(pg, "Page")) {
+        const char *id = sc_ofd__xml_attr(pg, "PageID"), *loc = child_text(L, pg, "FileLoc");
+        const char *file;
+        unsigned long pid = id ? strtoul(id, NULL, 10) : 0;
+        size_t i = 0;
+        if (!loc) {
+            error = SC_ENOMEM;
+            break;
+        }
+        while (i < d->page_count && d->pages[i].id != pid)
+            i++;
+        if (i == d->page_count) {
+            if ((error = sc_ofd__warn(L->ofd, "model: %s: Page PageID %lu is not a page", path,
+                                      pid)) < 0)
+                break;
+            continue;
+        }
+        if (!(file = resolve(L, path, loc, "Annotations FileLoc", &error))) {
+            if (error < 0)
+                break;
+            continue;
+        }
+        if (!sc_ofd__find(L->ofd, file, NULL)) {
+            if ((error = sc_ofd__warn(L->ofd, "model: PageAnnot file %s is not in the package",
+                                      file)) < 0)
+                break;
+            continue;
+        }
+        if ((error = sc_ofd__grow((void **)&d->annots, &d->annot_cap, d->annot_count,
+                                  sizeof(*d->annots), SC_OFD_MAX_PAGES)) < 0) {
+            if (error == SC_ELIMIT)
+                error = 0;
+            break;
+        }
+        d->annots[d->annot_count++] = (sc_ofd__annot_file){i, file};
+    }
+    xmlFreeDoc(doc);
+    return error;
+}
+
+static int space_cmp(const void *a, const void *b)
+{
+    unsigned long x = ((const sc_ofd__color_space *)a)->id,
+                  y = ((const sc_ofd__color_space *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static int param_cmp(const void *a, const void *b)
+{
+    unsigned long x = ((const sc_ofd__draw_param *)a)->id, y = ((const sc_ofd__draw_param *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* A TemplatePage: its ID, file (relative to Document.xml) and ZOrder; read with the objects. */
+static int add_template(loader *L, sc_ofd__doc *d, const xmlNode *el, const char *doc_path)
+{
+    const char *id = sc_ofd__xml_attr(el, "ID"), *z = sc_ofd__xml_attr(el, "ZOrder");
+    const char *file;
+    int error;
+
+    if (!(file = resolve(L, doc_path, sc_ofd__xml_attr(el, "BaseLoc"), "TemplatePage BaseLoc",
+                         &error)))
+        return error;
+    if ((error = sc_ofd__grow((void **)&d->templates, &d->template_cap, d->template_count,
+                              sizeof(*d->templates), SC_OFD_MAX_PAGES)) < 0)
+        return error == SC_ELIMIT ? sc_ofd__warn(L->ofd,
+                                                 "model: more than %d TemplatePages; the "
+                                                 "rest ignored",
+                                                 SC_OFD_MAX_PAGES)
+                                  : error;
+    if (!sc_ofd__find(L->ofd, file, NULL) &&
+        (error = sc_ofd__warn(L->ofd, "model: TemplatePage file %s is not in the package", file)) <
+            0)
+        return error;
+    sc_ofd__template *t = &d->templates[d->template_count];
+    t->id = id ? strtoul(id, NULL, 10) : 0;
+    t->path = file;
+    if (!(t->zorder = sc_ofd__pstrdup(&L->ofd->pool, z && *z ? z : "Background")))
+        return SC_ENOMEM;
+    d->template_count++;
+    return 0;
+}
+
 /* ==== documents ============================================================================== */
 
 static int load_document(loader *L, sc_ofd__doc *d)
@@ -389,6 +553,16 @@ static int load_document(loader *L, sc_ofd__doc *d)
         if (sc_ofd__numbers(v, 4, (const char *)L->text.ptr) == 4)
             memcpy(d->box, v, sizeof(v));
     }
+    const xmlNode *dcs = sc_ofd__xml_child(common, "DefaultCS");
+    if (dcs) {
+        if ((error = sc_ofd__xml_text(&L->text, dcs)) < 0)
+            goto done;
+        d->default_cs = strtoul((const char *)L->text.ptr, NULL, 10);
+    }
+    for (const xmlNode *t = sc_ofd__xml_child(common, "TemplatePage"); t;
+         t = sc_ofd__xml_next(t, "TemplatePage"))
+        if ((error = add_template(L, d, t, path)) < 0)
+            goto done;
     /* Resources first: pages refer to them but are independent of them here. */
     for (const char *const *kind = (const char *const[]){"PublicRes", "DocumentRes", NULL}; *kind;
          kind++) {
@@ -413,7 +587,9 @@ static int load_document(loader *L, sc_ofd__doc *d)
     const struct {
         const char *el;
         int (*load)(loader *, sc_ofd__doc *, const char *);
-    } parts[] = {{"Attachments", load_attachments}, {"CustomTags", load_tags}};
+    } parts[] = {{"Attachments", load_attachments},
+                 {"CustomTags", load_tags},
+                 {"Annotations", load_annotations}};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         const xmlNode *el = sc_ofd__xml_child(root, parts[i].el);
         const char *file;
@@ -429,6 +605,12 @@ static int load_document(loader *L, sc_ofd__doc *d)
         if ((error = parts[i].load(L, d, file)) < 0)
             goto done;
     }
+    /* Objects look colour spaces and draw parameters up by ID (stable: the first of a duplicated
+     * ID is not guaranteed to win, which the standard does not allow anyway). */
+    if (d->space_count)
+        qsort(d->spaces, d->space_count, sizeof(*d->spaces), space_cmp);
+    if (d->param_count)
+        qsort(d->params, d->param_count, sizeof(*d->params), param_cmp);
 done:
     xmlFreeDoc(doc);
     return error;
@@ -537,6 +719,10 @@ void sc_ofd__model_free(sc_ofd *ofd)
         sc_free(ofd->docs[i].res);
         sc_free(ofd->docs[i].attachments);
         sc_free(ofd->docs[i].tags);
+        sc_free(ofd->docs[i].spaces);
+        sc_free(ofd->docs[i].params);
+        sc_free(ofd->docs[i].annots);
+        sc_free(ofd->docs[i].templates);
     }
     sc_free(ofd->docs);
 }

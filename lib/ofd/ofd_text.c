@@ -230,18 +230,27 @@ static int walk(walker *W, const xmlNode *node, int depth)
     return 0;
 }
 
-int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc, size_t page)
+int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc, size_t page)
 {
-    const sc_ofd__entry *e;
-
-    SC_ASSERT_ARG(out && ofd);
     *out = NULL;
     if (doc >= ofd->doc_count || page >= ofd->docs[doc].page_count)
         return sc_error_set(SC_EINVALID, "page: %zu is not a page of document %zu", page + 1, doc);
     const sc_ofd_page *pg = &ofd->docs[doc].pages[page];
-    if (!*pg->path || !(e = sc_ofd__find(ofd, pg->path, NULL)))
+    if (!*pg->path || !(*out = sc_ofd__find(ofd, pg->path, NULL)))
         return sc_error_set(SC_EFORMAT, "%s: the content of page %zu is not in the package",
                             *pg->path ? pg->path : "Page BaseLoc", page + 1);
+    return 0;
+}
+
+int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc, size_t page)
+{
+    const sc_ofd__entry *e;
+    int error;
+
+    SC_ASSERT_ARG(out && ofd);
+    *out = NULL;
+    if ((error = sc_ofd__page_entry(&e, ofd, doc, page)) < 0)
+        return error;
     return sc_ofd__page_text_parse(out, e->data, e->len, e->name);
 }
 

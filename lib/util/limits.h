@@ -87,6 +87,31 @@
 /* Most text kept per page for search and `info` (UTF-8 bytes): a dense A4 page has 5-10 KB. */
 #define SC_OFD_MAX_PAGE_TEXT ((size_t)1 << 20)
 
+/* Most graphic objects read from one page by sc_ofd_page_objects_load (its Content.xml plus the
+ * Appearances of its annotations; PageBlocks count): the densest sample page (WPS, glyphs as
+ * paths) has 700; a page of a million objects is a hostile file, and each costs ~400 bytes. */
+#define SC_OFD_MAX_PAGE_OBJECTS 100000
+
+/* Most TextCodes read from one page: one per character run, a dense page has a few thousand;
+ * each costs ~60 bytes, so the bound keeps a 32 MB page under ~12 MB. */
+#define SC_OFD_MAX_TEXT_CODES 200000
+
+/* Most Clip Areas of one graphic object: producers write one clip rectangle; a clip of hundreds
+ * of areas is no page anyone draws. */
+#define SC_OFD_MAX_CLIP_AREAS 256
+
+/* Most annotations of one page: invoices carry 1-3 (stamp, watermark); a StampAnnot per keyword
+ * occurrence stays under SC_OFD_MAX_KEYWORD_STAMPS per signature. */
+#define SC_OFD_MAX_ANNOTS 10000
+
+/* Most entries in a ColorSpace's Palette: an indexed colour space of 8 bits has 256; 4096 covers
+ * 12 bits. */
+#define SC_OFD_MAX_PALETTE 4096
+
+/* Longest chain of DrawParam Relative references followed: real files use one level; the bound
+ * also ends a cycle. */
+#define SC_OFD_MAX_DRAW_PARAM_DEPTH 16
+
 /* Most signatures in Signatures.xml and most References in one signature: real files have 1-10
  * signatures and one Reference per package file. */
 #define SC_OFD_MAX_SIGNATURES 1000

@@ -14,6 +14,13 @@ expect_json signatures.0.page_count 5
 expect_json signatures.0.seal_name "OFD R&W 测试用印章"
 expect_exit 0 "$SC" info "$SAMPLES/unsigned_cert_customtags.ofd" --json
 expect_json documents.0.custom_tags.0.name cert
+expect_json documents.0.pages.0.templates.0 2
+expect_exit 0 "$SC" info "$SAMPLES/unsigned_einvoice_suwell_customtags.ofd" --json
+expect_json documents.0.pages.0.annotations.1.type Watermark
+expect_json documents.0.pages.0.annotations.1.objects 1
+expect_exit 0 "$SC" info "$SAMPLES/unsigned_einvoice_suwell_customtags.ofd"
+expect_stdout_contains "annotation 6956: Watermark / Watermark, 1 object"
+expect_stdout_contains "      templates: 1"
 expect_exit 0 "$SC" info "$SAMPLES/einvoice_chongqing_test_gomain_v4.ofd" --json
 expect_json documents.0.attachments.0.name original_invoice
 expect_exit 0 "$SC" info "$W/suwell-virtual-printer_manual_16pages_unsigned.ofd"

@@ -1,5 +1,6 @@
-/* sealcert info: what an OFD document holds (GB/T 33190-2016): DocInfo, pages with their size
- * and object counts, fonts, images, attachments, custom tags, signatures and warnings. */
+/* sealcert info: what an OFD document holds (GB/T 33190-2016): DocInfo, pages with their size,
+ * object counts, templates and annotations, fonts, images, attachments, custom tags, signatures
+ * and warnings. */
 #include <string.h>
 
 #include "cli.h"
@@ -33,18 +34,49 @@ static json_t *items_json(const sc_ofd *ofd, size_t d, int tags)
     return a;
 }
 
+/* A page's templates (the IDs whose objects it draws, in drawing order) and annotations, as
+ * JSON arrays; both empty when the page's objects cannot be read (open warned already). */
+static void page_extras(const sc_ofd *ofd, size_t d, size_t page, json_t **templates,
+                        json_t **annots)
+{
+    sc_ofd_page_objects *po = NULL;
+    *templates = json_array();
+    *annots = json_array();
+    if (sc_ofd_page_objects_load(&po, ofd, d, page) < 0) {
+        sc_error_clear();
+        return;
+    }
+    unsigned long last = 0;
+    for (size_t i = 0; i < sc_ofd_page_objects_count(po); i++) {
+        unsigned long t = sc_ofd_page_objects_object(po, i)->template_id;
+        if (t && t != last)
+            json_array_append_new(*templates, json_integer((json_int_t)t));
+        last = t;
+    }
+    for (size_t i = 0; i < sc_ofd_page_objects_annot_count(po); i++) {
+        const sc_ofd_annot *a = sc_ofd_page_objects_annot(po, i);
+        json_array_append_new(*annots, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)a->id,
+                                                 "type", a->type, "subtype", a->subtype, "objects",
+                                                 (json_int_t)a->object_count));
+    }
+    sc_ofd_page_objects_free(po);
+}
+
 static json_t *doc_json(const sc_ofd *ofd, size_t d)
 {
     const sc_ofd_doc_info *di = sc_ofd_doc_info_of(ofd, d);
     json_t *pages = json_array(), *fonts = json_array(), *images = json_array();
     for (size_t i = 0; i < sc_ofd_page_count(ofd, d); i++) {
         const sc_ofd_page *p = sc_ofd_page_of(ofd, d, i);
+        json_t *templates, *annots;
+        page_extras(ofd, d, i, &templates, &annots);
         json_array_append_new(
-            pages, json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I}", "id", (json_int_t)p->id,
-                             "path", p->path, "width_mm", p->box[2], "height_mm", p->box[3],
-                             "text_objects", (json_int_t)p->text_count, "image_objects",
+            pages, json_pack("{s:I, s:s, s:f, s:f, s:I, s:I, s:I, s:I, s:o, s:o}", "id",
+                             (json_int_t)p->id, "path", p->path, "width_mm", p->box[2], "height_mm",
+                             p->box[3], "text_objects", (json_int_t)p->text_count, "image_objects",
                              (json_int_t)p->image_count, "path_objects", (json_int_t)p->path_count,
-                             "text_bytes", (json_int_t)strlen(p->text)));
+                             "text_bytes", (json_int_t)strlen(p->text), "templates", templates,
+                             "annotations", annots));
     }
     for (size_t i = 0; i < sc_ofd_resource_count(ofd, d); i++) {
         const sc_ofd_resource *r = sc_ofd_resource_of(ofd, d, i);
@@ -75,9 +107,28 @@ static void print_doc(const sc_ofd *ofd, size_t d)
     sc_out("  pages:    %zu\n", np);
     for (size_t i = 0; i < np; i++) {
         const sc_ofd_page *p = sc_ofd_page_of(ofd, d, i);
+        json_t *templates, *annots, *v;
+        size_t k;
         sc_out("    page %zu (ID %lu): %.1f x %.1f mm, %zu text, %zu image, %zu path objects, %s\n",
                i + 1, p->id, p->box[2], p->box[3], p->text_count, p->image_count, p->path_count,
                p->path);
+        page_extras(ofd, d, i, &templates, &annots);
+        if (json_array_size(templates)) {
+            sc_out("      templates:");
+            json_array_foreach(templates, k, v) sc_out(" %lld", (long long)json_integer_value(v));
+            sc_out("\n");
+        }
+        json_array_foreach(annots, k, v)
+        {
+            const char *sub = json_string_value(json_object_get(v, "subtype"));
+            long long n = (long long)json_integer_value(json_object_get(v, "objects"));
+            sc_out("      annotation %lld: %s%s%s, %lld object%s\n",
+                   (long long)json_integer_value(json_object_get(v, "id")),
+                   json_string_value(json_object_get(v, "type")), *sub ? " / " : "", sub, n,
+                   n == 1 ? "" : "s");
+        }
+        json_decref(templates);
+        json_decref(annots);
     }
     for (size_t i = 0; i < sc_ofd_resource_count(ofd, d); i++) {
         const sc_ofd_resource *r = sc_ofd_resource_of(ofd, d, i);
