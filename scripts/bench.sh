@@ -29,7 +29,7 @@ for f in seal_verify seal_verify_cached ses_signature_verify ses_signature_verif
 done
 src_seal_verify="openssl sm2 verify"
 # signing, and writing + sealing, make one SM2 signature per document
-for f in ofd_sign_1page ofd_sign_5page ofd_write_sign_2page ofd_write_then_sign_2page \
+for f in ofd_sign_1page ofd_sign_1page_cosign ofd_sign_5page ofd_write_sign_2page ofd_write_then_sign_2page \
     ecert_issue_2page_same ecert_issue_2page_numbers ecert_issue_2page_customers \
     ecert_issue_2page_j2; do
     base[$f]=${base[sm2_sign]:-}
