@@ -28,6 +28,31 @@ typedef struct {
     sc_buf xml;             /* the objects' XML (owned) */
 } layer;
 
+/* One TextCode of the open text object: its origin on the page (um) and the rest of it. */
+typedef struct {
+    int64_t x, y;       /* X and Y before the Boundary's corner is subtracted */
+    size_t start, size; /* `" DeltaX="...">text</ofd:TextCode>` in open_text.tail */
+} text_code;
+
+/*
+ * The text object still open on a page: consecutive runs of one font resource, size and colour
+ * (a table's cells, a box's lines) become TextCodes of ONE TextObject, whose Boundary is the box
+ * of them all, instead of an object each (clause 11.3 allows any number of TextCodes). That is a
+ * third less page XML for a certificate, which every seal hashes and every zip deflates. Written
+ * out when anything else is drawn on the page, a layer begins, or the document is finished; an
+ * object of one run is the same bytes as before.
+ */
+typedef struct {
+    bool is_open;
+    unsigned long id, font_id; /* TextObject ID, Font resource ID */
+    int64_t size;              /* um */
+    sc_ofd_rgb color;
+    int64_t x0, y0, x1, y1; /* the Boundary's box, um */
+    text_code *codes;       /* owned */
+    size_t ncodes, codes_cap;
+    sc_buf tail; /* the TextCodes' text (owned) */
+} open_text;
+
 typedef struct {
     unsigned long id; /* Page ID */
     double width;     /* mm */
@@ -35,6 +60,7 @@ typedef struct {
     layer *layers;    /* owned; drawing goes to the last */
     size_t nlayers;   /* entries in layers */
     size_t layers_cap;
+    open_text text; /* text not yet written to the last layer */
 } page;
 
 typedef struct {
@@ -295,6 +321,8 @@ static void page_dispose(page *p)
     for (size_t i = 0; i < p->nlayers; i++)
         sc_buf_dispose_public(&p->layers[i].xml);
     sc_free(p->layers);
+    sc_free(p->text.codes);
+    sc_buf_dispose_public(&p->text.tail);
 }
 
 static void item_dispose(item *it)
@@ -402,6 +430,8 @@ static int get_page(page **out, sc_ofd_writer *w, size_t index)
     return 0;
 }
 
+static int flush_text(page *p);
+
 static int page_new_layer(page *p, sc_ofd_writer *w, sc_ofd_layer_type type)
 {
     int error;
@@ -451,13 +481,61 @@ int sc_ofd_writer_add_layer(sc_ofd_writer *w, size_t index, sc_ofd_layer_type ty
     if (type != SC_OFD_LAYER_BODY && type != SC_OFD_LAYER_BACKGROUND &&
         type != SC_OFD_LAYER_FOREGROUND)
         return sc_error_set(SC_EINVALID, "layer type %d", (int)type);
+    if ((error = flush_text(p)) < 0)
+        return error;
     return page_new_layer(p, w, type);
 }
 
-/* The buffer drawing on a page goes to. */
-static sc_buf *page_xml(page *p)
+/* TextCodes in one TextObject at the most (open_text): every reader keeps an object whole. */
+#define MAX_MERGED_CODES 256
+
+/* Write the open text object of @p p (if any) to the page's last layer. */
+static int flush_text(page *p)
 {
-    return &p->layers[p->nlayers - 1].xml;
+    open_text *t = &p->text;
+    if (!t->is_open)
+        return 0;
+    sc_buf *b = &p->layers[p->nlayers - 1].xml;
+    size_t mark = b->size;
+    int error;
+    if ((error = sc_buf_puts(b, "<ofd:TextObject ID=\"")) < 0 ||
+        (error = put_ulong(b, t->id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
+        (error = put_um(b, t->x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_um(b, t->y0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_um(b, t->x1 - t->x0)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
+        (error = put_um(b, t->y1 - t->y0)) < 0 || (error = sc_buf_puts(b, "\" Font=\"")) < 0 ||
+        (error = put_ulong(b, t->font_id)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
+        (error = put_um(b, t->size)) < 0 ||
+        (error = sc_buf_puts(b, "\"><ofd:FillColor Value=\"")) < 0 ||
+        (error = put_rgb(b, t->color)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0)
+        goto done;
+    for (size_t i = 0; i < t->ncodes; i++) {
+        const text_code *c = &t->codes[i];
+        if ((error = sc_buf_puts(b, "<ofd:TextCode X=\"")) < 0 ||
+            (error = put_um(b, c->x - t->x0)) < 0 || (error = sc_buf_puts(b, "\" Y=\"")) < 0 ||
+            (error = put_um(b, c->y - t->y0)) < 0 ||
+            (error = sc_buf_put(b, t->tail.ptr + c->start, c->size)) < 0)
+            goto done;
+    }
+    if ((error = sc_buf_puts(b, "</ofd:TextObject>\n")) < 0)
+        goto done;
+    t->is_open = false;
+    t->ncodes = 0;
+    t->tail.size = 0;
+done:
+    if (error < 0 && b->ptr) { /* no half-written object; the text stays open */
+        b->size = mark;
+        b->ptr[mark] = 0;
+    }
+    return error;
+}
+
+/* The buffer drawing on a page goes to, after the text still open there. */
+static int page_xml(sc_buf **out, page *p)
+{
+    int error = flush_text(p);
+    *out = &p->layers[p->nlayers - 1].xml;
+    return error;
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -695,7 +773,8 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
     return error;
 }
 
-/* One TextObject for chars[0, n) of font resource @p use, starting at x. */
+/* Chars[0, n) of font resource @p use, starting at x: a TextCode of the page's open text
+ * object, or of a new one when the font, size or colour differ (open_text). */
 static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
                     size_t n, size_t use, const sc_ofd_text_style *style)
 {
@@ -704,7 +783,8 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     int64_t *gaps = NULL;
     const sc_ofd_font *font = chars[0].font;
     double size = sc_ofd__style_size(style);
-    sc_buf *b = page_xml(p);
+    open_text *t = &p->text;
+    sc_buf *b = &t->tail;
     size_t mark = b->size;
 
     if (n > 1 && !(gaps = sc_calloc(n - 1, sizeof(*gaps))))
@@ -724,19 +804,16 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     }
     width = pos;
     double top = baseline - font->ascent * size, height = (font->ascent - font->descent) * size;
-    if ((error = sc_buf_puts(b, "<ofd:TextObject ID=\"")) < 0 ||
-        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
-        (error = put_mm(b, x)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, top)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, width > 0 ? width : 0.001)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, height)) < 0 || (error = sc_buf_puts(b, "\" Font=\"")) < 0 ||
-        (error = put_ulong(b, u->id)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
-        (error = put_mm(b, size)) < 0 ||
-        (error = sc_buf_puts(b, "\"><ofd:FillColor Value=\"")) < 0 ||
-        (error = put_rgb(b, style->color)) < 0 ||
-        (error = sc_buf_puts(b, "\"/><ofd:TextCode X=\"0\" Y=\"")) < 0 ||
-        (error = put_mm(b, font->ascent * size)) < 0)
+    const int64_t x0 = to_um(x), y0 = to_um(top), size_um = to_um(size);
+    const int64_t x1 = x0 + to_um(width > 0 ? width : 0.001), y1 = y0 + to_um(height);
+    if (t->is_open &&
+        (t->font_id != u->id || t->size != size_um || t->color != style->color ||
+         t->ncodes == MAX_MERGED_CODES) &&
+        (error = flush_text(p)) < 0)
         goto done;
+    if ((error = RESERVE(t->codes, t->ncodes, t->codes_cap)) < 0)
+        goto done;
+    mark = b->size;
     if (n > 1 &&
         ((error = sc_buf_puts(b, "\" DeltaX=\"")) < 0 || (error = put_delta_x(b, gaps, n - 1)) < 0))
         goto done;
@@ -747,11 +824,18 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
         if ((error = put_esc(b, u8, utf8_put(u8, chars[i].cp))) < 0)
             goto done;
     }
-    if ((error = sc_buf_puts(b, "</ofd:TextCode></ofd:TextObject>\n")) < 0)
+    if ((error = sc_buf_puts(b, "</ofd:TextCode>")) < 0)
         goto done;
-    w->next_id++;
+    if (!t->is_open) {
+        *t = (open_text){true, w->next_id++, u->id,    size_um, style->color, x0,     y0,
+                         x1,   y1,           t->codes, 0,       t->codes_cap, t->tail};
+    } else {
+        t->x0 = x0 < t->x0 ? x0 : t->x0, t->y0 = y0 < t->y0 ? y0 : t->y0;
+        t->x1 = x1 > t->x1 ? x1 : t->x1, t->y1 = y1 > t->y1 ? y1 : t->y1;
+    }
+    t->codes[t->ncodes++] = (text_code){x0, y0 + to_um(font->ascent * size), mark, b->size - mark};
 done:
-    if (error < 0 && b->ptr) { /* no half-written object */
+    if (error < 0 && b->ptr) { /* no half-written TextCode */
         b->size = mark;
         b->ptr[mark] = 0;
     }
@@ -1009,7 +1093,9 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
         return sc_error_set(SC_EINVALID, "path: scaled coordinates are not finite lengths");
     }
 
-    sc_buf *b = page_xml(p);
+    sc_buf *b;
+    if ((error = page_xml(&b, p)) < 0)
+        return error;
     size_t mark = b->size;
     char ctm[64] = "";
     if (scale != 1) /* six decimals: a 57-module code is off by 0.03 um at most */
@@ -1163,7 +1249,9 @@ int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, si
         img->id = w->next_id++;
         w->nimages++;
     }
-    sc_buf *b = page_xml(p);
+    sc_buf *b;
+    if ((error = page_xml(&b, p)) < 0)
+        return error;
     size_t mark = b->size;
     /* CTM maps the image's unit square onto the Boundary's size (clause 10.2). */
     if ((error = sc_buf_puts(b, "<ofd:ImageObject ID=\"")) < 0 ||
@@ -1655,6 +1743,9 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
         return error;
     if (w->npages == 0)
         return sc_error_set(SC_EINVALID, "the document has no page");
+    for (size_t i = 0; i < w->npages; i++)
+        if ((error = flush_text(&w->pages[i])) < 0)
+            return error;
 
     for (size_t i = 0; i < w->nfonts; i++) {
         font_use *u = &w->fonts[i];
