@@ -23,6 +23,9 @@
 #define ZIP_END_SIG     0x06054b50u
 #define ZIP_VERSION     20      /* 2.0: deflate; also "made by" MS-DOS (high byte 0) */
 #define ZIP_FLAG_UTF8   0x0800u /* APPNOTE 4.4.4 bit 11: name is UTF-8 */
+/* Entries shorter than this are stored: deflating one costs ~5 us whatever its size (the block's
+ * Huffman codes are built every time) and saves a few hundred bytes. */
+#define ZIP_MIN_DEFLATE 1024
 
 uint32_t sc_ofd__crc32(const void *data, size_t len)
 {
@@ -205,7 +208,7 @@ int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t coun
         size_t at = out->size + 30 + nlen; /* where the body goes */
         if (e->compress && e->deflated && e->deflated_len < e->len) {
             body = e->deflated, blen = e->deflated_len, info[i].method = 8;
-        } else if (e->compress && e->len > 0 && !e->deflated) {
+        } else if (e->compress && e->len >= ZIP_MIN_DEFLATE && !e->deflated) {
             if (!zc && (error = compressor_new(&zc, level)) < 0)
                 goto done;
             /* Straight into the reserved output, at most len - 1 bytes: a stream that does not

@@ -80,7 +80,8 @@ static void assert_copied_verbatim(const sign_fixture *f, const sc_buf *signed_d
         assert_memory_equal(a, b, c1);
         deflated += m1 == 8;
     }
-    assert_true(deflated > 3);
+    if (deflated < 3) /* the pages and the font subsets (small entries are stored) */
+        fail_msg("%zu deflated entries", deflated);
     unsigned m;
     size_t c;
     assert_non_null(zip_local(signed_doc, "Doc_0/Signs/Sign_0/Signature.xml", &m, &c));
@@ -102,7 +103,7 @@ static void assert_copied_verbatim(const sign_fixture *f, const sc_buf *signed_d
 static void test_ofd_sign__reader_checks_deflated_entries(void **state)
 {
     sign_fixture *f = *state;
-    const char *name = "Doc_0/Document.xml";
+    const char *name = "Doc_0/Pages/Page_0/Content.xml";
     unsigned m;
     size_t c;
     sc_ofd *ofd = NULL;
