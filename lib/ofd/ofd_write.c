@@ -28,22 +28,25 @@ typedef struct {
     sc_buf xml;             /* the objects' XML (owned) */
 } layer;
 
-/* One TextCode of the open text object: its origin on the page (um) and the rest of it. */
+/* One TextCode of an open text object: its origin on the page (um) and the rest of it. */
 typedef struct {
     int64_t x, y;       /* X and Y before the Boundary's corner is subtracted */
     size_t start, size; /* `" DeltaX="...">text</ofd:TextCode>` in open_text.tail */
 } text_code;
 
 /*
- * The text object still open on a page: consecutive runs of one font resource, size and colour
- * (a table's cells, a box's lines) become TextCodes of ONE TextObject, whose Boundary is the box
- * of them all, instead of an object each (clause 11.3 allows any number of TextCodes). That is a
- * third less page XML for a certificate, which every seal hashes and every zip deflates. Written
- * out when anything else is drawn on the page, a layer begins, or the document is finished; an
- * object of one run is the same bytes as before.
+ * A text object still open on a page. Runs of one font resource, size and colour (a table's
+ * cells, a box's lines, a cover's labels) become TextCodes of ONE TextObject, whose Boundary is
+ * the box of them all, instead of an object each (clause 11.3 allows any number of TextCodes):
+ * a third less page XML for a certificate, which every seal hashes and every zip deflates.
+ *
+ * A page keeps up to MAX_OPEN_TEXTS of them, written out in the order they were opened when
+ * anything else is drawn on the page, a layer begins, or the document is finished. A run joins
+ * the last open object of its style only when its box meets none of the objects opened after
+ * that one: it is then drawn before them, which changes nothing where nothing overlaps; else it
+ * opens a new object. An object of one run is the same bytes as before.
  */
 typedef struct {
-    bool is_open;
     unsigned long id, font_id; /* TextObject ID, Font resource ID */
     int64_t size;              /* um */
     sc_ofd_rgb color;
@@ -60,8 +63,11 @@ typedef struct {
     layer *layers;    /* owned; drawing goes to the last */
     size_t nlayers;   /* entries in layers */
     size_t layers_cap;
-    open_text text; /* text not yet written to the last layer */
+    open_text texts[8]; /* text not yet written to the last layer, in drawing order */
+    size_t ntexts;      /* open entries of texts (the others keep their buffers) */
 } page;
+
+#define MAX_OPEN_TEXTS (sizeof(((page *)0)->texts) / sizeof(((page *)0)->texts[0]))
 
 typedef struct {
     const sc_ofd_font *font; /* borrowed */
@@ -321,8 +327,10 @@ static void page_dispose(page *p)
     for (size_t i = 0; i < p->nlayers; i++)
         sc_buf_dispose_public(&p->layers[i].xml);
     sc_free(p->layers);
-    sc_free(p->text.codes);
-    sc_buf_dispose_public(&p->text.tail);
+    for (size_t i = 0; i < MAX_OPEN_TEXTS; i++) {
+        sc_free(p->texts[i].codes);
+        sc_buf_dispose_public(&p->texts[i].tail);
+    }
 }
 
 static void item_dispose(item *it)
@@ -489,12 +497,10 @@ int sc_ofd_writer_add_layer(sc_ofd_writer *w, size_t index, sc_ofd_layer_type ty
 /* TextCodes in one TextObject at the most (open_text): every reader keeps an object whole. */
 #define MAX_MERGED_CODES 256
 
-/* Write the open text object of @p p (if any) to the page's last layer. */
-static int flush_text(page *p)
+/* Write the first open text object of @p p to the page's last layer; the others move up. */
+static int flush_first_text(page *p)
 {
-    open_text *t = &p->text;
-    if (!t->is_open)
-        return 0;
+    open_text *t = &p->texts[0];
     sc_buf *b = &p->layers[p->nlayers - 1].xml;
     size_t mark = b->size;
     int error;
@@ -519,9 +525,11 @@ static int flush_text(page *p)
     }
     if ((error = sc_buf_puts(b, "</ofd:TextObject>\n")) < 0)
         goto done;
-    t->is_open = false;
     t->ncodes = 0;
     t->tail.size = 0;
+    open_text done_one = *t; /* its buffers, for reuse */
+    memmove(p->texts, p->texts + 1, (p->ntexts - 1) * sizeof(*t));
+    p->texts[--p->ntexts] = done_one;
 done:
     if (error < 0 && b->ptr) { /* no half-written object; the text stays open */
         b->size = mark;
@@ -530,10 +538,33 @@ done:
     return error;
 }
 
-/* The buffer drawing on a page goes to, after the text still open there. */
-static int page_xml(sc_buf **out, page *p)
+/* Write every open text object of @p p, in order. */
+static int flush_text(page *p)
 {
-    int error = flush_text(p);
+    int error = 0;
+    while (p->ntexts > 0 && error == 0)
+        error = flush_first_text(p);
+    return error;
+}
+
+static bool boxes_meet(const open_text *t, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
+{
+    return x0 < t->x1 && t->x0 < x1 && y0 < t->y1 && t->y0 < y1;
+}
+
+/* The buffer drawing an object with Boundary @p box (mm) on a page goes to, after the open text
+ * objects up to the last one that the box meets: the others stay open, to be drawn after it,
+ * which changes nothing as they do not meet it (open_text). */
+static int page_xml(sc_buf **out, page *p, const double box[4])
+{
+    int64_t x0 = to_um(box[0]), y0 = to_um(box[1]);
+    int64_t x1 = x0 + to_um(box[2]), y1 = y0 + to_um(box[3]);
+    size_t k = p->ntexts;
+    while (k-- > 0 && !boxes_meet(&p->texts[k], x0, y0, x1, y1))
+        ;
+    int error = 0;
+    for (size_t i = 0; k != SIZE_MAX && i <= k && error == 0; i++)
+        error = flush_first_text(p);
     *out = &p->layers[p->nlayers - 1].xml;
     return error;
 }
@@ -773,8 +804,8 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
     return error;
 }
 
-/* Chars[0, n) of font resource @p use, starting at x: a TextCode of the page's open text
- * object, or of a new one when the font, size or colour differ (open_text). */
+/* Chars[0, n) of font resource @p use, starting at x: a TextCode of an open text object of the
+ * same style, or of a new one (open_text). */
 static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
                     size_t n, size_t use, const sc_ofd_text_style *style)
 {
@@ -783,9 +814,9 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     int64_t *gaps = NULL;
     const sc_ofd_font *font = chars[0].font;
     double size = sc_ofd__style_size(style);
-    open_text *t = &p->text;
-    sc_buf *b = &t->tail;
-    size_t mark = b->size;
+    open_text *t = NULL;
+    sc_buf *b = NULL;
+    size_t mark = 0;
 
     if (n > 1 && !(gaps = sc_calloc(n - 1, sizeof(*gaps))))
         return sc_error_oom();
@@ -803,11 +834,22 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     double top = baseline - font->ascent * size, height = (font->ascent - font->descent) * size;
     const int64_t x0 = to_um(x), y0 = to_um(top), size_um = to_um(size);
     const int64_t x1 = x0 + (width > 0 ? width : 1), y1 = y0 + to_um(height);
-    if (t->is_open &&
-        (t->font_id != u->id || t->size != size_um || t->color != style->color ||
-         t->ncodes == MAX_MERGED_CODES) &&
-        (error = flush_text(p)) < 0)
-        goto done;
+    size_t k = p->ntexts;
+    while (k-- > 0 && (p->texts[k].font_id != u->id || p->texts[k].size != size_um ||
+                       p->texts[k].color != style->color))
+        ;
+    if (k < p->ntexts && p->texts[k].ncodes == MAX_MERGED_CODES)
+        k = SIZE_MAX;
+    for (size_t j = k + 1; k < p->ntexts && j < p->ntexts; j++)
+        if (boxes_meet(&p->texts[j], x0, y0, x1, y1))
+            k = SIZE_MAX;
+    if (k >= p->ntexts) { /* a new object */
+        if (p->ntexts == MAX_OPEN_TEXTS && (error = flush_first_text(p)) < 0)
+            goto done;
+        k = p->ntexts;
+    }
+    t = &p->texts[k];
+    b = &t->tail;
     if ((error = RESERVE(t->codes, t->ncodes, t->codes_cap)) < 0)
         goto done;
     mark = b->size;
@@ -823,16 +865,17 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     }
     if ((error = sc_buf_puts(b, "</ofd:TextCode>")) < 0)
         goto done;
-    if (!t->is_open) {
-        *t = (open_text){true, w->next_id++, u->id,    size_um, style->color, x0,     y0,
-                         x1,   y1,           t->codes, 0,       t->codes_cap, t->tail};
+    if (k == p->ntexts) {
+        *t = (open_text){w->next_id++, u->id,    size_um, style->color, x0,     y0, x1,
+                         y1,           t->codes, 0,       t->codes_cap, t->tail};
+        p->ntexts++;
     } else {
         t->x0 = x0 < t->x0 ? x0 : t->x0, t->y0 = y0 < t->y0 ? y0 : t->y0;
         t->x1 = x1 > t->x1 ? x1 : t->x1, t->y1 = y1 > t->y1 ? y1 : t->y1;
     }
     t->codes[t->ncodes++] = (text_code){x0, y0 + to_um(font->ascent * size), mark, b->size - mark};
 done:
-    if (error < 0 && b->ptr) { /* no half-written TextCode */
+    if (error < 0 && b && b->ptr) { /* no half-written TextCode */
         b->size = mark;
         b->ptr[mark] = 0;
     }
@@ -1091,7 +1134,8 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
     }
 
     sc_buf *b;
-    if ((error = page_xml(&b, p)) < 0)
+    if ((error = page_xml(
+             &b, p, (double[]){x0 * scale, y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale})) < 0)
         return error;
     size_t mark = b->size;
     char ctm[64] = "";
@@ -1247,7 +1291,7 @@ int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t index, const void *data, si
         w->nimages++;
     }
     sc_buf *b;
-    if ((error = page_xml(&b, p)) < 0)
+    if ((error = page_xml(&b, p, (double[]){x, y, width, height})) < 0)
         return error;
     size_t mark = b->size;
     /* CTM maps the image's unit square onto the Boundary's size (clause 10.2). */
