@@ -744,10 +744,11 @@ void sc_ecert_issued_dispose(sc_ecert_issued *r)
 {
     if (!r)
         return;
-    sc_buf_dispose(&r->ofd);
-    sc_buf_dispose(&r->file_name);
-    sc_buf_dispose(&r->id);
-    sc_buf_dispose(&r->url);
+    /* A certificate is public: no wiping of its ~150 KB (sc_buf_dispose). */
+    sc_buf_dispose_public(&r->ofd);
+    sc_buf_dispose_public(&r->file_name);
+    sc_buf_dispose_public(&r->id);
+    sc_buf_dispose_public(&r->url);
     r->page_count = 0;
 }
 

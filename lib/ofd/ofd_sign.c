@@ -717,7 +717,7 @@ int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level)
                                     .has_crc = f->has_crc};
     }
     if ((error = sc_ofd__zip_write(&zip, ze, n, p->mtime, level)) == 0) {
-        sc_buf_dispose(out);
+        sc_buf_dispose_public(out); /* a package is public: no wiping */
         *out = zip;
     } else {
         sc_buf_dispose_public(&zip);
