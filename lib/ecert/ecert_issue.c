@@ -517,14 +517,11 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
     for (size_t i = 0; i < el->field_count && error == 0; i++) {
         const sc_ecert__field *f = &el->fields[i];
         double h = 0, lh = style_size(ls) * 1.3;
-        size_t lines = 0;
         if ((error = subst(text, e, f->value)) < 0)
             return error;
         const char *value = (const char *)text->ptr;
         sc_ofd_text_style s = *vs;
         s.align = SC_OFD_ALIGN_LEFT;
-        if ((error = sc_ofd_text_box_measure(&lines, &h, value, vw, &s)) < 0)
-            return error;
         /* The label's baseline: the first line of the value box is centred in its line. */
         double line_h = s.line_height > 0 ? s.line_height : 1.5 * style_size(vs);
         double base = y + line_h / 2 + 0.35 * style_size(vs);
@@ -532,7 +529,7 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
                 0 ||
             (f->label_en && (error = draw_line_text(w, bx, page, el->x, base + lh * 0.9, 0,
                                                     f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0) ||
-            (error = sc_ofd_writer_add_text_box(NULL, w, page, el->x + el->label_width, y, vw,
+            (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw,
                                                 value, &s)) < 0)
             return error;
         if ((error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
