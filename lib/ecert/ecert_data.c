@@ -14,11 +14,14 @@
  * Approach. jansson parses (JSON_REJECT_DUPLICATES; strings are then valid UTF-8 without NUL)
  * and we keep its tree: field strings and sc_ecert_data_get() answers are borrowed from it, so a
  * lookup allocates nothing. Before jansson, our own iterative syntax check validates the whole
- * text (depth and item count bounded before anything is allocated, line and column in
- * messages) and records where each number literal is: jansson keeps numbers only as doubles,
- * but a measured value's JSON text is the value ("10.000" is not "10"). The walk that follows
- * visits the tree in document order (jansson objects iterate in insertion order since 2.8) and
- * pairs the k-th number value with the k-th literal.
+ * text in one pass (depth bounded before anything is allocated, item count bounding what is,
+ * line and column in messages) and records where each string and number literal is: jansson
+ * keeps numbers only as doubles, but a measured value's JSON text is the value ("10.000" is not
+ * "10"). The walk that follows visits the tree in document order (jansson objects iterate in
+ * insertion order since 2.8) and pairs the k-th number value with the k-th literal. The syntax
+ * check also notes which strings have an escape or a character is_refused() may refuse: only
+ * those are decoded and checked again by the walk. Paths ("standards[2].serial") are formatted
+ * only for a message.
  *
  * Allocators: the library does not call json_set_alloc_funcs(). It is process-wide state, not
  * safe to change while another thread uses jansson, and it would also move the application's
@@ -50,11 +53,35 @@ struct sc_ecert_data {
 
 /* ---- syntax check of the raw text ------------------------------------------------------------ */
 
+/*
+ * Characters refused in every string: C0 and C1 controls and DEL ('\n' only where @p newline_ok:
+ * notes and result cells); U+2028/U+2029, line breaks in disguise; and the bidirectional
+ * embedding, override and isolate controls U+202A-U+202E, U+2066-U+2069, which make a reader
+ * show the characters in another order than they are stored: a customer or instrument name
+ * would read differently from the bytes that were sealed.
+ */
+static bool is_refused(uint32_t cp, bool newline_ok)
+{
+    if (cp == '\n')
+        return !newline_ok;
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 typedef struct {
-    size_t offset;  /* first byte of a string (its '"') or number literal in the input */
-    size_t len;     /* its bytes, quotes included */
-    bool is_number; /* a number literal, else a string */
+    uint32_t offset; /* first byte of a string (its '"') or number literal in the input */
+    uint32_t len;    /* its bytes, quotes included */
+    bool is_number;  /* a number literal, else a string */
+    bool check;      /* a string with an escape or a character is_refused() refuses somewhere: its
+                      * value needs the character check (the others are plain, valid UTF-8 with no
+                      * control character, so they pass it) */
 } span;
+
+_Static_assert(SC_ECERT_MAX_DATA_SIZE <= UINT32_MAX, "span offsets are 32 bits");
+
+/* Tokens kept on the stack of sc_ecert_data_parse(), enough for a certificate of a few KB; more go
+ * to the heap. */
+#define STACK_TOKENS 256
 
 /* State of the syntax check: position, line and column for messages, what was counted. */
 typedef struct {
@@ -62,9 +89,12 @@ typedef struct {
     size_t len, i;
     int line;          /* 1-based */
     size_t line_start; /* offset of the line's first byte */
-    span *tokens;      /* where strings and number literals go (NULL: count only) */
+    span *tokens;      /* the strings and number literals seen: the caller's array, or ours */
     size_t tokens_n;   /* strings and numbers seen */
+    size_t tokens_cap; /* entries in tokens */
+    bool tokens_heap;  /* tokens was allocated here (the caller frees it) */
     size_t num_count;  /* numbers seen */
+    size_t num_bytes;  /* their literals' bytes */
     size_t items;      /* strings, numbers, arrays, objects seen */
 } lexer;
 
@@ -122,37 +152,59 @@ static int hex4(const char *p)
     return v;
 }
 
-/* A string (RFC 8259 7): escapes, strict UTF-8 (sc_utf8_next), no raw control characters, no
- * \u0000 (jansson would refuse it), surrogates only in pairs. */
-static int lex_token(lexer *lx, size_t start, bool is_number)
+/* Record a string or number literal that began at @p start; the item count is checked first, so
+ * that tokens never grows past the limit. */
+static int lex_token(lexer *lx, size_t start, bool is_number, bool check)
 {
-    if (lx->tokens)
-        lx->tokens[lx->tokens_n] = (span){start, lx->i - start, is_number};
-    lx->tokens_n++;
+    int error = lex_count(lx);
+    if (error < 0)
+        return error;
+    if (lx->tokens_n == lx->tokens_cap) {
+        size_t cap = 4 * lx->tokens_cap < SC_ECERT_MAX_DATA_ITEMS ? 4 * lx->tokens_cap
+                                                                  : SC_ECERT_MAX_DATA_ITEMS;
+        span *n = sc_realloc(lx->tokens_heap ? lx->tokens : NULL, cap * sizeof(*n));
+        if (!n)
+            return sc_error_oom();
+        if (!lx->tokens_heap)
+            memcpy(n, lx->tokens, lx->tokens_n * sizeof(*n));
+        lx->tokens = n, lx->tokens_cap = cap, lx->tokens_heap = true;
+    }
+    lx->tokens[lx->tokens_n++] =
+        (span){(uint32_t)start, (uint32_t)(lx->i - start), is_number, check};
     lx->num_count += is_number;
-    return lex_count(lx);
+    lx->num_bytes += is_number ? lx->i - start : 0;
+    return 0;
 }
 
+/* A string (RFC 8259 7): escapes, strict UTF-8 (sc_utf8_next), no raw control characters, no
+ * \u0000 (jansson would refuse it), surrogates only in pairs. */
 static int lex_string(lexer *lx)
 {
-    const unsigned char *end = (const unsigned char *)lx->s + lx->len;
+    const unsigned char *s = (const unsigned char *)lx->s, *end = s + lx->len;
     size_t start = lx->i;
+    bool check = false;
     for (lx->i++; lx->i < lx->len;) {
-        unsigned char c = (unsigned char)lx->s[lx->i];
+        unsigned char c = s[lx->i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') { /* most bytes */
+            lx->i++;
+            continue;
+        }
         if (c == '"') {
             lx->i++;
-            return lex_token(lx, start, false);
+            return lex_token(lx, start, false, check);
         }
         if (c < 0x20)
             return lex_error(lx, SC_EFORMAT, "control character in a string (escape it)");
         if (c >= 0x80) {
-            const unsigned char *p = (const unsigned char *)lx->s + lx->i;
+            const unsigned char *p = s + lx->i;
             uint32_t cp;
             if (!sc_utf8_next(&p, end, &cp))
                 return lex_error(lx, SC_EFORMAT, "invalid UTF-8");
-            lx->i = (size_t)(p - (const unsigned char *)lx->s);
+            check = check || is_refused(cp, true);
+            lx->i = (size_t)(p - s);
             continue;
         }
+        check = true; /* DEL, or an escape (it may stand for a control character) */
         if (c != '\\') {
             lx->i++;
             continue;
@@ -221,7 +273,7 @@ static int lex_number(lexer *lx)
         if (lex_digits(lx) == 0)
             return bad_number(lx, start);
     }
-    return lex_token(lx, start, true);
+    return lex_token(lx, start, true, false);
 }
 
 static int lex_literal(lexer *lx)
@@ -239,20 +291,21 @@ static int lex_literal(lexer *lx)
 
 /*
  * Check the whole text against the JSON grammar (RFC 8259) before jansson sees it, iteratively
- * with a stack of SC_ECERT_MAX_DATA_DEPTH containers, so any input is safe: depth and item count
- * are bounded before anything is allocated, syntax errors get our line and column, the number
- * strings and number literals are located (into @p tokens when not NULL; *count of them,
- * *num_count of which numbers), and a failure of jansson
- * on text that passed here can only be a refusal it names (duplicate key, number overflow) or an
- * allocation failure, which jansson 2.14 does not always report as one.
+ * with a stack of SC_ECERT_MAX_DATA_DEPTH containers, so any input is safe: depth is bounded
+ * before anything is allocated and the item count bounds what is, syntax errors get our line and
+ * column, the strings and number literals are located (*count of them, *num_count of which
+ * numbers, of *num_bytes bytes in all) into *tokens: the STACK_TOKENS entries there, or past them
+ * a new array that replaces it (the caller frees it, even on failure, when it is not its own).
+ * A failure of jansson on text that passed here can only be a refusal it names (duplicate key,
+ * number overflow) or an allocation failure, which jansson 2.14 does not always report as one.
  */
-static int check_syntax(const char *json, size_t len, span *tokens, size_t *count,
-                        size_t *num_count)
+static int check_syntax(const char *json, size_t len, span **tokens, size_t *count,
+                        size_t *num_count, size_t *num_bytes)
 {
     enum { VALUE, KEY, NEXT } state = VALUE;
     char stack[SC_ECERT_MAX_DATA_DEPTH]; /* '{' or '[' per open container */
     size_t depth = 0;
-    lexer lx = {json, len, 0, 1, 0, tokens, 0, 0, 0};
+    lexer lx = {json, len, 0, 1, 0, *tokens, 0, STACK_TOKENS, false, 0, 0, 0};
     int error = 0;
 
     lex_space(&lx);
@@ -324,8 +377,10 @@ static int check_syntax(const char *json, size_t len, span *tokens, size_t *coun
             state = NEXT;
         }
     }
+    *tokens = lx.tokens;
     *count = lx.tokens_n;
     *num_count = lx.num_count;
+    *num_bytes = lx.num_bytes;
     return error;
 }
 
@@ -351,34 +406,30 @@ static const char *type_of(const json_t *v)
     }
 }
 
-/*
- * Characters refused in every string: C0 and C1 controls and DEL ('\n' only where @p newline_ok:
- * notes and result cells); U+2028/U+2029, line breaks in disguise; and the bidirectional
- * embedding, override and isolate controls U+202A-U+202E, U+2066-U+2069, which make a reader
- * show the characters in another order than they are stored: a customer or instrument name
- * would read differently from the bytes that were sealed.
- */
-static bool is_refused(uint32_t cp, bool newline_ok)
-{
-    if (cp == '\n')
-        return !newline_ok;
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-static int check_chars(const char *path, const char *s, size_t len, bool newline_ok)
+/* The first character of @p s that is invalid UTF-8 (*cp UINT32_MAX) or refused (is_refused):
+ * true with its byte offset in *at; false when there is none. */
+static bool find_refused(const char *s, size_t len, bool newline_ok, size_t *at, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
-        size_t at = (size_t)(p - (const unsigned char *)s);
-        uint32_t cp;
-        if (!sc_utf8_next(&p, end, &cp))
-            return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8 (byte %zu)", path, at);
-        if (is_refused(cp, newline_ok))
-            return sc_error_set(SC_EFORMAT, "%s: control character U+%04X (byte %zu)", path,
-                                (unsigned)cp, at);
+        *at = (size_t)(p - (const unsigned char *)s);
+        if (!sc_utf8_next(&p, end, cp)) {
+            *cp = UINT32_MAX;
+            return true;
+        }
+        if (is_refused(*cp, newline_ok))
+            return true;
     }
-    return 0;
+    return false;
+}
+
+/* The message for what find_refused() found in the value named @p path. */
+static int refused_error(const char *path, size_t at, uint32_t cp)
+{
+    if (cp == UINT32_MAX)
+        return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8 (byte %zu)", path, at);
+    return sc_error_set(SC_EFORMAT, "%s: control character U+%04X (byte %zu)", path, (unsigned)cp,
+                        at);
 }
 
 /* True when @p s holds nothing but spaces (ASCII, U+00A0, U+3000) and line breaks. */
@@ -397,8 +448,8 @@ static bool is_blank(const char *s)
 
 /* ---- the walk over the whole tree ----------------------------------------------------------- */
 
-/* The path of the value being walked, e.g. "standards[2].serial"; truncated (with "...") past
- * its size, which only shortens messages. */
+/* A path's text, e.g. "standards[2].serial"; truncated (with "...") past its size, which only
+ * shortens messages. */
 typedef struct {
     char text[SC_ECERT_MAX_PATH];
     size_t len;
@@ -429,10 +480,35 @@ static size_t path_index(path_buf *p, size_t index)
     return path_grew(p, old, snprintf(p->text + old, sizeof(p->text) - old, "[%zu]", index));
 }
 
-static void path_pop(path_buf *p, size_t old)
+/* The path of the value being walked, as its steps: formatted (sc_ecert__path_text) only for a
+ * message. check_syntax() bounds the nesting, hence the steps, at SC_ECERT_MAX_DATA_DEPTH. */
+struct sc_ecert__path {
+    const char *key[SC_ECERT_MAX_DATA_DEPTH]; /* step k: a member name, or NULL: index[k] */
+    size_t index[SC_ECERT_MAX_DATA_DEPTH];
+    size_t depth; /* steps */
+    path_buf buf; /* the last text formatted */
+};
+
+static int path_push(sc_ecert__path *p, const char *key, size_t index)
 {
-    p->len = old;
-    p->text[old] = '\0';
+    if (SC_NEVER(p->depth == SC_ECERT_MAX_DATA_DEPTH))
+        return sc_error_set(SC_ELIMIT, "certificate data: nested deeper than %d levels",
+                            SC_ECERT_MAX_DATA_DEPTH);
+    p->key[p->depth] = key;
+    p->index[p->depth++] = index;
+    return 0;
+}
+
+const char *sc_ecert__path_text(sc_ecert__path *p)
+{
+    p->buf.len = 0;
+    p->buf.text[0] = '\0';
+    for (size_t k = 0; k < p->depth; k++)
+        if (p->key[k])
+            path_key(&p->buf, p->key[k]);
+        else
+            path_index(&p->buf, p->index[k]);
+    return p->buf.text;
 }
 
 typedef struct {
@@ -443,7 +519,7 @@ typedef struct {
     size_t next;        /* the next token to pair with a value or member name */
     size_t nums;        /* numbers paired so far (entries of d->nums) */
     char *texts;        /* where the next number's text goes */
-    path_buf path;
+    sc_ecert__path path;
 } walker;
 
 static size_t utf8_put(unsigned char *out, uint32_t cp)
@@ -499,18 +575,21 @@ static bool same_string(const char *raw, size_t raw_len, const char *s, size_t l
 }
 
 /*
- * Pair the next token with a string (@p s, @p len) or a number (@p s NULL). jansson 2.14 drops
- * characters silently when its token buffer cannot grow (lex_save() ignores the failure), so a
- * string that does not match its token is an allocation failure, not data: it is never used.
+ * Pair the next token with a string (@p s, @p len; *check: whether its characters need checking)
+ * or a number (@p s NULL). jansson 2.14 drops characters silently when its token buffer cannot
+ * grow (lex_save() ignores the failure), so a string that does not match its token is an
+ * allocation failure, not data: it is never used.
  */
-static int take(walker *w, json_t *number, const char *s, size_t len)
+static int take(walker *w, json_t *number, const char *s, size_t len, bool *check)
 {
     const span *t = w->next < w->token_count ? &w->tokens[w->next] : NULL;
     if (!t || t->is_number != (number != NULL))
         return sc_error_oom();
     w->next++;
-    if (!number)
+    if (!number) {
+        *check = t->check;
         return same_string(w->json + t->offset, t->len, s, len) ? 0 : sc_error_oom();
+    }
     numtext *nt = &w->d->nums[w->nums++];
     memcpy(w->texts, w->json + t->offset, t->len);
     w->texts[t->len] = '\0';
@@ -549,25 +628,36 @@ static const char *quote_key(char out[96], const char *key, size_t len)
     return out;
 }
 
-/* A member name of the object at w->path (not yet appended to it). */
-static int check_key(walker *w, const char *key)
+/* "<path of the object>: member name <quoted key>", for a message about @p key. */
+static const char *key_label(char out[SC_ECERT_MAX_PATH + 128], walker *w, const char *key,
+                             size_t len)
 {
-    size_t len = strlen(key);
-    const char *where = w->path.len ? w->path.text : "certificate data";
     char q[96];
-    if (len == 0)
-        return sc_error_set(SC_EFORMAT, "%s: empty member name", where);
-    if (len > SC_ECERT_MAX_KEY_SIZE)
+    snprintf(out, SC_ECERT_MAX_PATH + 128, "%s: member name %s",
+             w->path.depth ? sc_ecert__path_text(&w->path) : "certificate data",
+             quote_key(q, key, len));
+    return out;
+}
+
+/* A member name (@p len bytes; @p check as take() tells) of the object at w->path (not yet
+ * appended to it). */
+static int check_key(walker *w, const char *key, size_t len, bool check)
+{
+    char label[SC_ECERT_MAX_PATH + 128];
+    size_t at;
+    uint32_t cp;
+    if (len == 0 || len > SC_ECERT_MAX_KEY_SIZE) {
+        const char *where = w->path.depth ? sc_ecert__path_text(&w->path) : "certificate data";
+        if (len == 0)
+            return sc_error_set(SC_EFORMAT, "%s: empty member name", where);
         return sc_error_set(SC_ELIMIT, "%s: member name of %zu bytes, over the limit of %zu", where,
                             len, SC_ECERT_MAX_KEY_SIZE);
-    char label[SC_ECERT_MAX_PATH + 128];
-    snprintf(label, sizeof(label), "%s: member name %s", where, quote_key(q, key, len));
-    int error = check_chars(label, key, len, false);
-    if (error < 0)
-        return error;
+    }
+    if (check && find_refused(key, len, false, &at, &cp))
+        return refused_error(key_label(label, w, key, len), at, cp);
     if (strpbrk(key, ".[]"))
         return sc_error_set(SC_EFORMAT, "%s contains '.', '[' or ']' (paths could not name it)",
-                            label);
+                            key_label(label, w, key, len));
     return 0;
 }
 
@@ -579,43 +669,51 @@ static int check_key(walker *w, const char *key)
 static int walk(walker *w, json_t *v, bool newline_ok)
 {
     int error = 0;
+    bool check = false;
     if (json_is_string(v)) {
-        size_t len = json_string_length(v);
-        if ((error = take(w, NULL, json_string_value(v), len)) < 0)
+        const char *s = json_string_value(v);
+        size_t len = json_string_length(v), at;
+        uint32_t cp;
+        if ((error = take(w, NULL, s, len, &check)) < 0)
             return error;
         if (len > SC_ECERT_MAX_STRING_SIZE)
             return sc_error_set(SC_ELIMIT, "%s: string of %zu bytes, over the limit of %zu",
-                                w->path.text, len, SC_ECERT_MAX_STRING_SIZE);
-        return check_chars(w->path.text, json_string_value(v), len, newline_ok);
+                                sc_ecert__path_text(&w->path), len, SC_ECERT_MAX_STRING_SIZE);
+        if (check && find_refused(s, len, newline_ok, &at, &cp))
+            return refused_error(sc_ecert__path_text(&w->path), at, cp);
+        return 0;
     }
     if (json_is_number(v))
-        return take(w, v, NULL, 0);
+        return take(w, v, NULL, 0, NULL);
     if (json_is_array(v)) {
         size_t n = json_array_size(v);
         if (n > SC_ECERT_MAX_ARRAY)
-            return sc_error_set(SC_ELIMIT, "%s: %zu entries, over the limit of %d", w->path.text, n,
-                                SC_ECERT_MAX_ARRAY);
+            return sc_error_set(SC_ELIMIT, "%s: %zu entries, over the limit of %d",
+                                sc_ecert__path_text(&w->path), n, SC_ECERT_MAX_ARRAY);
         for (size_t i = 0; i < n && error == 0; i++) {
-            size_t old = path_index(&w->path, i);
+            if ((error = path_push(&w->path, NULL, i)) < 0)
+                break;
             error = walk(w, json_array_get(v, i), newline_ok);
-            path_pop(&w->path, old);
+            w->path.depth--;
         }
         return error;
     }
     if (json_is_object(v)) {
         const char *key;
         json_t *child;
-        bool is_root = w->path.len == 0;
+        bool is_root = w->path.depth == 0;
         json_object_foreach(v, key, child)
         {
             /* '\n' is allowed in notes and in result cells (results.rows); the field checks
              * refuse it in results' other members. */
             bool nl = newline_ok || (is_root && (!strcmp(key, "notes") || !strcmp(key, "results")));
-            if ((error = take(w, NULL, key, strlen(key))) < 0 || (error = check_key(w, key)) < 0)
+            size_t len = strlen(key);
+            if ((error = take(w, NULL, key, len, &check)) < 0 ||
+                (error = check_key(w, key, len, check)) < 0 ||
+                (error = path_push(&w->path, key, 0)) < 0)
                 break;
-            size_t old = path_key(&w->path, key);
             error = walk(w, child, nl);
-            path_pop(&w->path, old);
+            w->path.depth--;
             if (error < 0)
                 break;
         }
@@ -764,45 +862,78 @@ static const field fields[] = {
     F("conclusion", K_TEXT, false, conclusion),
 };
 
-/* Present (not absent, not null): 1; absent or null and optional: 0; else the error. */
-static int presence(const json_t *v, const char *path, bool required, const char *expected)
+/* A field's path for messages: base, then "[i]" and "[j]" when not NO_INDEX, then ".member" when
+ * not NULL ("standards[1].serial", "results.rows[2][3]"); formatted (where_text) only when a
+ * message needs it. */
+typedef struct {
+    const char *base;
+    size_t i, j;
+    const char *member;
+} where;
+
+#define NO_INDEX SIZE_MAX
+#define AT(path)                                                                                   \
+    (where)                                                                                        \
+    {                                                                                              \
+        path, NO_INDEX, NO_INDEX, NULL                                                             \
+    }
+
+static const char *where_text(const where *at, char out[SC_ECERT_MAX_PATH])
 {
+    char i[24] = "", j[24] = "";
+    if (at->i == NO_INDEX && !at->member)
+        return at->base;
+    if (at->i != NO_INDEX)
+        snprintf(i, sizeof(i), "[%zu]", at->i);
+    if (at->j != NO_INDEX)
+        snprintf(j, sizeof(j), "[%zu]", at->j);
+    snprintf(out, SC_ECERT_MAX_PATH, "%s%s%s%s%s", at->base, i, j, at->member ? "." : "",
+             at->member ? at->member : "");
+    return out;
+}
+
+/* Present (not absent, not null): 1; absent or null and optional: 0; else the error. */
+static int presence(const json_t *v, const where *at, bool required, const char *expected)
+{
+    char p[SC_ECERT_MAX_PATH];
     if (v && !json_is_null(v))
         return 1;
     if (!required)
         return 0;
     if (!v)
-        return sc_error_set(SC_EFORMAT, "%s: missing", path);
-    return sc_error_set(SC_EFORMAT, "%s: expected %s, got null", path, expected);
+        return sc_error_set(SC_EFORMAT, "%s: missing", where_text(at, p));
+    return sc_error_set(SC_EFORMAT, "%s: expected %s, got null", where_text(at, p), expected);
 }
 
 /*
  * A string field: *out is its value, or "" when optional and absent. Required strings may not be
  * blank; characters were checked by walk().
  */
-static int get_string(const char **out, const json_t *v, const char *path, bool required,
-                      size_t max)
+static int get_string(const char **out, const json_t *v, const where *at, bool required, size_t max)
 {
+    char p[SC_ECERT_MAX_PATH];
     int error;
     *out = "";
-    if ((error = presence(v, path, required, "a string")) <= 0)
+    if ((error = presence(v, at, required, "a string")) <= 0)
         return error;
     if (!json_is_string(v))
-        return sc_error_set(SC_EFORMAT, "%s: expected a string, got %s", path, type_of(v));
+        return sc_error_set(SC_EFORMAT, "%s: expected a string, got %s", where_text(at, p),
+                            type_of(v));
     if (json_string_length(v) > max)
-        return sc_error_set(SC_ELIMIT, "%s: %zu bytes, over the limit of %zu", path,
+        return sc_error_set(SC_ELIMIT, "%s: %zu bytes, over the limit of %zu", where_text(at, p),
                             json_string_length(v), max);
     if (required && is_blank(json_string_value(v)))
-        return sc_error_set(SC_EFORMAT, "%s: empty", path);
+        return sc_error_set(SC_EFORMAT, "%s: empty", where_text(at, p));
     *out = json_string_value(v);
     return 0;
 }
 
-static int get_line(const char **out, const json_t *v, const char *path, bool required, size_t max)
+static int get_line(const char **out, const json_t *v, const where *at, bool required, size_t max)
 {
-    int error = get_string(out, v, path, required, max);
+    char p[SC_ECERT_MAX_PATH];
+    int error = get_string(out, v, at, required, max);
     if (error == 0 && strchr(*out, '\n'))
-        return sc_error_set(SC_EFORMAT, "%s: line break in a one-line field", path);
+        return sc_error_set(SC_EFORMAT, "%s: line break in a one-line field", where_text(at, p));
     return error;
 }
 
@@ -835,26 +966,30 @@ static int two_digits(const char *s)
 }
 
 /* "YYYY-MM-DD", a date of the Gregorian calendar in years 1900..9999. */
-static int check_date(const char *path, const char *s)
+static int check_date(const where *at, const char *s)
 {
+    char p[SC_ECERT_MAX_PATH];
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     size_t len = strlen(s);
     for (size_t i = 0; i < len && len == 10; i++)
         if ((i == 4 || i == 7) ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
             len = 0;
     if (len != 10)
-        return sc_error_set(SC_EFORMAT, "%s: '%.40s' is not a date (YYYY-MM-DD)", path, s);
+        return sc_error_set(SC_EFORMAT, "%s: '%.40s' is not a date (YYYY-MM-DD)", where_text(at, p),
+                            s);
     int year = two_digits(s) * 100 + two_digits(s + 2), month = two_digits(s + 5),
         day = two_digits(s + 8);
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (year < 1900)
-        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (years start at 1900)", path, s);
+        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (years start at 1900)",
+                            where_text(at, p), s);
     if (month < 1 || month > 12)
-        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (month %d)", path, s, month);
+        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (month %d)", where_text(at, p), s,
+                            month);
     int last = days[month - 1] + (month == 2 && leap);
     if (day < 1 || day > last)
-        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (%d-%02d has %d days)", path, s, year,
-                            month, last);
+        return sc_error_set(SC_EFORMAT, "%s: %s is not a date (%d-%02d has %d days)",
+                            where_text(at, p), s, year, month, last);
     return 0;
 }
 
@@ -954,9 +1089,10 @@ static int check_date_order(const sc_ecert_fields *f)
 static int get_array(const json_t **out, const json_t *v, const char *path, bool required,
                      size_t max)
 {
+    where at = AT(path);
     int error;
     *out = NULL;
-    if ((error = presence(v, path, required, "an array")) <= 0)
+    if ((error = presence(v, &at, required, "an array")) <= 0)
         return error;
     if (!json_is_array(v))
         return sc_error_set(SC_EFORMAT, "%s: expected an array, got %s", path, type_of(v));
@@ -973,7 +1109,7 @@ static int get_lines(const char ***out, size_t *count, const json_t *v, const ch
 {
     const json_t *a;
     const char **list = NULL;
-    char at[SC_ECERT_MAX_PATH];
+    where at = AT(path);
     int error;
     *out = NULL;
     *count = 0;
@@ -982,8 +1118,8 @@ static int get_lines(const char ***out, size_t *count, const json_t *v, const ch
     if (!(list = sc_calloc(json_array_size(a), sizeof(*list))))
         return sc_error_oom();
     for (size_t i = 0; i < json_array_size(a); i++) {
-        snprintf(at, sizeof(at), "%s[%zu]", path, i);
-        if ((error = get_line(&list[i], json_array_get(a, i), at, true, SC_ECERT_MAX_FIELD_SIZE)) <
+        at.i = i;
+        if ((error = get_line(&list[i], json_array_get(a, i), &at, true, SC_ECERT_MAX_FIELD_SIZE)) <
             0) {
             sc_free(list);
             return error;
@@ -1009,7 +1145,7 @@ static int get_standards(sc_ecert_data *d, const json_t *v)
         {"valid_until", offsetof(sc_ecert_standard, valid_until), false},
     };
     const json_t *a;
-    char at[SC_ECERT_MAX_PATH];
+    char p[SC_ECERT_MAX_PATH];
     int error;
     if ((error = get_array(&a, v, "standards", false, SC_ECERT_MAX_STANDARDS)) < 0 || !a ||
         json_array_size(a) == 0)
@@ -1019,26 +1155,27 @@ static int get_standards(sc_ecert_data *d, const json_t *v)
     for (size_t i = 0; i < json_array_size(a); i++) {
         const json_t *s = json_array_get(a, i);
         sc_ecert_standard *std = &d->standards[i];
-        snprintf(at, sizeof(at), "standards[%zu]", i);
+        where at = {"standards", i, NO_INDEX, NULL};
         if (!json_is_object(s))
-            return sc_error_set(SC_EFORMAT, "%s: expected an object, got %s", at, type_of(s));
+            return sc_error_set(SC_EFORMAT, "%s: expected an object, got %s", where_text(&at, p),
+                                type_of(s));
         for (size_t m = 0; m < sizeof(members) / sizeof(*members); m++) {
             const char **slot = (const char **)((char *)std + members[m].offset);
-            snprintf(at, sizeof(at), "standards[%zu].%s", i, members[m].name);
-            if ((error = get_line(slot, json_object_get(s, members[m].name), at,
+            at.member = members[m].name;
+            if ((error = get_line(slot, json_object_get(s, members[m].name), &at,
                                   members[m].required, SC_ECERT_MAX_FIELD_SIZE)) < 0)
                 return error;
         }
         /* A standard past its own calibration's validity on the calibration date makes the
          * measurement untraceable (JJF 1069 / CNAS-CL01 6.5): a real error, not a warning. */
         const char *cal = d->f.dates.calibrated;
-        snprintf(at, sizeof(at), "standards[%zu].valid_until", i);
-        if (*std->valid_until && (error = check_date(at, std->valid_until)) < 0)
+        at.member = "valid_until";
+        if (*std->valid_until && (error = check_date(&at, std->valid_until)) < 0)
             return error;
         if (*std->valid_until && *cal && strcmp(std->valid_until, cal) < 0)
             return sc_error_set(SC_EFORMAT,
                                 "%s: %s is before dates.calibrated %s (the standard had expired)",
-                                at, std->valid_until, cal);
+                                where_text(&at, p), std->valid_until, cal);
         d->f.standard_count = i + 1;
     }
     return 0;
@@ -1047,10 +1184,11 @@ static int get_standards(sc_ecert_data *d, const json_t *v)
 static int get_results(sc_ecert_data *d, const json_t *v)
 {
     const json_t *rows;
-    char at[SC_ECERT_MAX_PATH];
+    char p[SC_ECERT_MAX_PATH];
+    where at = AT("results");
     size_t ncol, nrow, ncell;
     int error;
-    if ((error = presence(v, "results", true, "an object")) < 0)
+    if ((error = presence(v, &at, true, "an object")) < 0)
         return error;
     if (!json_is_object(v))
         return sc_error_set(SC_EFORMAT, "results: expected an object, got %s", type_of(v));
@@ -1071,24 +1209,26 @@ static int get_results(sc_ecert_data *d, const json_t *v)
         return sc_error_oom();
     for (size_t r = 0; r < nrow; r++) {
         const json_t *row = json_array_get(rows, r);
-        snprintf(at, sizeof(at), "results.rows[%zu]", r);
+        at = (where){"results.rows", r, NO_INDEX, NULL};
         if (!json_is_array(row))
-            return sc_error_set(SC_EFORMAT, "%s: expected an array, got %s", at, type_of(row));
+            return sc_error_set(SC_EFORMAT, "%s: expected an array, got %s", where_text(&at, p),
+                                type_of(row));
         if (json_array_size(row) != ncol)
-            return sc_error_set(SC_EFORMAT, "%s: %zu cells, expected %zu", at, json_array_size(row),
-                                ncol);
+            return sc_error_set(SC_EFORMAT, "%s: %zu cells, expected %zu", where_text(&at, p),
+                                json_array_size(row), ncol);
         d->rows[r] = d->cells + r * ncol;
         for (size_t c = 0; c < ncol; c++) {
             const json_t *cell = json_array_get(row, c);
-            snprintf(at, sizeof(at), "results.rows[%zu][%zu]", r, c);
+            at.j = c;
             if (json_is_number(cell)) {
                 d->rows[r][c] = number_text(d, cell);
                 if (SC_NEVER(!d->rows[r][c]))
-                    return sc_error_set(SC_ERROR, "%s: number without its text", at);
+                    return sc_error_set(SC_ERROR, "%s: number without its text",
+                                        where_text(&at, p));
             } else if (!json_is_string(cell)) {
-                return sc_error_set(SC_EFORMAT, "%s: expected a string or a number, got %s", at,
-                                    type_of(cell));
-            } else if ((error = get_string(&d->rows[r][c], cell, at, false,
+                return sc_error_set(SC_EFORMAT, "%s: expected a string or a number, got %s",
+                                    where_text(&at, p), type_of(cell));
+            } else if ((error = get_string(&d->rows[r][c], cell, &at, false,
                                            SC_ECERT_MAX_CELL_SIZE)) < 0) {
                 return error;
             }
@@ -1104,25 +1244,26 @@ static int check_field(sc_ecert_data *d, const field *fd)
     json_t *v = resolve(d->root, fd->path);
     const char **slot = (const char **)((char *)&d->f + fd->offset);
     size_t keep = 0, max = SC_ECERT_MAX_FIELD_SIZE;
+    where at = AT(fd->path);
     int error = 0;
 
     switch (fd->kind) {
     case K_OBJECT:
-        if ((error = presence(v, fd->path, fd->required, "an object")) <= 0)
+        if ((error = presence(v, &at, fd->required, "an object")) <= 0)
             return error;
         if (!json_is_object(v))
             return sc_error_set(SC_EFORMAT, "%s: expected an object, got %s", fd->path, type_of(v));
         return 0;
     case K_TYPE:
-        if ((error = presence(v, fd->path, true, "an integer")) < 0)
+        if ((error = presence(v, &at, true, "an integer")) < 0)
             return error;
         return get_int(&d->f.type, d, v, fd->path, 1, 8, "a certificate type code");
     case K_REVISION:
-        if ((error = presence(v, fd->path, false, "an integer")) <= 0)
+        if ((error = presence(v, &at, false, "an integer")) <= 0)
             return error;
         return get_int(&d->f.revision, d, v, fd->path, 0, 9, "a revision");
     case K_NOTES:
-        return get_string(slot, v, fd->path, fd->required, SC_ECERT_MAX_STRING_SIZE);
+        return get_string(slot, v, &at, fd->required, SC_ECERT_MAX_STRING_SIZE);
     case K_ID:
     case K_SERIAL:
         max = SC_ECERT_MAX_ID_PART;
@@ -1145,7 +1286,7 @@ static int check_field(sc_ecert_data *d, const field *fd)
     default:
         break;
     }
-    if ((error = get_line(slot, v, fd->path, fd->required, max)) < 0 || !**slot)
+    if ((error = get_line(slot, v, &at, fd->required, max)) < 0 || !**slot)
         return error;
     switch (fd->kind) {
     case K_ID:
@@ -1156,7 +1297,7 @@ static int check_field(sc_ecert_data *d, const field *fd)
             sc_error_prefix("%s", fd->path);
         return error;
     case K_DATE:
-        return check_date(fd->path, *slot);
+        return check_date(&at, *slot);
     case K_URL:
         if ((error = check_url(fd->path, *slot, &keep)) < 0)
             return error;
@@ -1192,8 +1333,8 @@ void sc_ecert_data_free(sc_ecert_data *data)
 int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
 {
     sc_ecert_data *d = NULL;
-    span *tokens = NULL;
-    size_t count = 0, nums = 0, text_size;
+    span stack_tokens[STACK_TOKENS], *tokens = stack_tokens;
+    size_t count = 0, nums = 0, num_bytes = 0, text_size;
     json_error_t jerr;
     walker w;
     int error;
@@ -1203,17 +1344,14 @@ int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
     if (len > SC_ECERT_MAX_DATA_SIZE)
         return sc_error_set(SC_ELIMIT, "certificate data: %zu bytes, over the limit of %zu", len,
                             SC_ECERT_MAX_DATA_SIZE);
-    if ((error = check_syntax(json, len, NULL, &count, &nums)) < 0)
-        return error;
+    if ((error = check_syntax(json, len, &tokens, &count, &nums, &num_bytes)) < 0)
+        goto done;
     if (!(d = sc_calloc(1, sizeof(*d))) ||
-        (count && !(tokens = sc_calloc(count, sizeof(*tokens)))) ||
         (nums && !(d->nums = sc_calloc(nums, sizeof(*d->nums)))) ||
-        sc_add_overflow(&text_size, len, nums) || !(d->texts = sc_malloc(text_size + 1))) {
+        sc_add_overflow(&text_size, num_bytes, nums) || !(d->texts = sc_malloc(text_size + 1))) {
         error = sc_error_oom();
         goto done;
     }
-    /* passed once: now it records the tokens */
-    (void)check_syntax(json, len, tokens, &count, &nums);
 
     d->root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
     if (!d->root) {
@@ -1241,7 +1379,8 @@ int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
         goto done;
     }
 
-    w = (walker){d, json, tokens, count, 0, 0, d->texts, {"", 0}};
+    w.d = d, w.json = json, w.tokens = tokens, w.token_count = count;
+    w.next = 0, w.nums = 0, w.texts = d->texts, w.path.depth = 0;
     if ((error = walk(&w, d->root, false)) < 0)
         goto done;
     if (w.next != count) { /* jansson lost values: see take() */
@@ -1259,7 +1398,8 @@ int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
     *out = d;
     d = NULL;
 done:
-    sc_free(tokens);
+    if (tokens != stack_tokens)
+        sc_free(tokens);
     sc_ecert_data_free(d);
     return error;
 }
@@ -1281,9 +1421,9 @@ const char *sc_ecert_data_get(const sc_ecert_data *data, const char *path)
 
 typedef struct {
     const sc_ecert_data *d;
-    int (*fn)(void *ctx, const char *path, const char *value);
+    int (*fn)(void *ctx, sc_ecert__path *path, const char *value);
     void *ctx;
-    path_buf path;
+    sc_ecert__path path;
 } string_walk;
 
 /* The walk of sc_ecert__data_each_string(); depth bounded as walk()'s. */
@@ -1291,23 +1431,25 @@ static int each_string(string_walk *sw, const json_t *v)
 {
     int error = 0;
     if (json_is_string(v))
-        return sw->fn(sw->ctx, sw->path.text, json_string_value(v));
+        return sw->fn(sw->ctx, &sw->path, json_string_value(v));
     if (json_is_number(v))
-        return sw->fn(sw->ctx, sw->path.text, number_text(sw->d, v));
+        return sw->fn(sw->ctx, &sw->path, number_text(sw->d, v));
     if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v) && error == 0; i++) {
-            size_t old = path_index(&sw->path, i);
+            if ((error = path_push(&sw->path, NULL, i)) < 0)
+                break;
             error = each_string(sw, json_array_get(v, i));
-            path_pop(&sw->path, old);
+            sw->path.depth--;
         }
     } else if (json_is_object(v)) {
         const char *key;
         const json_t *child;
         json_object_foreach((json_t *)v, key, child)
         {
-            size_t old = path_key(&sw->path, key);
+            if ((error = path_push(&sw->path, key, 0)) < 0)
+                break;
             error = each_string(sw, child);
-            path_pop(&sw->path, old);
+            sw->path.depth--;
             if (error < 0)
                 break;
         }
@@ -1316,10 +1458,14 @@ static int each_string(string_walk *sw, const json_t *v)
 }
 
 int sc_ecert__data_each_string(const sc_ecert_data *data,
-                               int (*fn)(void *ctx, const char *path, const char *value), void *ctx)
+                               int (*fn)(void *ctx, sc_ecert__path *path, const char *value),
+                               void *ctx)
 {
-    string_walk sw = {data, fn, ctx, {"", 0}};
-    return data ? each_string(&sw, data->root) : 0;
+    string_walk sw;
+    if (!data)
+        return 0;
+    sw.d = data, sw.fn = fn, sw.ctx = ctx, sw.path.depth = 0;
+    return each_string(&sw, data->root);
 }
 
 size_t sc_ecert_data_array_size(const sc_ecert_data *data, const char *path)

@@ -125,10 +125,17 @@ struct sc_ecert_template {
 int sc_ecert__template_parse(sc_ecert_template **out, const char *json, size_t len,
                              const char *file, const char *dir);
 
-/* Call @p fn with the path ("standards[2].serial") and value of every string of @p data, and
- * the literal text of every number, in document order; stops at the first negative return. */
+/* The path of a value during sc_ecert__data_each_string(), formatted on demand. */
+typedef struct sc_ecert__path sc_ecert__path;
+
+/* The path's text ("standards[2].serial"), valid until the next call with @p path. */
+const char *sc_ecert__path_text(sc_ecert__path *path);
+
+/* Call @p fn with the path and value of every string of @p data, and the literal text of every
+ * number, in document order; stops at the first negative return. The path is formatted only when
+ * @p fn asks for it (a message), not for every value. */
 int sc_ecert__data_each_string(const sc_ecert_data *data,
-                               int (*fn)(void *ctx, const char *path, const char *value),
+                               int (*fn)(void *ctx, sc_ecert__path *path, const char *value),
                                void *ctx);
 
 /* 1 when the boxes (x, y, w, h) overlap. */

@@ -28,7 +28,10 @@ typedef struct {
 static const char *lookup(env *e, const char *name, char *tmp, size_t cap)
 {
     const char *v = NULL;
-    size_t number = strcmp(name, "page") == 0    ? e->page
+    /* The names below have no '.': a data path with one is none of them. */
+    bool dotted = strchr(name, '.') != NULL;
+    size_t number = dotted                       ? 0
+                    : strcmp(name, "page") == 0  ? e->page
                     : strcmp(name, "pages") == 0 ? e->pages
                     : strcmp(name, "n") == 0     ? e->n
                                                  : 0;
@@ -36,7 +39,9 @@ static const char *lookup(env *e, const char *name, char *tmp, size_t cap)
         snprintf(tmp, cap, "%zu", number);
         return tmp;
     }
-    if (strcmp(name, "id") == 0)
+    if (dotted)
+        v = sc_ecert_data_get(e->d, name);
+    else if (strcmp(name, "id") == 0)
         v = e->id;
     else if (strcmp(name, "url") == 0)
         v = e->url;
@@ -52,8 +57,15 @@ static const char *lookup(env *e, const char *name, char *tmp, size_t cap)
         v = e->o->supplement_to;
     else if (strcmp(name, "item") == 0)
         v = e->item;
-    else if (e->row && !strchr(name, '.')) {
-        snprintf(tmp, cap, "%s.%s", e->row, name);
+    else if (e->row) {
+        size_t rn = strlen(e->row), nn = strlen(name);
+        if (rn + 1 + nn < cap) { /* "<row>.<name>" */
+            memcpy(tmp, e->row, rn);
+            tmp[rn] = '.';
+            memcpy(tmp + rn + 1, name, nn + 1);
+        } else {
+            snprintf(tmp, cap, "%s.%s", e->row, name); /* cut as it always was */
+        }
         v = sc_ecert_data_get(e->d, tmp);
     } else
         v = sc_ecert_data_get(e->d, name);
@@ -107,16 +119,28 @@ static int cond_holds(env *e, const char *cond)
 
 /* ---- checks before drawing ---- */
 
+/* The check of one certificate's characters: the template, and the code points already found in
+ * one of its fonts (direct-mapped by the low bits: seen[cp % size] == cp + 1), so that a
+ * character repeated across the data is looked up once. Lives for one certificate only. */
+typedef struct {
+    const sc_ecert_template *t;
+    uint32_t seen[256];
+} char_check;
+
 /* Every character of a data value must be in some font of the template: "a character no
  * configured font has is an error, not a blank box". The message names the field. */
-static int check_chars(const sc_ecert_template *t, const char *path, const char *s)
+static int check_chars(char_check *cc, sc_ecert__path *path, const char *s)
 {
+    const sc_ecert_template *t = cc->t;
     const unsigned char *p = (const unsigned char *)s;
     uint32_t cp;
     while (*p) {
-        if (!sc_utf8_next(&p, NULL, &cp))
-            return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8", path);
-        if (cp == '\n' || cp == ' ')
+        if (*p < 0x80)
+            cp = *p++;
+        else if (!sc_utf8_next(&p, NULL, &cp))
+            return sc_error_set(SC_EFORMAT, "%s: invalid UTF-8", sc_ecert__path_text(path));
+        uint32_t *seen = &cc->seen[cp % (sizeof(cc->seen) / sizeof(*cc->seen))];
+        if (cp == '\n' || cp == ' ' || *seen == cp + 1)
             continue;
         int found = 0;
         for (size_t i = 0; i < t->font_count && !found; i++)
@@ -125,21 +149,24 @@ static int check_chars(const sc_ecert_template *t, const char *path, const char 
             return sc_error_set(SC_ENOTFOUND,
                                 "%s: U+%04X is in none of the template's fonts (%s); add a font "
                                 "that has it to the template",
-                                path, (unsigned)cp, t->font_count ? t->fonts[0].name : "none");
+                                sc_ecert__path_text(path), (unsigned)cp,
+                                t->font_count ? t->fonts[0].name : "none");
+        *seen = cp + 1;
     }
     return 0;
 }
 
-static int check_value_chars(void *t, const char *path, const char *value)
+static int check_value_chars(void *cc, sc_ecert__path *path, const char *value)
 {
-    return check_chars(t, path, value);
+    return check_chars(cc, path, value);
 }
 
 /* Every string of the data (and every number's text), named by its path: the documented fields
  * and whatever else a template binds. */
 static int check_data_chars(const sc_ecert_template *t, const sc_ecert_data *d)
 {
-    return sc_ecert__data_each_string(d, check_value_chars, (void *)t);
+    char_check cc = {t, {0}};
+    return sc_ecert__data_each_string(d, check_value_chars, &cc);
 }
 
 static int check_required(const sc_ecert_template *t, const sc_ecert_data *d)
@@ -250,7 +277,7 @@ static double text_units(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     double line = 0, best = 0;
     uint32_t cp;
-    while (*p && sc_utf8_next(&p, NULL, &cp)) {
+    while (*p && (*p < 0x80 ? (cp = *p++, true) : sc_utf8_next(&p, NULL, &cp))) {
         if (cp == '\n') {
             line = 0;
             continue;
