@@ -30,15 +30,16 @@ _Static_assert(ZINT_ROW_BYTES == 144, "libzint 2.9 or later is required");
 struct sc_ecert_code {
     sc_ecert_code_kind kind; /* symbology */
     size_t modules;          /* modules per side */
-    unsigned char *dark;     /* modules x modules bytes, row-major, 1 = dark; owned */
+    size_t stride;           /* bytes per row of dark: GRID_STRIDE(modules) */
+    /* modules + 2 rows of stride bytes, 1 = dark: the matrix inside a light margin (one row
+     * above and below, one column left, at least 8 right), so that trace_outlines() reads the
+     * neighbours of every module, 8 at a time, without bounds checks; module (x, y) is at
+     * (y + 1) * stride + x + 1. Owned. */
+    unsigned char *dark;
 };
 
-/* zint's own test for a dark module (backend/common.c module_is_set(), zint 2.9 and later: one
- * bit per module, 8 modules per byte, least significant bit first). */
-static int zint_module_is_set(const struct zint_symbol *s, int y, int x)
-{
-    return (s->encoded_data[y][x >> 3] >> (x & 0x07)) & 1;
-}
+/* Row bytes of the padded grid for n modules: n + 1 + 8 or more, a multiple of 8. */
+#define GRID_STRIDE(n) (((n) + 16) & ~(size_t)7)
 
 /* A zint result as ours: its message (errtxt, e.g. "Error 531: Input data too long") passed on. */
 static int zint_error(int rc, const struct zint_symbol *s)
@@ -118,16 +119,32 @@ int sc_ecert_code_encode(sc_ecert_code **out, sc_ecert_code_kind kind, const cha
         goto done;
     }
 
-    size_t n = (size_t)s->width;
-    if (!(code = sc_calloc(1, sizeof(*code))) || !(code->dark = sc_malloc(n * n))) {
+    size_t n = (size_t)s->width, stride = GRID_STRIDE(n);
+    if (!(code = sc_calloc(1, sizeof(*code))) || !(code->dark = sc_calloc(n + 2, stride))) {
         error = sc_error_oom();
         goto done;
     }
     code->kind = kind;
     code->modules = n;
-    for (size_t y = 0; y < n; y++)
-        for (size_t x = 0; x < n; x++)
-            code->dark[y * n + x] = (unsigned char)zint_module_is_set(s, (int)y, (int)x);
+    code->stride = stride;
+    /* zint's modules as its own test for a dark one reads them (backend/common.c module_is_set(),
+     * zint 2.9 and later: one bit per module, 8 modules per byte, least significant bit first),
+     * a byte at a time: bit k of the byte to byte k of a word (copied to each byte, one bit kept
+     * in each, each byte then 0 or 1). The up to 7 bits of a row's last byte past the symbol
+     * land in the right margin, which is then cleared again. */
+    for (size_t y = 0; y < n; y++) {
+        unsigned char *row = code->dark + (y + 1) * stride + 1;
+        for (size_t x = 0; x < n; x += 8) {
+            uint64_t bits = s->encoded_data[y][x >> 3] * UINT64_C(0x0101010101010101) &
+                            UINT64_C(0x8040201008040201);
+            bits = (bits + UINT64_C(0x7f7f7f7f7f7f7f7f)) >> 7 & UINT64_C(0x0101010101010101);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            bits = __builtin_bswap64(bits); /* byte k of the word at row[x + k] */
+#endif
+            memcpy(row + x, &bits, sizeof(bits));
+        }
+        memset(row + n, 0, 7);
+    }
     *out = code;
     code = NULL;
 done:
@@ -153,7 +170,7 @@ int sc_ecert_code_dark(const sc_ecert_code *code, size_t x, size_t y)
 {
     if (!code || x >= code->modules || y >= code->modules)
         return 0;
-    return code->dark[y * code->modules + x];
+    return code->dark[(y + 1) * code->stride + x + 1];
 }
 
 size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code)
@@ -169,10 +186,13 @@ size_t sc_ecert_code_quiet_modules(const sc_ecert_code *code)
 enum { DIR_RIGHT, DIR_DOWN, DIR_LEFT, DIR_UP };
 static const int step_x[4] = {1, 0, -1, 0}, step_y[4] = {0, 1, 0, -1};
 
-/* sc_ecert_code_dark() for the loops below: a module inside the matrix, or light. */
-static inline bool dark_at(const sc_ecert_code *c, size_t x, size_t y)
+/* 8 bytes of the grid as one word (any alignment, either byte order: the words are only
+ * combined bytewise). */
+static inline uint64_t load8(const unsigned char *p)
 {
-    return x < c->modules && y < c->modules && c->dark[y * c->modules + x];
+    uint64_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
 }
 
 /*
@@ -182,37 +202,54 @@ static inline bool dark_at(const sc_ecert_code *c, size_t x, size_t y)
  * outgoing directions, then followed corner to corner into closed loops. At a corner with two
  * ways out (two dark modules touching diagonally) the loop turns right, so each area keeps its
  * own outline. Only the corners where the direction changes are written.
+ *
+ * A corner's outgoing edges depend only on its four modules (up-left a, up-right b, down-left c,
+ * down-right d, light outside the symbol): right along the top of d when b is light, down
+ * between c and a light d, left along the bottom of a over a light c, up between b and a light
+ * a. The padded grid (struct sc_ecert_code) gives every corner its four modules, so the masks of
+ * 8 corners are a few word operations on 0/1 bytes, and the corners (in a grid of the same
+ * stride) are scanned 8 at a time for the starts of loops.
  */
 static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double ox, double oy)
 {
-    const size_t n = code->modules, side = n + 1;
-    unsigned char *out = sc_calloc(side * side, 1); /* outgoing edges of each corner */
+    const size_t n = code->modules, stride = code->stride;
+    /* outgoing edges of corner (x, y) at y * stride + x, for x, y in 0..n; the rest stays 0 */
+    unsigned char *out = sc_calloc(n + 1, stride);
+    const ptrdiff_t step[4] = {1, (ptrdiff_t)stride, -1, -(ptrdiff_t)stride};
     int error = 0;
     if (!out)
         return sc_error_oom();
-    for (size_t y = 0; y < n; y++)
-        for (size_t x = 0; x < n; x++) {
-            if (!dark_at(code, x, y))
-                continue;
-            if (y == 0 || !dark_at(code, x, y - 1))
-                out[y * side + x] |= 1u << DIR_RIGHT; /* top edge, left to right */
-            if (!dark_at(code, x + 1, y))
-                out[y * side + x + 1] |= 1u << DIR_DOWN; /* right edge, downwards */
-            if (!dark_at(code, x, y + 1))
-                out[(y + 1) * side + x + 1] |= 1u << DIR_LEFT; /* bottom edge, right to left */
-            if (x == 0 || !dark_at(code, x - 1, y))
-                out[(y + 1) * side + x] |= 1u << DIR_UP; /* left edge, upwards */
+    for (size_t y = 0; y <= n; y++) {
+        /* corner (x, y) has a at dark[y * stride + x] (the margin shifts modules by one) */
+        const unsigned char *up = code->dark + y * stride, *down = up + stride;
+        for (size_t x = 0; x <= n; x += 8) {
+            uint64_t a = load8(up + x), b = load8(up + x + 1);
+            uint64_t c = load8(down + x), d = load8(down + x + 1);
+            uint64_t ways = (d & ~b) << DIR_RIGHT | (c & ~d) << DIR_DOWN | (a & ~c) << DIR_LEFT |
+                            (b & ~a) << DIR_UP;
+            memcpy(out + y * stride + x, &ways, sizeof(ways));
         }
-    for (size_t start = 0; start < side * side && error == 0; start++) {
-        while (out[start] && error == 0) {
-            size_t cx = start % side, cy = start / side;
-            int dir = __builtin_ctz(out[start]);
+    }
+    /* The corners in order, a word of them at a time, each until it has no edges left: the
+     * first corner of the word with edges (tracing only removes edges, so the corners before it
+     * stay done). */
+    for (size_t word = 0; word < (n + 1) * stride && error == 0; word += 8) {
+        uint64_t w;
+        while (error == 0 && (w = load8(out + word)) != 0) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            size_t at = word + (size_t)__builtin_clzll(w) / 8;
+#else
+            size_t at = word + (size_t)__builtin_ctzll(w) / 8;
+#endif
+            size_t cx = at % stride, cy = at / stride, i = at;
+            int dir = __builtin_ctz(out[at]);
             if ((error = sc_ofd_path_move_to(path, ox + (double)cx, oy + (double)cy)) < 0)
                 break;
             for (;;) {
-                out[cy * side + cx] &= (unsigned char)~(1u << dir);
+                out[i] &= (unsigned char)~(1u << dir);
+                i = (size_t)((ptrdiff_t)i + step[dir]);
                 cx = (size_t)((long)cx + step_x[dir]), cy = (size_t)((long)cy + step_y[dir]);
-                unsigned char ways = out[cy * side + cx];
+                unsigned char ways = out[i];
                 if (!ways)
                     break; /* back at the start: the loop is closed */
                 /* right turn, straight on, left turn: a clockwise turn is dir + 1 */

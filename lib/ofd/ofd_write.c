@@ -969,15 +969,18 @@ int sc_ofd_writer_add_text(double *width_out, sc_ofd_writer *w, size_t index, do
 
 /* ---- paths ------------------------------------------------------------------------------ */
 
-typedef struct {
-    char op;     /* M L B A C: OFD AbbreviatedData commands (clause 9.3.5, table 36) */
-    double v[7]; /* operands, mm */
-} path_cmd;
-
 struct sc_ofd_path {
-    path_cmd *cmds; /* owned */
+    char *ops; /* M L B A C: OFD AbbreviatedData commands (clause 9.3.5, table 36) (owned) */
     size_t n, cap;
+    double *v; /* the operands of all commands, in order, mm (owned) */
+    size_t nv, vcap;
 };
+
+/* How many operands a command has. */
+static size_t cmd_operands(char op)
+{
+    return op == 'B' ? 6 : op == 'A' ? 7 : op == 'C' ? 0 : 2;
+}
 
 int sc_ofd_path_new(sc_ofd_path **out)
 {
@@ -991,11 +994,25 @@ void sc_ofd_path_free(sc_ofd_path *path)
 {
     if (!path)
         return;
-    sc_free(path->cmds);
+    sc_free(path->ops);
+    sc_free(path->v);
     sc_free(path);
 }
 
-static int path_add(sc_ofd_path *path, char op, size_t nv, const double *v)
+/* Room for one more command with @p nv operands. */
+static int path_grow(sc_ofd_path *path, size_t nv)
+{
+    int error;
+    if ((error = RESERVE(path->ops, path->n, path->cap)) < 0)
+        return error;
+    while (path->nv + nv > path->vcap)
+        if ((error = RESERVE(path->v, path->vcap, path->vcap)) < 0)
+            return error;
+    return 0;
+}
+
+/* Inline: a 2D code adds a few thousand points per certificate. */
+static inline int path_add(sc_ofd_path *path, char op, size_t nv, const double *v)
 {
     int error;
     SC_ASSERT_ARG(path);
@@ -1003,13 +1020,12 @@ static int path_add(sc_ofd_path *path, char op, size_t nv, const double *v)
         if (!is_len(v[i]))
             return sc_error_set(SC_EINVALID, "path: operand %zu of '%c' is not a finite length", i,
                                 op);
-    if ((error = RESERVE(path->cmds, path->n, path->cap)) < 0)
+    if ((path->n == path->cap || path->nv + nv > path->vcap) && (error = path_grow(path, nv)) < 0)
         return error;
-    path_cmd *c = &path->cmds[path->n++];
-    memset(c, 0, sizeof(*c));
-    c->op = op;
+    path->ops[path->n++] = op;
     if (nv)
-        memcpy(c->v, v, nv * sizeof(*v));
+        memcpy(path->v + path->nv, v, nv * sizeof(*v));
+    path->nv += nv;
     return 0;
 }
 
@@ -1067,23 +1083,28 @@ int sc_ofd_path_circle(sc_ofd_path *path, double cx, double cy, double r)
     return sc_ofd_path_close(path);
 }
 
-/* Which operands of a command are points (x at index i, y at i + 1). */
-static size_t cmd_points(const path_cmd *c, size_t idx[3])
+/* fmt_um() written forwards at @p at, returning the end. */
+static char *put_path_um_any(char *at, int64_t um)
 {
-    switch (c->op) {
-    case 'M':
-    case 'L':
-        idx[0] = 0;
-        return 1;
-    case 'B':
-        idx[0] = 0, idx[1] = 2, idx[2] = 4;
-        return 3;
-    case 'A':
-        idx[0] = 5;
-        return 1;
-    default:
-        return 0;
-    }
+    char tmp[24], *p = fmt_um(tmp + sizeof(tmp), um);
+    size_t len = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(at, p, len);
+    return at + len;
+}
+
+/* put_path_um_any(), inline for whole numbers of mm under 1000: all of a 2D code's coordinates
+ * (in modules), a few thousand per certificate. */
+static inline char *put_path_um(char *at, int64_t um)
+{
+    uint32_t u = (uint32_t)um / 1000;
+    if (um < 0 || um >= 1000000 || (uint32_t)um != u * 1000)
+        return put_path_um_any(at, um);
+    if (u >= 100)
+        *at++ = (char)('0' + u / 100), *at++ = (char)('0' + u / 10 % 10);
+    else if (u >= 10)
+        *at++ = (char)('0' + u / 10);
+    *at++ = (char)('0' + u % 10);
+    return at;
 }
 
 int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *path,
@@ -1107,19 +1128,22 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
     if (scale != 1 && (style->has_stroke || !style->has_fill))
         return sc_error_set(SC_EINVALID, "sc_ofd_path_style: a scale only for filled paths "
                                          "without a stroke");
-    if (path->n == 0 || path->cmds[0].op != 'M')
+    if (path->n == 0 || path->ops[0] != 'M')
         return sc_error_set(SC_EINVALID, "path: empty or not starting with a move");
     double lw = style->line_width > 0 ? style->line_width : 0.25;
 
     /* Boundary: the box of all points (control points and arc radii included, so it is never
      * too small), grown by half the line width. */
     double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-    for (size_t i = 0; i < path->n; i++) {
-        const path_cmd *c = &path->cmds[i];
-        size_t idx[3], np = cmd_points(c, idx);
-        double grow = c->op == 'A' ? (c->v[0] > c->v[1] ? c->v[0] : c->v[1]) * 2 : 0;
-        for (size_t k = 0; k < np; k++) {
-            double px = c->v[idx[k]], py = c->v[idx[k] + 1];
+    for (size_t i = 0, at = 0; i < path->n; i++) {
+        /* the points: x at an even operand, y after it; an arc's only point is its end (5) */
+        const char op = path->ops[i];
+        const size_t nv = cmd_operands(op);
+        const double *v = path->v + at;
+        at += nv;
+        double grow = op == 'A' ? (v[0] > v[1] ? v[0] : v[1]) * 2 : 0;
+        for (size_t k = op == 'A' ? 5 : 0; k + 1 < nv; k += 2) {
+            double px = v[k], py = v[k + 1];
             x0 = px - grow < x0 ? px - grow : x0;
             y0 = py - grow < y0 ? py - grow : y0;
             x1 = px + grow > x1 ? px + grow : x1;
@@ -1162,26 +1186,36 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
         goto done;
     if ((error = sc_buf_puts(b, "<ofd:AbbreviatedData>")) < 0)
         goto done;
-    for (size_t i = 0; i < path->n; i++) {
-        /* One command at a time, written backwards into a small buffer, then appended. */
-        const path_cmd *c = &path->cmds[i];
-        size_t nv = c->op == 'B' ? 6 : c->op == 'A' ? 7 : c->op == 'C' ? 0 : 2;
-        char cmd[8 * 26], *end = cmd + sizeof(cmd), *at = end;
-        for (size_t k = nv; k-- > 0;) {
-            double v = c->v[k];
-            bool is_flag = c->op == 'A' && (k == 2 || k == 3 || k == 4);
-            if (!is_flag && c->op != 'A')
-                v -= k % 2 == 0 ? x0 : y0; /* relative to the Boundary */
-            else if (c->op == 'A' && k >= 5)
-                v -= k == 5 ? x0 : y0;
-            at = fmt_um(at, to_um(v));
-            *--at = ' ';
-        }
-        *--at = c->op;
-        if (i > 0)
-            *--at = ' ';
-        if ((error = sc_buf_put(b, at, (size_t)(end - at))) < 0)
+    for (size_t i = 0, k = 0; i < path->n; i++) {
+        /* One command at a time, written straight into the page XML: " L 12 3.5". */
+        const char op = path->ops[i];
+        const size_t nv = cmd_operands(op), most = 2 + nv * 25;
+        const double *v = path->v + k;
+        k += nv;
+        if (most >= b->asize - b->size && (error = sc_buf_grow(b, most)) < 0)
             goto done;
+        char *start = (char *)b->ptr + b->size, *at = start;
+        if (i > 0)
+            *at++ = ' ';
+        *at++ = op;
+        if (nv == 2) { /* M, L: most commands */
+            *at++ = ' ';
+            at = put_path_um(at, to_um(v[0] - x0)); /* relative to the Boundary */
+            *at++ = ' ';
+            at = put_path_um(at, to_um(v[1] - y0));
+        } else {
+            for (size_t j = 0; j < nv; j++) {
+                double d = v[j];
+                if (op != 'A')
+                    d -= j % 2 == 0 ? x0 : y0;
+                else if (j >= 5)
+                    d -= j == 5 ? x0 : y0; /* an arc's end point, not its radii, rotation, flags */
+                *at++ = ' ';
+                at = put_path_um(at, to_um(d));
+            }
+        }
+        *at = '\0';
+        b->size += (size_t)(at - start);
     }
     if ((error = sc_buf_puts(b, "</ofd:AbbreviatedData></ofd:PathObject>\n")) < 0)
         goto done;
@@ -1197,10 +1231,11 @@ done:
 int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page_index, double x1, double y1, double x2,
                            double y2, const sc_ofd_path_style *style)
 {
-    path_cmd cmds[2] = {{'M', {x1, y1}}, {'L', {x2, y2}}};
-    sc_ofd_path path = {cmds, 2, 2};
-    for (size_t i = 0; i < 2; i++)
-        if (!is_len(cmds[i].v[0]) || !is_len(cmds[i].v[1]))
+    char ops[2] = {'M', 'L'};
+    double v[4] = {x1, y1, x2, y2};
+    sc_ofd_path path = {ops, 2, 2, v, 4, 4};
+    for (size_t i = 0; i < 4; i++)
+        if (!is_len(v[i]))
             return sc_error_set(SC_EINVALID, "line: not a finite length");
     return sc_ofd_writer_add_path(w, page_index, &path, style);
 }
