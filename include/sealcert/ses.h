@@ -16,9 +16,11 @@ extern "C" {
 
 /**
  * A cache shared by many verifications, for servers and batch verifiers: parsed certificates
- * (keyed by their DER bytes) and seal makers' signature results (keyed by the whole seal DER, so
- * a hit means the very same signed bytes, signature and certificate). Thread-safe. Results are
- * the same with or without it; only the time changes. Bounded: a full cache starts over.
+ * (keyed by their DER bytes), seal makers' signature results (keyed by the whole seal DER, so
+ * a hit means the very same signed bytes, signature and certificate) and the SM3 of larger
+ * package files (4-256 KB: seal files, font subsets, pictures, keyed by their whole bytes, which
+ * recur in every document of one seal or template). Thread-safe. Results are the same with or
+ * without it; only the time changes. Bounded: a full table starts over.
  */
 typedef struct sc_verify_cache sc_verify_cache;
 
@@ -39,6 +41,14 @@ SC_EXTERN void sc_verify_cache_free(sc_verify_cache *cache);
  */
 SC_EXTERN int sc_verify_cache_cert(sc_cert **out, sc_verify_cache *cache, const void *der,
                                    size_t len);
+
+/**
+ * sc_sm3() through the cache: for data of 4-256 KB a hit (the very same bytes, compared in full)
+ * returns the digest computed before. @p cache may be NULL.
+ * @return 0 or SC_ENOMEM
+ */
+SC_EXTERN int sc_verify_cache_sm3(unsigned char out[SC_SM3_DIGEST_LEN], sc_verify_cache *cache,
+                                  const void *data, size_t len);
 
 /* ---- seals (SESeal) ----------------------------------------------------------------------- */
 

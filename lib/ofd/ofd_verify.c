@@ -199,7 +199,7 @@ static int check_references(run *R, sc_report *r, const xmlNode *info, const cha
         if ((error = sc_ofd__xml_text(&R->text, sc_ofd__xml_child(ref, "CheckValue"))) < 0)
             return error;
         want_len = b64_decode(want, sizeof(want), R->text.ptr, R->text.size);
-        if ((error = sc_sm3(md, e->data, e->len)) < 0)
+        if ((error = sc_verify_cache_sm3(md, R->opt->cache, e->data, e->len)) < 0)
             return error;
         if (want_len != SC_SM3_DIGEST_LEN)
             error = sc_report_add(r, "reference", SC_STATUS_FAIL, field,

@@ -8,9 +8,17 @@
  * hundreds; 4096 covers them with room, at a few MB. */
 #define SC_VERIFY_CACHE_DEFAULT 4096
 
+/* Package files whose SM3 is remembered: from a seal file's size (a picture, ~10-30 KB) to a
+ * font subset's; the table holds their bytes, so it is small: 128 x 256 KB = 32 MB at the most.
+ * Smaller files hash faster than they are looked up. */
+#define SC_VERIFY_CACHE_DIGEST_MIN     4096
+#define SC_VERIFY_CACHE_DIGEST_MAX     (256 * 1024)
+#define SC_VERIFY_CACHE_DIGEST_ENTRIES 128
+
 struct sc_verify_cache {
-    sc_bytemap *certs; /* cert DER -> sc_cert* (a reference) */
-    sc_bytemap *maker; /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
+    sc_bytemap *certs;   /* cert DER -> sc_cert* (a reference) */
+    sc_bytemap *maker;   /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
+    sc_bytemap *digests; /* file bytes -> their SM3 (sc_malloc'd) */
 };
 
 static void free_cert(void *v)
@@ -34,7 +42,12 @@ int sc_verify_cache_new(sc_verify_cache **out, size_t max_entries)
     if (!(c = sc_calloc(1, sizeof(*c))))
         return sc_error_oom();
     if ((error = sc_bytemap_new(&c->certs, max_entries, free_cert)) < 0 ||
-        (error = sc_bytemap_new(&c->maker, max_entries, sc_free)) < 0) {
+        (error = sc_bytemap_new(&c->maker, max_entries, sc_free)) < 0 ||
+        (error = sc_bytemap_new(&c->digests,
+                                max_entries < SC_VERIFY_CACHE_DIGEST_ENTRIES
+                                    ? max_entries
+                                    : SC_VERIFY_CACHE_DIGEST_ENTRIES,
+                                sc_free)) < 0) {
         sc_verify_cache_free(c);
         return error;
     }
@@ -48,6 +61,7 @@ void sc_verify_cache_free(sc_verify_cache *cache)
         return;
     sc_bytemap_free(cache->certs);
     sc_bytemap_free(cache->maker);
+    sc_bytemap_free(cache->digests);
     sc_free(cache);
 }
 
@@ -97,4 +111,30 @@ int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
     if (!(copy = sc_memdup(res, sizeof(*res))))
         return sc_error_oom();
     return sc_bytemap_put(cache->maker, seal->der, seal->len, copy);
+}
+
+static void *dup_digest(void *v)
+{
+    return sc_memdup(v, SC_SM3_DIGEST_LEN);
+}
+
+int sc_verify_cache_sm3(unsigned char out[SC_SM3_DIGEST_LEN], sc_verify_cache *cache,
+                        const void *data, size_t len)
+{
+    unsigned char *d;
+    int error;
+    if (!cache || len < SC_VERIFY_CACHE_DIGEST_MIN || len > SC_VERIFY_CACHE_DIGEST_MAX)
+        return sc_sm3(out, data, len);
+    if ((d = sc_bytemap_get(cache->digests, data, len, dup_digest)) != NULL) {
+        memcpy(out, d, SC_SM3_DIGEST_LEN);
+        sc_free(d);
+        return 0;
+    }
+    if ((error = sc_sm3(out, data, len)) < 0)
+        return error;
+    if (!(d = sc_memdup(out, SC_SM3_DIGEST_LEN)))
+        return 0; /* the digest is right; it is only not remembered */
+    (void)sc_bytemap_put(cache->digests, data, len, d);
+    sc_error_clear();
+    return 0;
 }

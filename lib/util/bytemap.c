@@ -4,8 +4,8 @@
  * Chained hashing with a fixed bucket array sized for the maximum entry count. When the map is
  * full it is emptied before the next insertion: cheaper and simpler than LRU bookkeeping, and a
  * cache that overflows is a workload that does not repeat enough to profit from finer eviction.
- * Keys are compared byte for byte after a 64-bit FNV-1a hash: the hash only picks the bucket, so
- * a collision can never make two different keys share a value. */
+ * Keys are compared byte for byte after a 64-bit FNV-1a-style hash: the hash only picks the
+ * bucket, so a collision can never make two different keys share a value. */
 #include "util/util.h"
 
 #include <pthread.h>
@@ -13,7 +13,7 @@
 
 typedef struct entry {
     struct entry *next;  /* bucket chain */
-    uint64_t hash;       /* FNV-1a of the key */
+    uint64_t hash;       /* fnv1a() of the key */
     size_t len;          /* bytes in key */
     void *value;         /* owned; released with the map's free_value */
     unsigned char key[]; /* a copy of the key */
@@ -28,12 +28,23 @@ struct sc_bytemap {
     void (*free_value)(void *); /* releases a value */
 };
 
+/* FNV-1a over 8-byte words in two interleaved lanes (then the tail bytes): a seal's 20 KB key
+ * hashes in a few microseconds instead of one multiply per byte in a single chain. */
 static uint64_t fnv1a(const unsigned char *p, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
+    uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL ^ len;
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        uint64_t a, b;
+        memcpy(&a, p + i, 8);
+        memcpy(&b, p + i + 8, 8);
+        h1 = (h1 ^ a) * 0x100000001b3ULL;
+        h2 = (h2 ^ b) * 0x100000001b3ULL;
+    }
+    for (; i < len; i++)
+        h1 = (h1 ^ p[i]) * 0x100000001b3ULL;
+    h1 ^= h2 * 0x9E3779B97F4A7C15ULL;
+    return h1 ^ (h1 >> 29);
 }
 
 int sc_bytemap_new(sc_bytemap **out, size_t max_entries, void (*free_value)(void *))

@@ -3,6 +3,7 @@
 #include "common/test.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 
 #define AT_2021 ((sc_time)1622505600) /* 2021-06-01, inside the ofdrw samples' validity */
 
@@ -157,6 +158,39 @@ static void test_ses_cache__threads(void **state)
     sc_verify_cache_free(s.cache);
 }
 
+/* File digests through the cache: the digest of exactly these bytes, every time; a file of the
+ * same length with one byte changed is no hit; sizes outside 4-256 KB pass straight through. */
+static void test_ses_cache__file_digests(void **state)
+{
+    (void)state;
+    sc_verify_cache *cache = NULL;
+    static const size_t sizes[] = {0, 100, 4095, 4096, 20000, 256 * 1024, 256 * 1024 + 1};
+    size_t max = 256 * 1024 + 1;
+    unsigned char *data = malloc(max), d1[SC_SM3_DIGEST_LEN], d2[SC_SM3_DIGEST_LEN];
+    assert_non_null(data);
+    for (size_t i = 0; i < max; i++)
+        data[i] = (unsigned char)(i * 131 + (i >> 8));
+    sc_assert_ok(sc_verify_cache_new(&cache, 0));
+    for (int round = 0; round < 2; round++)
+        for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+            sc_assert_ok(sc_sm3(d1, data, sizes[k]));
+            sc_assert_ok(sc_verify_cache_sm3(d2, cache, data, sizes[k]));
+            assert_memory_equal(d1, d2, sizeof(d1));
+            if (sizes[k] == 0)
+                continue;
+            data[sizes[k] / 2] ^= 1; /* same length, other bytes */
+            sc_assert_ok(sc_sm3(d1, data, sizes[k]));
+            sc_assert_ok(sc_verify_cache_sm3(d2, cache, data, sizes[k]));
+            assert_memory_equal(d1, d2, sizeof(d1));
+            data[sizes[k] / 2] ^= 1;
+        }
+    sc_assert_ok(sc_verify_cache_sm3(d2, NULL, data, 20000)); /* no cache */
+    sc_assert_ok(sc_sm3(d1, data, 20000));
+    assert_memory_equal(d1, d2, sizeof(d1));
+    sc_verify_cache_free(cache);
+    free(data);
+}
+
 static sc_buf oom_der;
 
 static int cached_roundtrip(void *payload)
@@ -194,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_ses_cache__no_false_hit),
         cmocka_unit_test(test_ses_cache__shared_certs_and_eviction),
         cmocka_unit_test(test_ses_cache__threads),
+        cmocka_unit_test(test_ses_cache__file_digests),
         cmocka_unit_test(test_ses_cache__oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
