@@ -647,6 +647,36 @@ typedef struct {
 SC_EXTERN int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t page, const sc_ofd_path *path,
                                      const sc_ofd_path_style *style);
 
+/**
+ * A path of whole-number points on a grid, for shapes made of cells (a 2D code's modules):
+ * moves, straight lines and closes only. Made for thousands of points per document: a point costs
+ * a fraction of an sc_ofd_path point, and the path is written as an sc_ofd_path in cells under a
+ * scale of the cell size would be (the same bytes).
+ */
+typedef struct sc_ofd_grid_path sc_ofd_grid_path;
+
+/** Start an empty grid path; owned by the caller (sc_ofd_grid_path_free). @return 0, SC_ENOMEM */
+SC_EXTERN int sc_ofd_grid_path_new(sc_ofd_grid_path **out);
+/** Release a grid path; NULL is accepted. */
+SC_EXTERN void sc_ofd_grid_path_free(sc_ofd_grid_path *path);
+/** Start a subpath at cell corner (x, y), |x| and |y| at most 1,000,000.
+ * @return 0, SC_EINVALID (beyond that) or SC_ENOMEM (for all grid path calls) */
+SC_EXTERN int sc_ofd_grid_path_move_to(sc_ofd_grid_path *path, int32_t x, int32_t y);
+/** A straight line to cell corner (x, y). */
+SC_EXTERN int sc_ofd_grid_path_line_to(sc_ofd_grid_path *path, int32_t x, int32_t y);
+/** Close the current subpath. */
+SC_EXTERN int sc_ofd_grid_path_close(sc_ofd_grid_path *path);
+
+/**
+ * Fill a grid path (non-zero rule, no stroke): corner (i, j) at (x + i * cell, y + j * cell) mm.
+ * One PathObject whose CTM scales cells to mm and whose AbbreviatedData is whole numbers.
+ * @return 0, SC_EINVALID (no such page, empty path or not starting with a move, a position or
+ *         cell size that is not a positive finite length) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_fill_grid_path(sc_ofd_writer *w, size_t page,
+                                           const sc_ofd_grid_path *path, double x, double y,
+                                           double cell, sc_ofd_rgb fill);
+
 /** Draw a straight line; a shorthand for a two-point path. Errors as sc_ofd_writer_add_path(). */
 SC_EXTERN int sc_ofd_writer_add_line(sc_ofd_writer *w, size_t page, double x1, double y1, double x2,
                                      double y2, const sc_ofd_path_style *style);

@@ -210,7 +210,7 @@ static inline uint64_t load8(const unsigned char *p)
  * 8 corners are a few word operations on 0/1 bytes, and the corners (in a grid of the same
  * stride) are scanned 8 at a time for the starts of loops.
  */
-static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double ox, double oy)
+static int trace_outlines(sc_ofd_grid_path *path, const sc_ecert_code *code)
 {
     const size_t n = code->modules, stride = code->stride;
     /* outgoing edges of corner (x, y) at y * stride + x, for x, y in 0..n; the rest stays 0 */
@@ -243,7 +243,7 @@ static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double o
 #endif
             size_t cx = at % stride, cy = at / stride, i = at;
             int dir = __builtin_ctz(out[at]);
-            if ((error = sc_ofd_path_move_to(path, ox + (double)cx, oy + (double)cy)) < 0)
+            if ((error = sc_ofd_grid_path_move_to(path, (int32_t)cx, (int32_t)cy)) < 0)
                 break;
             for (;;) {
                 out[i] &= (unsigned char)~(1u << dir);
@@ -257,12 +257,12 @@ static int trace_outlines(sc_ofd_path *path, const sc_ecert_code *code, double o
                            : (ways >> dir & 1)           ? dir
                                                          : (dir + 3) & 3;
                 if (next != dir &&
-                    (error = sc_ofd_path_line_to(path, ox + (double)cx, oy + (double)cy)) < 0)
+                    (error = sc_ofd_grid_path_line_to(path, (int32_t)cx, (int32_t)cy)) < 0)
                     break;
                 dir = next;
             }
             if (error == 0)
-                error = sc_ofd_path_close(path);
+                error = sc_ofd_grid_path_close(path);
         }
     }
     sc_free(out);
@@ -287,28 +287,19 @@ int sc_ecert_code_draw(sc_ofd_writer *w, size_t page, const sc_ecert_code *code,
                        double size, sc_ofd_rgb color)
 {
     int error = 0;
-    sc_ofd_path *path = NULL;
-    sc_ofd_path_style style = SC_OFD_PATH_STYLE_INIT;
+    sc_ofd_grid_path *path = NULL;
 
     SC_ASSERT_ARG(w);
     SC_ASSERT_ARG(code);
     if (!isfinite(x) || !isfinite(y) || !isfinite(size) || size <= 0)
         return sc_error_set(SC_EINVALID, "code: position or size is not a finite positive length");
-    if ((error = sc_ofd_path_new(&path)) < 0)
+    if ((error = sc_ofd_grid_path_new(&path)) < 0)
         return error;
-
-    const size_t n = code->modules;
     /* In module units under a CTM of the module size: the path is whole numbers (a fraction of
      * the bytes of mm with decimals, and no rounding of edges at all). */
-    const double m = size / (double)n;
-    if ((error = trace_outlines(path, code, x / m, y / m)) < 0)
-        goto done;
-    style.has_stroke = 0;
-    style.has_fill = 1;
-    style.fill = color;
-    style.scale = m;
-    error = sc_ofd_writer_add_path(w, page, path, &style);
-done:
-    sc_ofd_path_free(path);
+    if ((error = trace_outlines(path, code)) == 0)
+        error =
+            sc_ofd_writer_fill_grid_path(w, page, path, x, y, size / (double)code->modules, color);
+    sc_ofd_grid_path_free(path);
     return error;
 }

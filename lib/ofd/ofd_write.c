@@ -1107,6 +1107,37 @@ static inline char *put_path_um(char *at, int64_t um)
     return at;
 }
 
+/* A PathObject's start, to the opening of its AbbreviatedData: Boundary @p box (mm), a CTM when
+ * @p scale is not 1, line width, stroke, fill and their colours. */
+static int put_path_head(sc_buf *b, unsigned long id, const double box[4], double scale, double lw,
+                         const sc_ofd_path_style *style)
+{
+    int error;
+    char ctm[64] = "";
+    if (scale != 1) /* six decimals: a 57-module code is off by 0.03 um at most */
+        snprintf(ctm, sizeof(ctm), "\" CTM=\"%.6f 0 0 %.6f 0 0", scale, scale);
+    if ((error = sc_buf_puts(b, "<ofd:PathObject ID=\"")) < 0 || (error = put_ulong(b, id)) < 0 ||
+        (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 || (error = put_mm(b, box[0])) < 0 ||
+        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, box[1])) < 0 ||
+        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, box[2])) < 0 ||
+        (error = sc_buf_puts(b, " ")) < 0 || (error = put_mm(b, box[3])) < 0 ||
+        (error = sc_buf_puts(b, ctm)) < 0 || (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 ||
+        (error = put_mm(b, lw)) < 0 ||
+        (error = sc_buf_puts(b, style->has_stroke ? "\" Stroke=\"true" : "\" Stroke=\"false")) <
+            0 ||
+        (error = sc_buf_puts(b, style->has_fill ? "\" Fill=\"true\">" : "\" Fill=\"false\">")) < 0)
+        return error;
+    if (style->has_stroke &&
+        ((error = sc_buf_puts(b, "<ofd:StrokeColor Value=\"")) < 0 ||
+         (error = put_rgb(b, style->stroke)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
+        return error;
+    if (style->has_fill &&
+        ((error = sc_buf_puts(b, "<ofd:FillColor Value=\"")) < 0 ||
+         (error = put_rgb(b, style->fill)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
+        return error;
+    return sc_buf_puts(b, "<ofd:AbbreviatedData>");
+}
+
 int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *path,
                            const sc_ofd_path_style *style)
 {
@@ -1158,33 +1189,11 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
     }
 
     sc_buf *b;
-    if ((error = page_xml(
-             &b, p, (double[]){x0 * scale, y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale})) < 0)
+    const double box[4] = {x0 * scale, y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale};
+    if ((error = page_xml(&b, p, box)) < 0)
         return error;
     size_t mark = b->size;
-    char ctm[64] = "";
-    if (scale != 1) /* six decimals: a 57-module code is off by 0.03 um at most */
-        snprintf(ctm, sizeof(ctm), "\" CTM=\"%.6f 0 0 %.6f 0 0", scale, scale);
-    if ((error = sc_buf_puts(b, "<ofd:PathObject ID=\"")) < 0 ||
-        (error = put_ulong(b, w->next_id)) < 0 || (error = sc_buf_puts(b, "\" Boundary=\"")) < 0 ||
-        (error = put_mm(b, x0 * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, y0 * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, (x1 - x0) * scale)) < 0 || (error = sc_buf_puts(b, " ")) < 0 ||
-        (error = put_mm(b, (y1 - y0) * scale)) < 0 || (error = sc_buf_puts(b, ctm)) < 0 ||
-        (error = sc_buf_puts(b, "\" LineWidth=\"")) < 0 || (error = put_mm(b, lw)) < 0 ||
-        (error = sc_buf_puts(b, style->has_stroke ? "\" Stroke=\"true" : "\" Stroke=\"false")) <
-            0 ||
-        (error = sc_buf_puts(b, style->has_fill ? "\" Fill=\"true\">" : "\" Fill=\"false\">")) < 0)
-        goto done;
-    if (style->has_stroke &&
-        ((error = sc_buf_puts(b, "<ofd:StrokeColor Value=\"")) < 0 ||
-         (error = put_rgb(b, style->stroke)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
-        goto done;
-    if (style->has_fill &&
-        ((error = sc_buf_puts(b, "<ofd:FillColor Value=\"")) < 0 ||
-         (error = put_rgb(b, style->fill)) < 0 || (error = sc_buf_puts(b, "\"/>")) < 0))
-        goto done;
-    if ((error = sc_buf_puts(b, "<ofd:AbbreviatedData>")) < 0)
+    if ((error = put_path_head(b, w->next_id, box, scale, lw, style)) < 0)
         goto done;
     for (size_t i = 0, k = 0; i < path->n; i++) {
         /* One command at a time, written straight into the page XML: " L 12 3.5". */
@@ -1217,6 +1226,150 @@ int sc_ofd_writer_add_path(sc_ofd_writer *w, size_t index, const sc_ofd_path *pa
         *at = '\0';
         b->size += (size_t)(at - start);
     }
+    if ((error = sc_buf_puts(b, "</ofd:AbbreviatedData></ofd:PathObject>\n")) < 0)
+        goto done;
+    w->next_id++;
+done:
+    if (error < 0 && b->ptr) {
+        b->size = mark;
+        b->ptr[mark] = 0;
+    }
+    return error;
+}
+
+/* ---- grid paths ------------------------------------------------------------------------- */
+
+/* Whole-number coordinates at most this far from 0: a grid of a million cells a side. */
+#define GRID_MAX 1000000
+
+typedef struct {
+    int32_t x, y;
+} grid_point;
+
+struct sc_ofd_grid_path {
+    char *ops;       /* 'M', 'L' or 'C' per command (owned) */
+    grid_point *pts; /* the points of M and L, in order (owned) */
+    size_t n, cap, npoints, points_cap;
+};
+
+int sc_ofd_grid_path_new(sc_ofd_grid_path **out)
+{
+    SC_ASSERT_ARG(out);
+    if (!(*out = sc_calloc(1, sizeof(**out))))
+        return sc_error_oom();
+    return 0;
+}
+
+void sc_ofd_grid_path_free(sc_ofd_grid_path *path)
+{
+    if (!path)
+        return;
+    sc_free(path->ops);
+    sc_free(path->pts);
+    sc_free(path);
+}
+
+static int grid_add(sc_ofd_grid_path *path, char op, int32_t x, int32_t y)
+{
+    int error;
+    SC_ASSERT_ARG(path);
+    if (op != 'C' && (x < -GRID_MAX || x > GRID_MAX || y < -GRID_MAX || y > GRID_MAX))
+        return sc_error_set(SC_EINVALID, "grid path: point (%ld, %ld) beyond %d", (long)x, (long)y,
+                            GRID_MAX);
+    if ((path->n == path->cap && (error = RESERVE(path->ops, path->n, path->cap)) < 0) ||
+        (op != 'C' && path->npoints == path->points_cap &&
+         (error = RESERVE(path->pts, path->npoints, path->points_cap)) < 0))
+        return error;
+    path->ops[path->n++] = op;
+    if (op != 'C')
+        path->pts[path->npoints++] = (grid_point){x, y};
+    return 0;
+}
+
+int sc_ofd_grid_path_move_to(sc_ofd_grid_path *path, int32_t x, int32_t y)
+{
+    return grid_add(path, 'M', x, y);
+}
+
+int sc_ofd_grid_path_line_to(sc_ofd_grid_path *path, int32_t x, int32_t y)
+{
+    return grid_add(path, 'L', x, y);
+}
+
+int sc_ofd_grid_path_close(sc_ofd_grid_path *path)
+{
+    return grid_add(path, 'C', 0, 0);
+}
+
+/* A whole number of at most 7 digits and a sign, written forwards at @p at; returns the end. */
+static char *put_int(char *at, int32_t v)
+{
+    char tmp[12], *p = tmp + sizeof(tmp);
+    uint32_t u = v < 0 ? (uint32_t) - (int64_t)v : (uint32_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (v < 0)
+        *--p = '-';
+    size_t len = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(at, p, len);
+    return at + len;
+}
+
+int sc_ofd_writer_fill_grid_path(sc_ofd_writer *w, size_t index, const sc_ofd_grid_path *path,
+                                 double x, double y, double cell, sc_ofd_rgb fill)
+{
+    int error;
+    page *p = NULL;
+    SC_ASSERT_ARG(w);
+    SC_ASSERT_ARG(path);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!is_len(x) || !is_len(y) || !is_len(cell) || !(cell > 0))
+        return sc_error_set(SC_EINVALID, "grid path: position or cell size is not a length");
+    if (path->n == 0 || path->ops[0] != 'M')
+        return sc_error_set(SC_EINVALID, "grid path: empty or not starting with a move");
+    int32_t minx = INT32_MAX, miny = INT32_MAX, maxx = INT32_MIN, maxy = INT32_MIN;
+    for (size_t i = 0; i < path->npoints; i++) {
+        int32_t px = path->pts[i].x, py = path->pts[i].y;
+        minx = px < minx ? px : minx, maxx = px > maxx ? px : maxx;
+        miny = py < miny ? py : miny, maxy = py > maxy ? py : maxy;
+    }
+    /* The Boundary as sc_ofd_writer_add_path() computes it for the same points in cells under
+     * a scale of @p cell (the same bytes), which must stay on the page's scale of lengths. */
+    const double ox = x / cell, oy = y / cell;
+    const double box[4] = {(ox + minx) * cell, (oy + miny) * cell,
+                           ((ox + maxx) - (ox + minx)) * cell, ((oy + maxy) - (oy + miny)) * cell};
+    if (!is_len(box[0]) || !is_len(box[1]) || !is_len(box[0] + box[2]) || !is_len(box[1] + box[3]))
+        return sc_error_set(SC_EINVALID, "grid path: scaled coordinates are not finite lengths");
+    sc_ofd_path_style style = SC_OFD_PATH_STYLE_INIT;
+    style.has_stroke = 0;
+    style.has_fill = 1;
+    style.fill = fill;
+
+    sc_buf *b;
+    if ((error = page_xml(&b, p, box)) < 0)
+        return error;
+    size_t mark = b->size, most = path->n * 2 + path->npoints * 16;
+    if ((error = put_path_head(b, w->next_id, box, cell, 0.25, &style)) < 0 ||
+        (error = sc_buf_grow(b, most)) < 0)
+        goto done;
+    /* Straight into the page XML, relative to the Boundary: "M 0 0 L 6 0 ... C". */
+    char *at = (char *)b->ptr + b->size;
+    for (size_t i = 0, k = 0; i < path->n; i++) {
+        if (i > 0)
+            *at++ = ' ';
+        *at++ = path->ops[i];
+        if (path->ops[i] != 'C') {
+            *at++ = ' ';
+            at = put_int(at, path->pts[k].x - minx);
+            *at++ = ' ';
+            at = put_int(at, path->pts[k].y - miny);
+            k++;
+        }
+    }
+    *at = '\0';
+    b->size = (size_t)(at - (char *)b->ptr);
     if ((error = sc_buf_puts(b, "</ofd:AbbreviatedData></ofd:PathObject>\n")) < 0)
         goto done;
     w->next_id++;

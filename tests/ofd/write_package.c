@@ -293,6 +293,116 @@ static void test_ofd_write_package__text_object(void **state)
     sc_buf_dispose(&out);
 }
 
+/* The page XML of a one-page document drawn by @p draw. */
+static char *one_page_xml(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t page;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+    sc_assert_ok(draw(w, page, arg));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
+    pkg_files p = pkg_read(&out);
+    char *xml = strdup((const char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data);
+    pkg_dispose(&p);
+    sc_buf_dispose(&out);
+    return xml;
+}
+
+/* An L-shaped outline and a square hole-free block, in cells. */
+static const int32_t grid_pts[][2] = {{3, 2}, {9, 2},   {9, 4},   {5, 4},   {5, 8},
+                                      {3, 8}, {12, 12}, {14, 12}, {14, 14}, {12, 14}};
+static const char grid_ops[] = "MLLLLLCMLLLC";
+
+static int draw_scaled_path(sc_ofd_writer *w, size_t page, void *arg)
+{
+    (void)arg;
+    sc_ofd_path *path = NULL;
+    sc_ofd_path_style st = SC_OFD_PATH_STYLE_INIT;
+    const double cell = 0.4, ox = 31.3 / cell, oy = 17.9 / cell;
+    sc_assert_ok(sc_ofd_path_new(&path));
+    for (size_t i = 0, k = 0; grid_ops[i]; i++) {
+        if (grid_ops[i] == 'C') {
+            sc_assert_ok(sc_ofd_path_close(path));
+            continue;
+        }
+        double px = ox + grid_pts[k][0], py = oy + grid_pts[k][1];
+        k++;
+        if (grid_ops[i] == 'M')
+            sc_assert_ok(sc_ofd_path_move_to(path, px, py));
+        else
+            sc_assert_ok(sc_ofd_path_line_to(path, px, py));
+    }
+    st.has_stroke = 0;
+    st.has_fill = 1;
+    st.fill = SC_OFD_RGB(0, 0, 80);
+    st.scale = cell;
+    int error = sc_ofd_writer_add_path(w, page, path, &st);
+    sc_ofd_path_free(path);
+    return error;
+}
+
+static int draw_grid_path(sc_ofd_writer *w, size_t page, void *arg)
+{
+    (void)arg;
+    sc_ofd_grid_path *path = NULL;
+    sc_assert_ok(sc_ofd_grid_path_new(&path));
+    for (size_t i = 0, k = 0; grid_ops[i]; i++) {
+        if (grid_ops[i] == 'C') {
+            sc_assert_ok(sc_ofd_grid_path_close(path));
+            continue;
+        }
+        int32_t px = grid_pts[k][0], py = grid_pts[k][1];
+        k++;
+        if (grid_ops[i] == 'M')
+            sc_assert_ok(sc_ofd_grid_path_move_to(path, px, py));
+        else
+            sc_assert_ok(sc_ofd_grid_path_line_to(path, px, py));
+    }
+    int error = sc_ofd_writer_fill_grid_path(w, page, path, 31.3, 17.9, 0.4, SC_OFD_RGB(0, 0, 80));
+    sc_ofd_grid_path_free(path);
+    return error;
+}
+
+/* A grid path is written as the same points through sc_ofd_path under a scale (the 2D codes
+ * depend on it), whole numbers relative to the Boundary; bad input is refused. */
+static void test_ofd_write_package__grid_path(void **state)
+{
+    (void)state;
+    char *a = one_page_xml(draw_scaled_path, NULL), *b = one_page_xml(draw_grid_path, NULL);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(b, "CTM=\"0.400000 0 0 0.400000 0 0\""));
+    assert_non_null(
+        strstr(b, "<ofd:AbbreviatedData>M 0 0 L 6 0 L 6 2 L 2 2 L 2 6 L 0 6 C M 9 10 "));
+    free(a);
+    free(b);
+
+    sc_ofd_writer *w;
+    sc_ofd_grid_path *path = NULL;
+    size_t page;
+    sc_assert_ok(sc_ofd_writer_new(&w, NULL));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+    sc_assert_ok(sc_ofd_grid_path_new(&path));
+    assert_int_equal(sc_ofd_writer_fill_grid_path(w, page, path, 0, 0, 1, 0), SC_EINVALID);
+    sc_assert_ok(sc_ofd_grid_path_line_to(path, 1, 1));
+    assert_int_equal(sc_ofd_writer_fill_grid_path(w, page, path, 0, 0, 1, 0), SC_EINVALID);
+    sc_ofd_grid_path_free(path);
+    sc_assert_ok(sc_ofd_grid_path_new(&path));
+    assert_int_equal(sc_ofd_grid_path_move_to(path, 1000001, 0), SC_EINVALID);
+    sc_assert_ok(sc_ofd_grid_path_move_to(path, -1000000, 1000000));
+    sc_assert_ok(sc_ofd_grid_path_line_to(path, 1000000, -1000000));
+    assert_int_equal(sc_ofd_writer_fill_grid_path(w, page, path, 0, 0, 0, 0), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_fill_grid_path(w, page, path, 0, 0, 1e30, 0), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_fill_grid_path(w, 7, path, 0, 0, 1, 0), SC_EINVALID);
+    sc_assert_ok(sc_ofd_writer_fill_grid_path(w, page, path, 0, 0, 0.001, 0)); /* 2 m square */
+    sc_ofd_grid_path_free(path);
+    sc_ofd_writer_free(w);
+}
+
 /* Runs of one font, size and colour share one TextObject (a TextCode each, X and Y relative to
  * the union Boundary), as long as no object opened after it would then be drawn under a run that
  * was drawn over it; anything else drawn closes the objects it meets. Every character stays
@@ -452,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
         cmocka_unit_test(test_ofd_write_package__text_object),
         cmocka_unit_test(test_ofd_write_package__text_runs_merged),
+        cmocka_unit_test(test_ofd_write_package__grid_path),
         cmocka_unit_test(test_ofd_write_package__zip_writer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
