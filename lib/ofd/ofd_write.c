@@ -1269,7 +1269,7 @@ void sc_ofd_grid_path_free(sc_ofd_grid_path *path)
     sc_free(path);
 }
 
-static int grid_add(sc_ofd_grid_path *path, char op, int32_t x, int32_t y)
+static inline int grid_add(sc_ofd_grid_path *path, char op, int32_t x, int32_t y)
 {
     int error;
     SC_ASSERT_ARG(path);
@@ -1302,7 +1302,7 @@ int sc_ofd_grid_path_close(sc_ofd_grid_path *path)
 }
 
 /* A whole number of at most 7 digits and a sign, written forwards at @p at; returns the end. */
-static char *put_int(char *at, int32_t v)
+static char *put_int_any(char *at, int32_t v)
 {
     char tmp[12], *p = tmp + sizeof(tmp);
     uint32_t u = v < 0 ? (uint32_t) - (int64_t)v : (uint32_t)v;
@@ -1314,6 +1314,17 @@ static char *put_int(char *at, int32_t v)
     size_t len = (size_t)(tmp + sizeof(tmp) - p);
     memcpy(at, p, len);
     return at + len;
+}
+
+/* put_int_any(), inline for 0-99: a 2D code's corners. */
+static inline char *put_int(char *at, int32_t v)
+{
+    if (v < 0 || v > 99)
+        return put_int_any(at, v);
+    if (v > 9)
+        *at++ = (char)('0' + v / 10);
+    *at++ = (char)('0' + v % 10);
+    return at;
 }
 
 int sc_ofd_writer_fill_grid_path(sc_ofd_writer *w, size_t index, const sc_ofd_grid_path *path,
