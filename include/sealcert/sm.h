@@ -195,6 +195,16 @@ SC_EXTERN int sc_sm2_verify(int *is_valid, sc_sm2_sig_form *form, const sc_key *
                             const void *msg, size_t len, const unsigned char *sig, size_t sig_len);
 
 /**
+ * sc_sm2_verify() of prefix || @p rest, hashing only @p rest: @p state from sc_sm2_prefix_new()
+ * (or a copy) for @p key, used up as in sc_sm2_sign_prefixed(). For verifiers that see the same
+ * long prefix again and again (a seal inside every TBS_Sign).
+ * @return as sc_sm2_verify(); SC_EINVALID for a state made for another key or used up
+ */
+SC_EXTERN int sc_sm2_verify_prefixed(int *is_valid, sc_sm2_sig_form *form, const sc_key *key,
+                                     sc_sm3_ctx *state, const void *rest, size_t len,
+                                     const unsigned char *sig, size_t sig_len);
+
+/**
  * Decode a signature value in any accepted form into raw r||s.
  * @return 0 or SC_EFORMAT (not a signature value; message says why)
  */

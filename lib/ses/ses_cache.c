@@ -15,11 +15,20 @@
 #define SC_VERIFY_CACHE_DIGEST_MAX     (256 * 1024)
 #define SC_VERIFY_CACHE_DIGEST_ENTRIES 128
 
+/* SM3 states after Z || the start of a TBS_Sign through its seal: one per seal. */
+#define SC_VERIFY_CACHE_TBS_ENTRIES 256
+
 struct sc_verify_cache {
     sc_bytemap *certs;   /* cert DER -> sc_cert* (a reference) */
     sc_bytemap *maker;   /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
     sc_bytemap *digests; /* file bytes -> their SM3 (sc_malloc'd) */
+    sc_bytemap *tbs;     /* TBS_Sign prefix -> sc_sm3_ctx* after Z || it (Z of one signer) */
 };
+
+static void free_state(void *v)
+{
+    sc_sm3_free(v);
+}
 
 static void free_cert(void *v)
 {
@@ -47,7 +56,11 @@ int sc_verify_cache_new(sc_verify_cache **out, size_t max_entries)
                                 max_entries < SC_VERIFY_CACHE_DIGEST_ENTRIES
                                     ? max_entries
                                     : SC_VERIFY_CACHE_DIGEST_ENTRIES,
-                                sc_free)) < 0) {
+                                sc_free)) < 0 ||
+        (error = sc_bytemap_new(
+             &c->tbs,
+             max_entries < SC_VERIFY_CACHE_TBS_ENTRIES ? max_entries : SC_VERIFY_CACHE_TBS_ENTRIES,
+             free_state)) < 0) {
         sc_verify_cache_free(c);
         return error;
     }
@@ -62,6 +75,7 @@ void sc_verify_cache_free(sc_verify_cache *cache)
     sc_bytemap_free(cache->certs);
     sc_bytemap_free(cache->maker);
     sc_bytemap_free(cache->digests);
+    sc_bytemap_free(cache->tbs);
     sc_free(cache);
 }
 
@@ -137,4 +151,32 @@ int sc_verify_cache_sm3(unsigned char out[SC_SM3_DIGEST_LEN], sc_verify_cache *c
     (void)sc_bytemap_put(cache->digests, data, len, d);
     sc_error_clear();
     return 0;
+}
+
+/* Runs under the map's lock, as dup_result. */
+static void *dup_state(void *v)
+{
+    sc_sm3_ctx *copy = NULL;
+    return sc_sm3_dup(&copy, v) == 0 ? copy : NULL;
+}
+
+int sc_ses__cache_tbs_state(sc_sm3_ctx **out, sc_verify_cache *cache, const sc_key *key,
+                            const unsigned char *prefix, size_t len)
+{
+    sc_sm3_ctx *kept = NULL;
+    int error;
+
+    *out = sc_bytemap_get(cache->tbs, prefix, len, dup_state);
+    if (*out && sc_sm2_prefix_is_for(*out, key))
+        return 0;
+    /* Absent, or remembered for another signer of the same seal: that one keeps its entry. */
+    bool is_other = *out != NULL;
+    sc_sm3_free(*out);
+    *out = NULL;
+    if ((error = sc_sm2_prefix_new(out, key, prefix, len)) == 0 && !is_other &&
+        sc_sm3_dup(&kept, *out) == 0) {
+        (void)sc_bytemap_put(cache->tbs, prefix, len, kept); /* not remembered on failure */
+        sc_error_clear();
+    }
+    return error;
 }

@@ -143,6 +143,17 @@ typedef struct {
 /** Look up the maker result of a seal (keyed by its whole DER); 1 found, 0 not. */
 int sc_ses__cache_maker_get(sc_verify_cache *cache, const sc_seal *seal, sc_ses_maker_result *out);
 
+/**
+ * The SM3 state after Z of @p key || @p prefix, as sc_sm2_prefix_new() makes it: a copy of the
+ * one remembered for these very bytes and this key, or a new one (then remembered, unless
+ * another signer's state is remembered for them). For the start of a TBS_Sign through its seal,
+ * the same in every signature with one seal and signer.
+ * @param[out] out owned by the caller (sc_sm3_free)
+ * @return 0, SC_ENOMEM or SC_ECRYPTO
+ */
+int sc_ses__cache_tbs_state(sc_sm3_ctx **out, sc_verify_cache *cache, const sc_key *key,
+                            const unsigned char *prefix, size_t len);
+
 /** Remember the maker result of a seal. @return 0 or SC_ENOMEM */
 int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
                             const sc_ses_maker_result *res);

@@ -212,32 +212,43 @@ int sc_sm2_verify(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const
                                  len, sig, sig_len);
 }
 
+/* A signature value in any accepted form as DER in @p norm (or @p sig itself when it is DER):
+ * 0 and *der set, 1 when it is undecodable (checked, and not valid), or an error. */
+static int sig_as_der(const unsigned char **der, size_t *der_len, sc_buf *norm,
+                      sc_sm2_sig_form *form, const unsigned char *sig, size_t sig_len)
+{
+    unsigned char rs[SC_SM2_RAW_SIG_LEN];
+    sc_sm2_sig_form f;
+    int error;
+    if (sc_sm2_sig_to_raw(rs, &f, sig, sig_len) < 0) {
+        sc_error_clear();
+        return 1;
+    }
+    if (form)
+        *form = f;
+    *der = sig, *der_len = sig_len;
+    if (f != SC_SM2_SIG_DER) {
+        if ((error = sc_sm2_sig_from_raw(norm, rs)) < 0)
+            return error;
+        *der = norm->ptr, *der_len = norm->size;
+    }
+    return 0;
+}
+
 int sc_sm__verify_with_id(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const void *id,
                           size_t id_len, const void *msg, size_t len, const unsigned char *sig,
                           size_t sig_len)
 {
-    unsigned char rs[SC_SM2_RAW_SIG_LEN];
-    const unsigned char *der = sig;
-    size_t der_len = sig_len;
+    const unsigned char *der;
+    size_t der_len;
     sc_buf norm = SC_BUF_INIT;
-    sc_sm2_sig_form f;
     EVP_MD_CTX *md = NULL;
     int error, r;
 
     SC_ASSERT_ARG(is_valid && key && (msg || len == 0) && (sig || sig_len == 0));
     *is_valid = 0;
-    if (sc_sm2_sig_to_raw(rs, &f, sig, sig_len) < 0) {
-        sc_error_clear();
-        return 0; /* undecodable: checked, and not valid */
-    }
-    if (form)
-        *form = f;
-    if (f != SC_SM2_SIG_DER) {
-        if ((error = sc_sm2_sig_from_raw(&norm, rs)) < 0)
-            return error;
-        der = norm.ptr;
-        der_len = norm.size;
-    }
+    if ((error = sig_as_der(&der, &der_len, &norm, form, sig, sig_len)) != 0)
+        return error < 0 ? error : 0;
     if (id_len == SC_SM2_DEFAULT_ID_LEN && memcmp(id, SC_SM2_DEFAULT_ID, id_len) == 0) {
         /* The common case: Z_A precomputed with the key. */
         unsigned char e[SC_SM3_DIGEST_LEN];
@@ -254,6 +265,29 @@ int sc_sm__verify_with_id(int *is_valid, sc_sm2_sig_form *form, const sc_key *ke
     *is_valid = r == 1;
 done:
     EVP_MD_CTX_free(md);
+    sc_buf_dispose(&norm);
+    return error;
+}
+
+int sc_sm2_verify_prefixed(int *is_valid, sc_sm2_sig_form *form, const sc_key *key,
+                           sc_sm3_ctx *state, const void *rest, size_t len,
+                           const unsigned char *sig, size_t sig_len)
+{
+    const unsigned char *der;
+    size_t der_len;
+    sc_buf norm = SC_BUF_INIT;
+    unsigned char e[SC_SM3_DIGEST_LEN];
+    int error;
+
+    SC_ASSERT_ARG(is_valid && key && state && (rest || len == 0) && (sig || sig_len == 0));
+    *is_valid = 0;
+    if (!sc_sm2_prefix_is_for(state, key))
+        return sc_error_set(SC_EINVALID, "SM2 prefix state: made for another key");
+    state->has_z = false; /* used up */
+    if ((error = sig_as_der(&der, &der_len, &norm, form, sig, sig_len)) != 0)
+        return error < 0 ? error : 0;
+    if ((error = sc_sm3_update(state, rest, len)) == 0 && (error = sc_sm3_final(e, state)) == 0)
+        *is_valid = pkey_op(key, 0, e, (unsigned char *)der, &der_len) == 1;
     sc_buf_dispose(&norm);
     return error;
 }

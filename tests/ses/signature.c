@@ -2,6 +2,7 @@
 #include "common/test.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <openssl/err.h>
 
 static void print_report(const sc_report *r)
@@ -269,6 +270,56 @@ static void test_ses_signature__flipped_byte(void **state)
     sc_buf_dispose(&b);
 }
 
+/* Through a verification cache, the TBS_Sign is hashed from the SM3 state after its seal that
+ * the cache keeps: the same findings as without, for every producer's layout (GB/T 38540 DER,
+ * raw r||s, GM/T 0031 v1), and a byte changed after the seal (propertyInfo) still fails with the
+ * state warm. */
+static void test_ses_signature__cached_prefix(void **state)
+{
+    static const char *files[] = {"ofdrw/vectors/SignedValueV4.dat",
+                                  "ofdrw/vectors/tongz_v4_raw_rs_SignedValue.dat",
+                                  "ofdrw/vectors/kinggrid_v1_SignedValue.dat"};
+    (void)state;
+    sc_verify_cache *cache = NULL;
+    sc_assert_ok(sc_verify_cache_new(&cache, 0));
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        sc_buf b = sctest_read(sctest_sample(files[i]));
+        sc_ses_signature *sig = NULL;
+        sc_ses_verify_options o = SC_SES_VERIFY_OPTIONS_INIT;
+        sc_report *plain, *cached;
+        o.cache = cache;
+        sc_assert_ok(sc_ses_signature_parse(&sig, b.ptr, b.size));
+        plain = verify(sig, NULL, SC_TIME_NOW);
+        for (int round = 0; round < 2; round++) { /* cold, then warm */
+            sc_assert_ok(sc_ses_signature_verify(&cached, sig, &o));
+            assert_int_equal(sc_report_count(cached), sc_report_count(plain));
+            for (size_t k = 0; k < sc_report_count(plain); k++) {
+                assert_string_equal(sc_report_get(cached, k)->check,
+                                    sc_report_get(plain, k)->check);
+                assert_int_equal(sc_report_get(cached, k)->status, sc_report_get(plain, k)->status);
+            }
+            expect_status(cached, "signature", SC_STATUS_OK);
+            sc_report_free(cached);
+        }
+        sc_report_free(plain);
+        sc_ses_signature_free(sig);
+
+        unsigned char *at = NULL;
+        for (size_t k = 0; k + 13 <= b.size && !at; k++)
+            if (memcmp(b.ptr + k, "Signature.xml", 13) == 0)
+                at = b.ptr + k;
+        assert_non_null(at);
+        at[0] ^= 0x01; /* "signature.xml": after the seal in TBS_Sign */
+        sc_assert_ok(sc_ses_signature_parse(&sig, b.ptr, b.size));
+        sc_assert_ok(sc_ses_signature_verify(&cached, sig, &o));
+        expect_msg(cached, "signature", SC_STATUS_FAIL, "does not verify");
+        sc_report_free(cached);
+        sc_ses_signature_free(sig);
+        sc_buf_dispose(&b);
+    }
+    sc_verify_cache_free(cache);
+}
+
 /* ---- out of memory ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -318,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_ses_signature__every_prefix_is_format_error),
         cmocka_unit_test(test_ses_signature__malformed),
         cmocka_unit_test(test_ses_signature__flipped_byte),
+        cmocka_unit_test(test_ses_signature__cached_prefix),
         cmocka_unit_test(test_ses_signature__oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
