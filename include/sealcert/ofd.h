@@ -24,17 +24,20 @@ typedef struct sc_ofd sc_ofd;
 
 /** Limits for sc_ofd_open(); 0 in a field means the default from lib/util/limits.h. */
 typedef struct {
-    unsigned int version;  /**< SC_OFD_OPEN_OPTIONS_VERSION */
-    size_t max_entries;    /**< most zip entries */
-    size_t max_entry_size; /**< largest uncompressed entry, bytes */
-    size_t max_total_size; /**< largest sum of uncompressed entries, bytes */
-    unsigned max_ratio;    /**< largest uncompressed/compressed ratio of one entry (zip bombs) */
+    unsigned int version;   /**< SC_OFD_OPEN_OPTIONS_VERSION */
+    size_t max_entries;     /**< most zip entries */
+    size_t max_entry_size;  /**< largest uncompressed entry, bytes */
+    size_t max_total_size;  /**< largest sum of uncompressed entries, bytes */
+    unsigned max_ratio;     /**< largest uncompressed/compressed ratio of one entry (zip bombs) */
+    sc_verify_cache *cache; /**< (version 2) or NULL: deflated entries of 4-256 KB (seal files,
+                                 signed values, fonts) inflated once per identical stream, CRC
+                                 and size included, across the packages a verifier opens */
 } sc_ofd_open_options;
 
-#define SC_OFD_OPEN_OPTIONS_VERSION 1
+#define SC_OFD_OPEN_OPTIONS_VERSION 2 /**< 1 is accepted too (no cache) */
 #define SC_OFD_OPEN_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        SC_OFD_OPEN_OPTIONS_VERSION, 0, 0, 0, 0                                                    \
+        SC_OFD_OPEN_OPTIONS_VERSION, 0, 0, 0, 0, NULL                                              \
     }
 
 /**

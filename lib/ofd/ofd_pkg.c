@@ -3,6 +3,7 @@
 #include "sealcert/ofd.h"
 #include "ofd/ofd_int.h"
 #include "ofd/ofdw_int.h"
+#include "ses/ses_int.h"
 
 #include <stdalign.h>
 #include <stdio.h>
@@ -412,7 +413,7 @@ static int read_exact(zip_file_t *zf, unsigned char *buf, size_t size, const cha
  * Other methods go through libzip.
  */
 static int read_entry(sc_ofd__entry *e, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
-                      const char *name)
+                      const char *name, sc_verify_cache *cache)
 {
     zip_file_t *zf = NULL;
     size_t size = (size_t)st->size;
@@ -432,16 +433,20 @@ static int read_entry(sc_ofd__entry *e, zip_t *za, zip_uint64_t i, const zip_sta
             return open_error(za, name);
         if ((error = read_exact(zf, e->raw, csize, name)) < 0)
             goto done;
-        if ((error = sc_ofd__inflate(e->data, size, e->raw, csize, &is_exact)) < 0) {
-            char why[128];
-            snprintf(why, sizeof(why), "%s", sc_error_last()->message);
-            if (error != SC_ENOMEM)
-                error = sc_error_set(error, "zip entry \"%s\": %s", name, why);
-            goto done;
-        }
-        if (sc_ofd__crc32(e->data, size) != st->crc) {
-            error = sc_error_set(SC_EFORMAT, "zip entry \"%s\": CRC error", name);
-            goto done;
+        /* A verifier sees the same seal files and signed values in package after package. */
+        if (!sc_ses__cache_inflated_get(cache, e->data, size, st->crc, e->raw, csize, &is_exact)) {
+            if ((error = sc_ofd__inflate(e->data, size, e->raw, csize, &is_exact)) < 0) {
+                char why[128];
+                snprintf(why, sizeof(why), "%s", sc_error_last()->message);
+                if (error != SC_ENOMEM)
+                    error = sc_error_set(error, "zip entry \"%s\": %s", name, why);
+                goto done;
+            }
+            if (sc_ofd__crc32(e->data, size) != st->crc) {
+                error = sc_error_set(SC_EFORMAT, "zip entry \"%s\": CRC error", name);
+                goto done;
+            }
+            sc_ses__cache_inflated_put(cache, e->raw, csize, st->crc, e->data, size, is_exact);
         }
         e->crc = st->crc;
         e->raw_len = csize;
@@ -575,7 +580,8 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
             error = SC_ENOMEM;
             goto stats_done;
         }
-        if ((error = read_entry(e, za, (zip_uint64_t)i, st, st->name)) < 0) {
+        if ((error = read_entry(e, za, (zip_uint64_t)i, st, st->name,
+                                o->version >= 2 ? o->cache : NULL)) < 0) {
             sc_free(e->data);
             sc_free(e->raw);
             e->data = e->raw = NULL;

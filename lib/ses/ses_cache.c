@@ -19,11 +19,21 @@
 #define SC_VERIFY_CACHE_TBS_ENTRIES 256
 
 struct sc_verify_cache {
-    sc_bytemap *certs;   /* cert DER -> sc_cert* (a reference) */
-    sc_bytemap *maker;   /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
-    sc_bytemap *digests; /* file bytes -> their SM3 (sc_malloc'd) */
-    sc_bytemap *tbs;     /* TBS_Sign prefix -> sc_sm3_ctx* after Z || it (Z of one signer) */
+    sc_bytemap *certs;    /* cert DER -> sc_cert* (a reference) */
+    sc_bytemap *maker;    /* seal DER -> sc_ses_maker_result* (sc_malloc'd) */
+    sc_bytemap *digests;  /* file bytes -> their SM3 (sc_malloc'd) */
+    sc_bytemap *tbs;      /* TBS_Sign prefix -> sc_sm3_ctx* after Z || it (Z of one signer) */
+    sc_bytemap *inflated; /* deflate stream -> inflated_entry* (sc_malloc'd) */
 };
+
+/* What a deflate stream of a zip entry gave: the entry's CRC and size as declared, and the
+ * bytes, which matched them. */
+typedef struct {
+    uint32_t crc;
+    size_t len;
+    bool is_exact; /* the stream ended exactly at its compressed size */
+    unsigned char data[];
+} inflated_entry;
 
 static void free_state(void *v)
 {
@@ -50,17 +60,16 @@ int sc_verify_cache_new(sc_verify_cache **out, size_t max_entries)
         max_entries = SC_VERIFY_CACHE_DEFAULT;
     if (!(c = sc_calloc(1, sizeof(*c))))
         return sc_error_oom();
+    /* The tables holding bytes (digests, inflated entries) are kept small. */
+    size_t small =
+        max_entries < SC_VERIFY_CACHE_DIGEST_ENTRIES ? max_entries : SC_VERIFY_CACHE_DIGEST_ENTRIES;
+    size_t states =
+        max_entries < SC_VERIFY_CACHE_TBS_ENTRIES ? max_entries : SC_VERIFY_CACHE_TBS_ENTRIES;
     if ((error = sc_bytemap_new(&c->certs, max_entries, free_cert)) < 0 ||
         (error = sc_bytemap_new(&c->maker, max_entries, sc_free)) < 0 ||
-        (error = sc_bytemap_new(&c->digests,
-                                max_entries < SC_VERIFY_CACHE_DIGEST_ENTRIES
-                                    ? max_entries
-                                    : SC_VERIFY_CACHE_DIGEST_ENTRIES,
-                                sc_free)) < 0 ||
-        (error = sc_bytemap_new(
-             &c->tbs,
-             max_entries < SC_VERIFY_CACHE_TBS_ENTRIES ? max_entries : SC_VERIFY_CACHE_TBS_ENTRIES,
-             free_state)) < 0) {
+        (error = sc_bytemap_new(&c->digests, small, sc_free)) < 0 ||
+        (error = sc_bytemap_new(&c->tbs, states, free_state)) < 0 ||
+        (error = sc_bytemap_new(&c->inflated, small, sc_free)) < 0) {
         sc_verify_cache_free(c);
         return error;
     }
@@ -76,6 +85,7 @@ void sc_verify_cache_free(sc_verify_cache *cache)
     sc_bytemap_free(cache->maker);
     sc_bytemap_free(cache->digests);
     sc_bytemap_free(cache->tbs);
+    sc_bytemap_free(cache->inflated);
     sc_free(cache);
 }
 
@@ -179,4 +189,45 @@ int sc_ses__cache_tbs_state(sc_sm3_ctx **out, sc_verify_cache *cache, const sc_k
         sc_error_clear();
     }
     return error;
+}
+
+/* Runs under the map's lock: the whole entry is copied out. */
+static void *dup_inflated(void *v)
+{
+    const inflated_entry *e = v;
+    return sc_memdup(e, sizeof(*e) + e->len);
+}
+
+static bool inflated_fits(sc_verify_cache *cache, size_t raw_len, size_t len)
+{
+    return cache && raw_len >= SC_VERIFY_CACHE_DIGEST_MIN && len <= SC_VERIFY_CACHE_DIGEST_MAX;
+}
+
+int sc_ses__cache_inflated_get(sc_verify_cache *cache, unsigned char *out, size_t len, uint32_t crc,
+                               const unsigned char *raw, size_t raw_len, bool *is_exact)
+{
+    inflated_entry *e;
+    int hit = 0;
+    if (!inflated_fits(cache, raw_len, len) ||
+        !(e = sc_bytemap_get(cache->inflated, raw, raw_len, dup_inflated)))
+        return 0;
+    if (e->crc == crc && e->len == len) { /* else another entry's claim: inflate it */
+        memcpy(out, e->data, len);
+        *is_exact = e->is_exact;
+        hit = 1;
+    }
+    sc_free(e);
+    return hit;
+}
+
+void sc_ses__cache_inflated_put(sc_verify_cache *cache, const unsigned char *raw, size_t raw_len,
+                                uint32_t crc, const unsigned char *data, size_t len, bool is_exact)
+{
+    inflated_entry *e;
+    if (!inflated_fits(cache, raw_len, len) || !(e = sc_malloc(sizeof(*e) + len)))
+        return; /* not remembered */
+    e->crc = crc, e->len = len, e->is_exact = is_exact;
+    memcpy(e->data, data, len);
+    (void)sc_bytemap_put(cache->inflated, raw, raw_len, e);
+    sc_error_clear();
 }

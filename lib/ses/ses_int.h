@@ -154,6 +154,18 @@ int sc_ses__cache_maker_get(sc_verify_cache *cache, const sc_seal *seal, sc_ses_
 int sc_ses__cache_tbs_state(sc_sm3_ctx **out, sc_verify_cache *cache, const sc_key *key,
                             const unsigned char *prefix, size_t len);
 
+/**
+ * What the deflate stream @p raw of a zip entry declared @p len bytes with CRC @p crc inflated
+ * to the last time (the same stream, compared in full, and the same claims): copied to @p out
+ * with its is_exact, 1; else 0. Only for streams of 4 KB and more and entries up to 256 KB.
+ */
+int sc_ses__cache_inflated_get(sc_verify_cache *cache, unsigned char *out, size_t len, uint32_t crc,
+                               const unsigned char *raw, size_t raw_len, bool *is_exact);
+
+/** Remember what @p raw inflated to, after its size and CRC were checked. Never fails. */
+void sc_ses__cache_inflated_put(sc_verify_cache *cache, const unsigned char *raw, size_t raw_len,
+                                uint32_t crc, const unsigned char *data, size_t len, bool is_exact);
+
 /** Remember the maker result of a seal. @return 0 or SC_ENOMEM */
 int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
                             const sc_ses_maker_result *res);

@@ -5,6 +5,7 @@
 #include "common/test.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "sealcert/sealcert.h"
 
@@ -413,6 +414,55 @@ static void test_ofd_read__samples_open(void **state)
     sc_ofd_free(ofd);
 }
 
+/* The zip's CRC-32 fields of entry @p name (local header and central directory) changed. */
+static void break_crc(sc_buf *zip, const char *name)
+{
+    size_t n = strlen(name), hits = 0;
+    for (size_t i = 0; i + 46 + n <= zip->size; i++) {
+        if (memcmp(zip->ptr + i, "PK\3\4", 4) == 0 && memcmp(zip->ptr + i + 30, name, n) == 0)
+            zip->ptr[i + 14] ^= 0x5A, hits++;
+        if (memcmp(zip->ptr + i, "PK\1\2", 4) == 0 && memcmp(zip->ptr + i + 46, name, n) == 0)
+            zip->ptr[i + 16] ^= 0x5A, hits++;
+    }
+    assert_int_equal(hits, 2);
+}
+
+/* Opening through a verification cache: every entry the same as without it, cold and warm; an
+ * identical deflate stream whose declared CRC differs is inflated again and refused. */
+static void test_ofd_read__inflate_cache(void **state)
+{
+    (void)state;
+    sc_buf zip = sctest_read(sctest_sample("ofdrw/ofdrw_v4_seal_hello.ofd"));
+    sc_verify_cache *cache = NULL;
+    sc_ofd *plain = NULL, *cached = NULL;
+    sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
+    sc_assert_ok(sc_verify_cache_new(&cache, 0));
+    oo.cache = cache;
+    sc_assert_ok(sc_ofd_open(&plain, zip.ptr, zip.size, NULL));
+    for (int round = 0; round < 2; round++) {
+        sc_assert_ok(sc_ofd_open(&cached, zip.ptr, zip.size, &oo));
+        assert_int_equal(sc_ofd_entry_count(cached), sc_ofd_entry_count(plain));
+        for (size_t i = 0; i < sc_ofd_entry_count(plain); i++) {
+            const char *name = sc_ofd_entry_name(plain, i);
+            const unsigned char *a, *b;
+            size_t alen, blen;
+            assert_string_equal(sc_ofd_entry_name(cached, i), name);
+            sc_assert_ok(sc_ofd_entry(&a, &alen, plain, name));
+            sc_assert_ok(sc_ofd_entry(&b, &blen, cached, name));
+            assert_int_equal(alen, blen);
+            assert_memory_equal(a, b, alen);
+        }
+        sc_ofd_free(cached);
+        cached = NULL;
+    }
+    break_crc(&zip, "Doc_0/Signs/Sign_0/Seal.esl");
+    assert_int_equal(sc_ofd_open(&cached, zip.ptr, zip.size, &oo), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "Seal.esl\": CRC error"));
+    sc_ofd_free(plain);
+    sc_verify_cache_free(cache);
+    sc_buf_dispose(&zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_ofd_read__xml_attacks),
         cmocka_unit_test(test_ofd_read__path_escapes),
         cmocka_unit_test(test_ofd_read__samples_open),
+        cmocka_unit_test(test_ofd_read__inflate_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,7 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
     sc_trust *trust = NULL;
     sc_cert *cert = NULL;
     sc_verify_cache *cache = NULL;
+    sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
     file_result *frs = NULL;
     size_t n = opts->arg_count;
     int code = SC_EXIT_OK, error;
@@ -164,6 +165,7 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
         goto done;
     }
     vo.cache = cache;
+    oo.cache = cache;
     if (!(frs = sc_calloc(n, sizeof(*frs)))) {
         code = sc_out_lib_error(NULL, SC_ENOMEM);
         goto done;
@@ -173,7 +175,7 @@ static int run_verify(const sc_cli_cmd *cmd, const sc_opts *opts)
         file_result *fr = &frs[i];
         sc_ofd *ofd = NULL;
         fr->path = opts->args[i];
-        if ((error = sc_ofd_open_file(&ofd, sc_cli_input(fr->path), NULL)) < 0 ||
+        if ((error = sc_ofd_open_file(&ofd, sc_cli_input(fr->path), &oo)) < 0 ||
             (error = sc_ofd_verify(&fr->report, ofd, &vo)) < 0) {
             fr->error = error;
             fr->message = sc_strdup(sc_error_last()->message);
