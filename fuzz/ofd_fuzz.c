@@ -58,6 +58,41 @@ static size_t page_objects(const sc_ofd *ofd, size_t d, size_t i)
     return sum;
 }
 
+/* The same package opened and verified through a verification cache shared by every input of
+ * the run (inflated streams, digests, signature states, certificates): the same entries, the
+ * same verdict. A false hit across inputs would show as a difference. */
+static void through_cache(const uint8_t *data, size_t size, const sc_ofd *plain,
+                          const sc_ofd_report *plain_rep, const sc_ofd_verify_options *vo)
+{
+    static sc_verify_cache *cache;
+    sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
+    sc_ofd_verify_options cvo = *vo;
+    sc_ofd *ofd = NULL;
+    sc_ofd_report *rep = NULL;
+    if (!cache && sc_verify_cache_new(&cache, 64) != 0)
+        return;
+    oo.max_total_size = (size_t)64 << 20;
+    oo.cache = cache;
+    if (sc_ofd_open(&ofd, data, size, &oo) != 0)
+        __builtin_trap(); /* it opened without the cache */
+    if (sc_ofd_entry_count(ofd) != sc_ofd_entry_count(plain))
+        __builtin_trap();
+    for (size_t i = 0; i < sc_ofd_entry_count(plain); i++) {
+        const unsigned char *a, *b;
+        size_t alen, blen;
+        const char *name = sc_ofd_entry_name(plain, i);
+        if (sc_ofd_entry(&a, &alen, plain, name) != 0 || sc_ofd_entry(&b, &blen, ofd, name) != 0 ||
+            alen != blen || memcmp(a, b, alen) != 0)
+            __builtin_trap();
+    }
+    cvo.cache = cache;
+    if (plain_rep && sc_ofd_verify(&rep, ofd, &cvo) == 0 &&
+        sc_ofd_report_verdict(rep) != sc_ofd_report_verdict(plain_rep))
+        __builtin_trap();
+    sc_ofd_report_free(rep);
+    sc_ofd_free(ofd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sc_ofd *ofd = NULL;
@@ -89,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < sc_ofd_report_signature_count(rep); i++)
             sum += strlen(sc_ofd_report_signature(rep, i)->id);
     }
+    through_cache(data, size, ofd, rep, &vo);
     (void)sum;
     sc_ofd_report_free(rep);
     sc_ofd_free(ofd);
