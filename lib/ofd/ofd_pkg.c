@@ -716,10 +716,14 @@ int sc_ofd_entry(const unsigned char **data, size_t *len, const sc_ofd *ofd, con
     SC_ASSERT_ARG(data && len && ofd && path);
     *data = NULL;
     *len = 0;
-    if ((error = sc_ofd__resolve(abs, "/", path)) < 0)
-        return error;
-    if (!(e = sc_ofd__find(ofd, abs, NULL)))
-        return sc_error_set(SC_ENOTFOUND, "%s: not in the package", abs);
+    /* A name as sc_ofd_entry_name() gives it first: resolving trims blanks, and a zip may name
+     * an entry "Doc_0 ". */
+    if (!(path[0] == '/' && (e = sc_ofd__find(ofd, path, NULL)))) {
+        if ((error = sc_ofd__resolve(abs, "/", path)) < 0)
+            return error;
+        if (!(e = sc_ofd__find(ofd, abs, NULL)))
+            return sc_error_set(SC_ENOTFOUND, "%s: not in the package", abs);
+    }
     *data = e->data;
     *len = e->len;
     return 0;
