@@ -20,8 +20,8 @@ extern "C" {
  * a hit means the very same signed bytes, signature and certificate) and the SM3 of larger
  * package files (4-256 KB: seal files, font subsets, pictures, keyed by their whole bytes, which
  * recur in every document of one seal or template), and the SM3 state after a TBS_Sign's start
- * through its seal (keyed by those bytes; one signer per seal). Thread-safe. Results are the same with or
- * without it; only the time changes. Bounded: a full table starts over.
+ * through its seal (keyed by those bytes; one signer per seal). Thread-safe. Results are the same
+ * with or without it; only the time changes. Bounded: a full table starts over.
  */
 typedef struct sc_verify_cache sc_verify_cache;
 

@@ -556,8 +556,8 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
                 0 ||
             (f->label_en && (error = draw_line_text(w, bx, page, el->x, base + lh * 0.9, 0,
                                                     f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0) ||
-            (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw,
-                                                value, &s)) < 0)
+            (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw, value,
+                                                &s)) < 0)
             return error;
         if ((error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
             return error;
