@@ -673,8 +673,8 @@ SC_EXTERN int sc_ofd_grid_path_close(sc_ofd_grid_path *path);
 /**
  * Fill a grid path (non-zero rule, no stroke): corner (i, j) at (x + i * cell, y + j * cell) mm.
  * One PathObject whose CTM scales cells to mm and whose AbbreviatedData is whole numbers.
- * @return 0, SC_EINVALID (no such page, empty path or not starting with a move, a position or
- *         cell size that is not a positive finite length) or SC_ENOMEM
+ * @return 0, SC_EINVALID (no such page, empty path or not starting with a move, a position
+ *         that is not a finite length, a cell under 0.001 mm) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_fill_grid_path(sc_ofd_writer *w, size_t page,
                                            const sc_ofd_grid_path *path, double x, double y,

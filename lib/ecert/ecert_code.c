@@ -138,7 +138,7 @@ int sc_ecert_code_encode(sc_ecert_code **out, sc_ecert_code_kind kind, const cha
             uint64_t bits = s->encoded_data[y][x >> 3] * UINT64_C(0x0101010101010101) &
                             UINT64_C(0x8040201008040201);
             bits = (bits + UINT64_C(0x7f7f7f7f7f7f7f7f)) >> 7 & UINT64_C(0x0101010101010101);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
             bits = __builtin_bswap64(bits); /* byte k of the word at row[x + k] */
 #endif
             memcpy(row + x, &bits, sizeof(bits));
@@ -236,7 +236,7 @@ static int trace_outlines(sc_ofd_grid_path *path, const sc_ecert_code *code)
     for (size_t word = 0; word < (n + 1) * stride && error == 0; word += 8) {
         uint64_t w;
         while (error == 0 && (w = load8(out + word)) != 0) {
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
             size_t at = word + (size_t)__builtin_clzll(w) / 8;
 #else
             size_t at = word + (size_t)__builtin_ctzll(w) / 8;

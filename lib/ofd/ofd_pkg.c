@@ -6,6 +6,7 @@
 #include "ses/ses_int.h"
 
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,8 +581,7 @@ static int open_entries(sc_ofd *ofd, const unsigned char *data, size_t len,
             error = SC_ENOMEM;
             goto stats_done;
         }
-        if ((error = read_entry(e, za, (zip_uint64_t)i, st, st->name,
-                                o->version >= 2 ? o->cache : NULL)) < 0) {
+        if ((error = read_entry(e, za, (zip_uint64_t)i, st, st->name, o->cache)) < 0) {
             sc_free(e->data);
             sc_free(e->raw);
             e->data = e->raw = NULL;
@@ -655,8 +655,12 @@ int sc_ofd_open(sc_ofd **out, const void *data, size_t len, const sc_ofd_open_op
     SC_ASSERT_ARG(out);
     *out = NULL;
     SC_ASSERT_ARG(data || len == 0);
-    if (opts)
-        o = *opts;
+    if (opts) {
+        if (opts->version != 1 && opts->version != SC_OFD_OPEN_OPTIONS_VERSION)
+            return sc_error_set(SC_EINVALID, "sc_ofd_open_options: version %u", opts->version);
+        /* A version-1 struct ends before the cache. */
+        memcpy(&o, opts, opts->version >= 2 ? sizeof(o) : offsetof(sc_ofd_open_options, cache));
+    }
     if (!o.max_entries)
         o.max_entries = SC_OFD_MAX_ENTRIES;
     if (!o.max_entry_size)

@@ -306,18 +306,17 @@ void sc_ofd_page_text_free(sc_ofd_page_text *text)
 /* ==== keyword search ========================================================================= */
 
 /*
- * Does TextObject @p b continue @p a on its line: @p b's first character on @p a's last one's
- * baseline (within a quarter of the em), starting where that one ends, give or take half an em
- * of overlap or one em of gap? Then a word may run from one into the other.
+ * Does character @p b continue @p a on its line: on @p a's baseline (within a quarter of the em),
+ * starting where @p a ends, give or take half an em of overlap or one em of gap? Then a word
+ * may run from one into the other: within a TextCode, across the TextCodes of one TextObject
+ * (a writer may put a table's cells into one object: those do not continue one another) and
+ * across TextObjects (producers switch objects mid-word with the font).
  */
-static bool continues(const sc_ofd_text_object *a, const sc_ofd_text_object *b)
+static bool continues(const sc_ofd_char *a, const sc_ofd_char *b)
 {
-    if (a->char_count == 0 || b->char_count == 0)
-        return false;
-    const sc_ofd_char *last = &a->chars[a->char_count - 1], *first = &b->chars[0];
-    double em = dmax(last->box[3], first->box[3]);
-    double space = first->box[0] - (last->box[0] + last->box[2]);
-    double dy = first->y > last->y ? first->y - last->y : last->y - first->y;
+    double em = dmax(a->box[3], b->box[3]);
+    double space = b->box[0] - (a->box[0] + a->box[2]);
+    double dy = b->y > a->y ? b->y - a->y : a->y - b->y;
     return em > 0 && dy <= em / 4 && space >= -em / 2 && space <= em;
 }
 
@@ -340,22 +339,22 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
     }
     if (klen == 0)
         return sc_error_set(SC_EINVALID, "keyword: empty");
-    /* Within one TextObject, across its TextCodes, and across TextObjects that continue one
-     * another on a line (producers switch objects mid-word with the font); occurrences do not
-     * overlap. */
-    for (size_t i = 0; i < text->count;) {
-        size_t j = i, total = text->objects[i].char_count;
-        while (j + 1 < text->count && continues(&text->objects[j], &text->objects[j + 1]))
-            total += text->objects[++j].char_count;
-        const sc_ofd_char **run = NULL;
-        if (total >= klen && !(run = sc_malloc(total * sizeof(*run)))) {
-            sc_free(boxes);
-            return sc_error_oom();
-        }
-        for (size_t m = 0, at = 0; run && m <= j - i; m++)
-            for (size_t c = 0; c < text->objects[i + m].char_count; c++)
-                run[at++] = &text->objects[i + m].chars[c];
-        for (size_t s = 0; run && s + klen <= total;) {
+    /* The page's characters in order, cut into runs of characters that continue one another;
+     * occurrences do not overlap. */
+    size_t total = 0;
+    for (size_t i = 0; i < text->count; i++)
+        total += text->objects[i].char_count;
+    const sc_ofd_char **chars = NULL;
+    if (total >= klen && !(chars = sc_malloc(total * sizeof(*chars))))
+        return sc_error_oom();
+    for (size_t i = 0, at = 0; chars && i < text->count; i++)
+        for (size_t c = 0; c < text->objects[i].char_count; c++)
+            chars[at++] = &text->objects[i].chars[c];
+    for (size_t start = 0, end; chars && start < total; start = end) {
+        for (end = start + 1; end < total && continues(chars[end - 1], chars[end]); end++)
+            ;
+        const sc_ofd_char **run = chars + start;
+        for (size_t s = 0; s + klen <= end - start;) {
             size_t k = 0;
             while (k < klen && run[s + k]->cp == key[k])
                 k++;
@@ -366,7 +365,7 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
             if ((error = sc_ofd__grow((void **)&boxes, &cap, n, sizeof(*boxes),
                                       SC_OFD_MAX_KEYWORD_STAMPS)) < 0) {
                 sc_free(boxes);
-                sc_free(run);
+                sc_free(chars);
                 if (error == SC_ELIMIT)
                     return sc_error_set(SC_ELIMIT,
                                         "keyword: \"%s\" occurs more than %d times on a page",
@@ -384,9 +383,8 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
             boxes[n++] = (sc_ofd__box){{lo_x, lo_y, hi_x - lo_x, hi_y - lo_y}};
             s += klen;
         }
-        sc_free(run);
-        i = j + 1;
     }
+    sc_free(chars);
     *out = boxes;
     *count = n;
     return 0;

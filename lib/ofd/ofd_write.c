@@ -2,9 +2,10 @@
  * document), 8-11 (pages, graphics, text, images), 15-16 (attachments, custom tags)).
  *
  * Drawing calls append each object's XML to its layer's buffer at once, so a page costs one
- * buffer per layer and no object tree; only fonts wait for finish(), because a font's subset
- * must hold every character the document used. IDs are handed out in call order, so the same
- * calls give the same IDs; MaxUnitID is the last one.
+ * buffer per layer and no object tree; text waits in a few open TextObjects per page (open_text)
+ * until other drawing meets it, and fonts wait for finish(), because a font's subset must hold
+ * every character the document used. IDs are handed out in call order, so the same calls give
+ * the same IDs; MaxUnitID is the last one.
  *
  * Elements are written in the order of the standard's schema (Annex A), which strict readers
  * enforce. Numbers are written from integers in micrometres (at most 3 decimals, no exponent,
@@ -44,7 +45,7 @@ typedef struct {
  * anything else is drawn on the page, a layer begins, or the document is finished. A run joins
  * the last open object of its style only when its box meets none of the objects opened after
  * that one: it is then drawn before them, which changes nothing where nothing overlaps; else it
- * opens a new object. An object of one run is the same bytes as before.
+ * opens a new object.
  */
 typedef struct {
     unsigned long id, font_id; /* TextObject ID, Font resource ID */
@@ -1336,8 +1337,9 @@ int sc_ofd_writer_fill_grid_path(sc_ofd_writer *w, size_t index, const sc_ofd_gr
     SC_ASSERT_ARG(path);
     if ((error = get_page(&p, w, index)) < 0)
         return error;
-    if (!is_len(x) || !is_len(y) || !is_len(cell) || !(cell > 0))
-        return sc_error_set(SC_EINVALID, "grid path: position or cell size is not a length");
+    if (!is_len(x) || !is_len(y) || !is_len(cell) || !(cell >= 0.001))
+        return sc_error_set(SC_EINVALID, "grid path: position or cell size (at least 1 um) is "
+                                         "not a length");
     if (path->n == 0 || path->ops[0] != 'M')
         return sc_error_set(SC_EINVALID, "grid path: empty or not starting with a move");
     int32_t minx = INT32_MAX, miny = INT32_MAX, maxx = INT32_MIN, maxy = INT32_MIN;

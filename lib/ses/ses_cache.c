@@ -200,7 +200,9 @@ static void *dup_inflated(void *v)
 
 static bool inflated_fits(sc_verify_cache *cache, size_t raw_len, size_t len)
 {
-    return cache && raw_len >= SC_VERIFY_CACHE_DIGEST_MIN && len <= SC_VERIFY_CACHE_DIGEST_MAX;
+    /* The key is the stream: bounded too (junk after a final block makes it long). */
+    return cache && raw_len >= SC_VERIFY_CACHE_DIGEST_MIN &&
+           raw_len <= SC_VERIFY_CACHE_DIGEST_MAX && len <= SC_VERIFY_CACHE_DIGEST_MAX;
 }
 
 int sc_ses__cache_inflated_get(sc_verify_cache *cache, unsigned char *out, size_t len, uint32_t crc,

@@ -364,6 +364,8 @@ static int add_signer(sc_report *r, const sc_ses_signature *sig, sc_time at)
 /* TBS_Sign starts with its header, version and seal: when that is long (a seal carries its
  * picture), the SM3 state after it is taken from the cache, so only the rest is hashed. */
 #define TBS_PREFIX_MIN 4096
+/* ... and at most this long: the cache keeps the prefix as its key (256 x 1 MB at the most). */
+#define TBS_PREFIX_MAX (1024 * 1024)
 
 /* sc_sm2_verify() over DER(TBS_Sign), through the cache's state after its seal when it has one. */
 static int verify_tbs(int *valid, sc_sm2_sig_form *form, const sc_ses_signature *sig,
@@ -375,9 +377,11 @@ static int verify_tbs(int *valid, sc_sm2_sig_form *form, const sc_ses_signature 
     sc_ses_tlv seal;
     sc_sm3_ctx *state = NULL;
     int error;
-    if (cache && sc_ses__der_child(&seal, sig->der, &sig->tbs, 1) == 0) {
+    if (cache && sc_ses__der_child(&seal, sig->der, &sig->tbs, 1) < 0)
+        sc_error_clear(); /* no seal child: verified whole */
+    else if (cache) {
         size_t prefix = seal.off + seal.hdr + seal.len - sig->tbs.off;
-        if (prefix >= TBS_PREFIX_MIN && prefix < tbs_len) {
+        if (prefix >= TBS_PREFIX_MIN && prefix <= TBS_PREFIX_MAX && prefix < tbs_len) {
             if ((error = sc_ses__cache_tbs_state(&state, cache, key, tbs, prefix)) < 0)
                 return error;
             error = sc_sm2_verify_prefixed(valid, form, key, state, tbs + prefix, tbs_len - prefix,
@@ -386,7 +390,6 @@ static int verify_tbs(int *valid, sc_sm2_sig_form *form, const sc_ses_signature 
             return error;
         }
     }
-    sc_error_clear(); /* no seal child: verified whole */
     return sc_sm2_verify(valid, form, key, tbs, tbs_len, sig->sig, sig->sig_len);
 }
 

@@ -43,8 +43,14 @@ static uint64_t fnv1a(const unsigned char *p, size_t len)
     }
     for (; i < len; i++)
         h1 = (h1 ^ p[i]) * 0x100000001b3ULL;
+    /* fmix64 (MurmurHash3's finalizer): every input bit reaches the low bits that pick the
+     * bucket (word-wise FNV alone carries bits only upwards). */
     h1 ^= h2 * 0x9E3779B97F4A7C15ULL;
-    return h1 ^ (h1 >> 29);
+    h1 ^= h1 >> 33;
+    h1 *= 0xff51afd7ed558ccdULL;
+    h1 ^= h1 >> 33;
+    h1 *= 0xc4ceb9fe1a85ec53ULL;
+    return h1 ^ (h1 >> 33);
 }
 
 int sc_bytemap_new(sc_bytemap **out, size_t max_entries, void (*free_value)(void *))

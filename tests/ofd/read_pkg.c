@@ -455,6 +455,14 @@ static void test_ofd_read__inflate_cache(void **state)
         sc_ofd_free(cached);
         cached = NULL;
     }
+    /* Version 1 options (no cache) still open; unknown versions are refused. */
+    sc_ofd_open_options v1 = oo;
+    v1.version = 1;
+    sc_assert_ok(sc_ofd_open(&cached, zip.ptr, zip.size, &v1));
+    sc_ofd_free(cached);
+    cached = NULL;
+    v1.version = 3;
+    assert_int_equal(sc_ofd_open(&cached, zip.ptr, zip.size, &v1), SC_EINVALID);
     break_crc(&zip, "Doc_0/Signs/Sign_0/Seal.esl");
     assert_int_equal(sc_ofd_open(&cached, zip.ptr, zip.size, &oo), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "Seal.esl\": CRC error"));

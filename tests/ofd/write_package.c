@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "common/test.h"
+#include "ofd/ofd_int.h"
 #include "ofd/ofdw_int.h"
 #include "ofd/write_sample.h"
 #include "ofd/write_util.h"
@@ -485,6 +486,17 @@ static void test_ofd_write_package__text_runs_merged(void **state)
             assert_true(fabs(ob->chars[c].y - runs[run_of[k]].baseline) < 0.001);
         }
     }
+    /* A keyword runs only through characters that continue one another on a line: 甲 and 乙
+     * share an object but not a line. */
+    sc_ofd__box *found = NULL;
+    size_t nfound = 0;
+    sc_assert_ok(sc_ofd__text_find(&found, &nfound, t, "甲乙"));
+    assert_int_equal(nfound, 0);
+    sc_free(found);
+    sc_assert_ok(sc_ofd__text_find(&found, &nfound, t, "甲"));
+    assert_int_equal(nfound, 1);
+    assert_true(fabs(found[0].v[0] - 30) < 0.001);
+    sc_free(found);
     sc_ofd_page_text_free(t);
     sc_ofd_free(ofd);
     sc_buf_dispose(&out);
