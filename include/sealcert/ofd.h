@@ -138,6 +138,7 @@ typedef struct {
     double box[4];            /**< x, y, width, height of its cell on the page, mm: advance wide,
                                    one em high; the bounding box of the cell under the CTM */
     int is_advance_estimated; /**< 1 when no DeltaX gave its advance (the font size was used) */
+    size_t code;              /**< the index of its TextCode within the TextObject (from 0) */
 } sc_ofd_char;
 
 /** A TextObject of a page with its characters placed. Everything borrowed from the

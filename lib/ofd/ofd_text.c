@@ -44,7 +44,8 @@ typedef struct {
     sc_buf text;         /* one TextObject's text */
     sc_ofd_char *chars;  /* one TextObject's characters; owned scratch */
     size_t nchars, chars_cap;
-    gap *gaps; /* one TextCode's gaps; owned scratch */
+    size_t code_index; /* of the TextCode being placed, in its object */
+    gap *gaps;         /* one TextCode's gaps; owned scratch */
     size_t gaps_cap;
     size_t text_bytes; /* of the page so far, against SC_OFD_MAX_PAGE_TEXT */
     bool is_full;      /* SC_OFD_MAX_PAGE_TEXT reached: the rest of the page is left out */
@@ -124,6 +125,7 @@ static int place_code(walker *W, const sc_ofd_text_object *o, const xmlNode *tc,
                                   SC_OFD_MAX_PAGE_TEXT)) < 0)
             return error;
         memset(&W->chars[W->nchars], 0, sizeof(*W->chars));
+        W->chars[W->nchars].code = W->code_index;
         W->chars[W->nchars++].cp = cp;
         n++;
     }
@@ -174,8 +176,9 @@ static int add_object(walker *W, const xmlNode *el)
         o.size = 0;
     W->nchars = 0;
     sc_buf_clear(&W->text);
+    W->code_index = 0;
     for (const xmlNode *tc = sc_ofd__xml_child(el, "TextCode"); tc;
-         tc = sc_ofd__xml_next(tc, "TextCode")) {
+         tc = sc_ofd__xml_next(tc, "TextCode"), W->code_index++) {
         if ((error = sc_ofd__xml_raw_text(&W->code, tc)) < 0)
             return error;
         if (W->text_bytes + W->code.size > SC_OFD_MAX_PAGE_TEXT) {
@@ -306,14 +309,16 @@ void sc_ofd_page_text_free(sc_ofd_page_text *text)
 /* ==== keyword search ========================================================================= */
 
 /*
- * Does character @p b continue @p a on its line: on @p a's baseline (within a quarter of the em),
- * starting where @p a ends, give or take half an em of overlap or one em of gap? Then a word
- * may run from one into the other: within a TextCode, across the TextCodes of one TextObject
- * (a writer may put a table's cells into one object: those do not continue one another) and
- * across TextObjects (producers switch objects mid-word with the font).
+ * Does character @p b continue @p a: in the same TextCode, or else on @p a's baseline (within a
+ * quarter of the em), starting where @p a ends, give or take half an em of overlap or one em of
+ * gap? Then a word may run from one into the other: across the TextCodes of one TextObject (a
+ * writer may put a table's cells into one object: those do not continue one another) and across
+ * TextObjects (producers switch objects mid-word with the font).
  */
-static bool continues(const sc_ofd_char *a, const sc_ofd_char *b)
+static bool continues(const sc_ofd_char *a, const sc_ofd_char *b, bool is_same_code)
 {
+    if (is_same_code)
+        return true; /* one TextCode is one run of text, vertical ones too */
     double em = dmax(a->box[3], b->box[3]);
     double space = b->box[0] - (a->box[0] + a->box[2]);
     double dy = b->y > a->y ? b->y - a->y : a->y - b->y;
@@ -345,13 +350,21 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
     for (size_t i = 0; i < text->count; i++)
         total += text->objects[i].char_count;
     const sc_ofd_char **chars = NULL;
-    if (total >= klen && !(chars = sc_malloc(total * sizeof(*chars))))
+    size_t *object = NULL; /* the TextObject of each */
+    if (total >= klen && (!(chars = sc_malloc(total * sizeof(*chars))) ||
+                          !(object = sc_malloc(total * sizeof(*object))))) {
+        sc_free(chars);
         return sc_error_oom();
+    }
     for (size_t i = 0, at = 0; chars && i < text->count; i++)
-        for (size_t c = 0; c < text->objects[i].char_count; c++)
-            chars[at++] = &text->objects[i].chars[c];
+        for (size_t c = 0; c < text->objects[i].char_count; c++, at++)
+            chars[at] = &text->objects[i].chars[c], object[at] = i;
     for (size_t start = 0, end; chars && start < total; start = end) {
-        for (end = start + 1; end < total && continues(chars[end - 1], chars[end]); end++)
+        for (end = start + 1;
+             end < total &&
+             continues(chars[end - 1], chars[end],
+                       object[end - 1] == object[end] && chars[end - 1]->code == chars[end]->code);
+             end++)
             ;
         const sc_ofd_char **run = chars + start;
         for (size_t s = 0; s + klen <= end - start;) {
@@ -366,6 +379,7 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
                                       SC_OFD_MAX_KEYWORD_STAMPS)) < 0) {
                 sc_free(boxes);
                 sc_free(chars);
+                sc_free(object);
                 if (error == SC_ELIMIT)
                     return sc_error_set(SC_ELIMIT,
                                         "keyword: \"%s\" occurs more than %d times on a page",
@@ -385,6 +399,7 @@ int sc_ofd__text_find(sc_ofd__box **out, size_t *count, const sc_ofd_page_text *
         }
     }
     sc_free(chars);
+    sc_free(object);
     *out = boxes;
     *count = n;
     return 0;

@@ -498,6 +498,25 @@ static void test_ofd_write_package__text_runs_merged(void **state)
     assert_true(fabs(found[0].v[0] - 30) < 0.001);
     sc_free(found);
     sc_ofd_page_text_free(t);
+
+    /* Within one TextCode a keyword runs on whatever the layout (here vertical, DeltaY); not
+     * into the next TextCode when that one does not continue it. */
+    static const char vertical[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ofd:Page "
+        "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"2\">"
+        "<ofd:TextObject ID=\"3\" Boundary=\"10 10 100 100\" Size=\"5\">"
+        "<ofd:TextCode X=\"0\" Y=\"5\" DeltaY=\"g 2 5\">甲乙丙</ofd:TextCode>"
+        "<ofd:TextCode X=\"50\" Y=\"50\">丁</ofd:TextCode></ofd:TextObject>"
+        "</ofd:Layer></ofd:Content></ofd:Page>";
+    sc_assert_ok(sc_ofd__page_text_parse(&t, (const unsigned char *)vertical, strlen(vertical),
+                                         "/Doc_0/Pages/Page_0/Content.xml"));
+    sc_assert_ok(sc_ofd__text_find(&found, &nfound, t, "乙丙"));
+    assert_int_equal(nfound, 1);
+    sc_free(found);
+    sc_assert_ok(sc_ofd__text_find(&found, &nfound, t, "丙丁"));
+    assert_int_equal(nfound, 0);
+    sc_free(found);
+    sc_ofd_page_text_free(t);
     sc_ofd_free(ofd);
     sc_buf_dispose(&out);
 }
