@@ -335,8 +335,9 @@ typedef struct sc_ofd_page_objects sc_ofd_page_objects;
 /**
  * Read a page's graphic objects in content order and its annotations with their appearances
  * (the geometry and defaults are stated above). At most SC_OFD_MAX_PAGE_OBJECTS objects,
- * SC_OFD_MAX_TEXT_CODES TextCodes, SC_OFD_MAX_CLIP_AREAS clip areas per object and
- * SC_OFD_MAX_ANNOTS annotations; more is SC_ELIMIT, not a truncated list.
+ * SC_OFD_MAX_TEXT_CODES TextCodes, SC_OFD_MAX_CLIP_AREAS clip areas per object,
+ * SC_OFD_MAX_PAGE_TEMPLATES Template references and SC_OFD_MAX_ANNOTS annotations; more is
+ * SC_ELIMIT, not a truncated list.
  * @param[out] out owned by the caller (sc_ofd_page_objects_free); it copies what it needs and
  *             does not refer to @p ofd afterwards
  * @param page the page, counted from 0

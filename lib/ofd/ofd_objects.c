@@ -455,9 +455,13 @@ static int read_templates(reader *R, const xmlNode *page_el, const char *zorder)
 {
     const char *page_name = R->name;
     int error = 0;
+    size_t count = 0;
 
     for (const xmlNode *t = sc_ofd__xml_child(page_el, "Template"); t && !error;
          t = sc_ofd__xml_next(t, "Template")) {
+        if (++count > SC_OFD_MAX_PAGE_TEMPLATES)
+            return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page_name,
+                                SC_OFD_MAX_PAGE_TEMPLATES);
         unsigned long id = ref(t, "TemplateID");
         const sc_ofd__template *tp = NULL;
         const sc_ofd__entry *e;

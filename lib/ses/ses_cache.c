@@ -137,6 +137,12 @@ int sc_ses__cache_maker_put(sc_verify_cache *cache, const sc_seal *seal,
     return sc_bytemap_put(cache->maker, seal->der, seal->len, copy);
 }
 
+/* A key the byte-holding tables take: large enough to pay, small enough to keep. */
+static bool is_cached_size(size_t len)
+{
+    return len >= SC_VERIFY_CACHE_DIGEST_MIN && len <= SC_VERIFY_CACHE_DIGEST_MAX;
+}
+
 static void *dup_digest(void *v)
 {
     return sc_memdup(v, SC_SM3_DIGEST_LEN);
@@ -147,7 +153,7 @@ int sc_verify_cache_sm3(unsigned char out[SC_SM3_DIGEST_LEN], sc_verify_cache *c
 {
     unsigned char *d;
     int error;
-    if (!cache || len < SC_VERIFY_CACHE_DIGEST_MIN || len > SC_VERIFY_CACHE_DIGEST_MAX)
+    if (!cache || !is_cached_size(len))
         return sc_sm3(out, data, len);
     if ((d = sc_bytemap_get(cache->digests, data, len, dup_digest)) != NULL) {
         memcpy(out, d, SC_SM3_DIGEST_LEN);
@@ -201,8 +207,7 @@ static void *dup_inflated(void *v)
 static bool inflated_fits(sc_verify_cache *cache, size_t raw_len, size_t len)
 {
     /* The key is the stream: bounded too (junk after a final block makes it long). */
-    return cache && raw_len >= SC_VERIFY_CACHE_DIGEST_MIN &&
-           raw_len <= SC_VERIFY_CACHE_DIGEST_MAX && len <= SC_VERIFY_CACHE_DIGEST_MAX;
+    return cache && is_cached_size(raw_len) && len <= SC_VERIFY_CACHE_DIGEST_MAX;
 }
 
 int sc_ses__cache_inflated_get(sc_verify_cache *cache, unsigned char *out, size_t len, uint32_t crc,

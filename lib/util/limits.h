@@ -100,6 +100,10 @@
  * of areas is no page anyone draws. */
 #define SC_OFD_MAX_CLIP_AREAS 256
 
+/* Most Template references of one page: producers write one or two; each one is a template
+ * file parsed again for the page, so the count bounds that work too. */
+#define SC_OFD_MAX_PAGE_TEMPLATES 64
+
 /* Most annotations of one page: invoices carry 1-3 (stamp, watermark); a StampAnnot per keyword
  * occurrence stays under SC_OFD_MAX_KEYWORD_STAMPS per signature. */
 #define SC_OFD_MAX_ANNOTS 10000

@@ -352,6 +352,13 @@ static void test_ofd_objects__limits(void **state)
     expect_limit(repeat_page("<ofd:TextObject ID=\"6\">", "<ofd:TextCode>a</ofd:TextCode>",
                              SC_OFD_MAX_TEXT_CODES + 1, "</ofd:TextObject>"),
                  "TextCode", content);
+    /* every Template reference parses its template file again: bounded */
+    sc_buf tp = SC_BUF_INIT;
+    sc_buf_puts(&tp, "<ofd:Page " NS ">");
+    for (int i = 0; i <= SC_OFD_MAX_PAGE_TEMPLATES; i++)
+        sc_buf_puts(&tp, "<ofd:Template TemplateID=\"70\"/>");
+    sc_buf_puts(&tp, "<ofd:Content/></ofd:Page>");
+    expect_limit((char *)tp.ptr, "Template elements", content);
     /* a malformed page names its file */
     ofd = open_synthetic("<ofd:Page " NS "><ofd:Content><ofd:Layer></ofd:Page>");
     assert_int_equal(sc_ofd_page_objects_load(&po, ofd, 0, 0), SC_EFORMAT);
