@@ -519,13 +519,34 @@ typedef struct {
                                 the rate) */
     double page_width;     /**< default page (Document PageArea), mm; 0: 210 (A4) */
     double page_height;    /**< same; 0: 297 */
+    /** (version 2) or NULL: where template pages' deflate streams and SM3 digests are kept for
+        the next documents with byte-identical templates (sc_ofd_writer_cache_new) */
+    struct sc_ofd_writer_cache *cache;
 } sc_ofd_writer_options;
 
-#define SC_OFD_WRITER_OPTIONS_VERSION 1
+#define SC_OFD_WRITER_OPTIONS_VERSION 2 /**< 1 is accepted too (no cache) */
 #define SC_OFD_WRITER_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        SC_OFD_WRITER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, SC_TIME_NOW, 0, 0, 0                \
+        SC_OFD_WRITER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, SC_TIME_NOW, 0, 0, 0, NULL          \
     }
+
+/**
+ * Package files that many documents share byte for byte, in practice template pages (the
+ * static part of a form: rulings, titles, labels): their deflate stream, CRC-32 and SM3 digest,
+ * made for the first document and taken from here by the next ones. Thread-safe: one cache
+ * serves the writers of every thread. Entries are looked up by their full bytes, so a cache
+ * never changes what a document contains.
+ */
+typedef struct sc_ofd_writer_cache sc_ofd_writer_cache;
+
+/**
+ * @param max_entries files kept (a full cache starts again empty); 0: 64
+ * @return 0 or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_cache_new(sc_ofd_writer_cache **out, size_t max_entries);
+
+/** Release a cache; NULL is accepted. No writer may still use it. */
+SC_EXTERN void sc_ofd_writer_cache_free(sc_ofd_writer_cache *cache);
 
 /** A document being built. Not thread-safe; one writer per thread. */
 typedef struct sc_ofd_writer sc_ofd_writer;
@@ -549,6 +570,32 @@ SC_EXTERN void sc_ofd_writer_free(sc_ofd_writer *w);
  */
 SC_EXTERN int sc_ofd_writer_add_page(size_t *page_out, sc_ofd_writer *w, double width_mm,
                                      double height_mm);
+
+/**
+ * Page numbers with this bit set name template pages (sc_ofd_writer_add_template): every
+ * drawing call takes them in place of a page.
+ */
+#define SC_OFD_WRITER_TEMPLATE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/**
+ * Add a template page (CommonData/TemplatePage, GB/T 33190 7.5): content drawn once and shown
+ * under every page that uses it (sc_ofd_writer_use_template), as forms put their rulings and
+ * labels. Object IDs are handed out in call order as for pages, so a document that draws the
+ * same template first gets the same template file byte for byte, which a writer cache
+ * (sc_ofd_writer_options.cache) then deflates and hashes once for all of them.
+ * @param[out] tpl_out the template, SC_OFD_WRITER_TEMPLATE | n, for the drawing calls
+ * @return 0, SC_EINVALID or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_add_template(size_t *tpl_out, sc_ofd_writer *w);
+
+/**
+ * Show template @p tpl under page @p page (Page/Template, ZOrder Background). A page uses at
+ * most SC_OFD_WRITER_MAX_PAGE_TEMPLATES; readers such as ofd.js 0.2.6 show only the first.
+ * @return 0, SC_EINVALID (no such page or template, or too many) or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t page, size_t tpl);
+
+#define SC_OFD_WRITER_MAX_PAGE_TEMPLATES 4
 
 /** Layer types (CT_Layer/@Type). */
 typedef enum {

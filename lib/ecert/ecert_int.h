@@ -118,6 +118,9 @@ struct sc_ecert_template {
     double flow_cover_bottom;                     /* the flow's bottom on page 1 (0: flow_bottom) */
     sc_ecert__block *blocks;
     size_t block_count;
+    /* The template pages' deflate streams and digests, for all certificates of this template
+     * (their static content is the same bytes every time). Owned; thread-safe. */
+    sc_ofd_writer_cache *cache;
 };
 
 /* Parse a template from memory; @p file names it in messages, @p dir resolves relative file

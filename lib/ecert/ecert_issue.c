@@ -534,34 +534,109 @@ static int draw_line_text(sc_ofd_writer *w, boxes *bx, size_t page, double x, do
     return add_box(bx, left, baseline - style_size(st), adv, 1.25 * style_size(st));
 }
 
+/*
+ * What of a certificate's content goes on its template pages: the elements no certificate
+ * changes (lines, rectangles, images, text without placeholders, none with "if"), and the labels
+ * and underlines of a cover's "fields" when every value of the certificate fits on one line (so
+ * that no row moves). They are drawn first, on a template page under every page (cover, or flow
+ * pages), so they are the same bytes for every certificate and the writer cache deflates and
+ * hashes them once; the rest is drawn on the pages, over them.
+ */
+typedef enum {
+    DRAW_STATIC,  /* template page: the static elements, the labels of fixed fields */
+    DRAW_DYNAMIC, /* page: the others, the values of fixed fields */
+} draw_pass;
+
+/* Does @p s hold a placeholder ("{name}"; "{{" is a brace)? */
+static bool has_placeholder(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '{') {
+            if (s[1] != '{')
+                return true;
+            s++;
+        }
+    return false;
+}
+
+static bool el_is_static(const sc_ecert__el *el)
+{
+    if (el->cond)
+        return false;
+    switch (el->kind) {
+    case SC_ECERT__EL_LINE:
+    case SC_ECERT__EL_RECT:
+    case SC_ECERT__EL_IMAGE:
+        return true;
+    case SC_ECERT__EL_TEXT:
+    case SC_ECERT__EL_TEXTBOX:
+        return !has_placeholder(el->text);
+    case SC_ECERT__EL_FIELDS:
+        return false;
+    }
+    return false;
+}
+
+/* The value box style of a "fields" element. */
+static sc_ofd_text_style field_value_style(const sc_ecert__el *el)
+{
+    sc_ofd_text_style s = el->style->style;
+    s.align = SC_OFD_ALIGN_LEFT;
+    return s;
+}
+
+/* Are the rows of "fields" element @p el where an empty certificate has them: every value on
+ * one line? (@p el is drawn on the cover, where {page} is 1.) */
+static int fields_fixed(bool *out, env *e, const sc_ecert__el *el, sc_buf *text)
+{
+    int error = 0;
+    *out = el->kind == SC_ECERT__EL_FIELDS && !el->cond;
+    if (!*out)
+        return 0;
+    sc_ofd_text_style s = field_value_style(el);
+    for (size_t i = 0; *out && i < el->field_count; i++) {
+        size_t lines = 0;
+        if ((error = subst(text, e, el->fields[i].value)) < 0 ||
+            (error = sc_ofd_text_box_measure(&lines, NULL, (const char *)text->ptr,
+                                             el->w - el->label_width, &s)) < 0)
+            return error;
+        *out = lines == 1;
+    }
+    return 0;
+}
+
 static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *el,
-                       sc_buf *text)
+                       sc_buf *text, bool fixed, draw_pass pass)
 {
     const sc_ofd_text_style *vs = &el->style->style, *ls = &el->label_style->style;
     const sc_ofd_text_style *es = el->label_en_style ? &el->label_en_style->style : ls;
     double y = el->y, vw = el->w - el->label_width;
+    bool labels = !fixed || pass == DRAW_STATIC, values = !fixed || pass == DRAW_DYNAMIC;
+    sc_ofd_text_style s = field_value_style(el);
+    /* The label's baseline: the first line of the value box is centred in its line. */
+    double line_h = s.line_height > 0 ? s.line_height : 1.5 * style_size(vs);
     int error = 0;
     for (size_t i = 0; i < el->field_count && error == 0; i++) {
         const sc_ecert__field *f = &el->fields[i];
-        double h = 0, lh = style_size(ls) * 1.3;
-        if ((error = subst(text, e, f->value)) < 0)
-            return error;
-        const char *value = (const char *)text->ptr;
-        sc_ofd_text_style s = *vs;
-        s.align = SC_OFD_ALIGN_LEFT;
-        /* The label's baseline: the first line of the value box is centred in its line. */
-        double line_h = s.line_height > 0 ? s.line_height : 1.5 * style_size(vs);
+        double h = line_h, lh = style_size(ls) * 1.3;
         double base = y + line_h / 2 + 0.35 * style_size(vs);
-        if ((error = draw_line_text(w, bx, page, el->x, base, 0, f->label, ls, SC_OFD_ALIGN_LEFT)) <
-                0 ||
-            (f->label_en && (error = draw_line_text(w, bx, page, el->x, base + lh * 0.9, 0,
-                                                    f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0) ||
-            (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw, value,
-                                                &s)) < 0)
+        if (labels &&
+            ((error = draw_line_text(w, bx, page, el->x, base, 0, f->label, ls,
+                                     SC_OFD_ALIGN_LEFT)) < 0 ||
+             (f->label_en && (error = draw_line_text(w, bx, page, el->x, base + lh * 0.9, 0,
+                                                     f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0)))
             return error;
-        if ((error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
-            return error;
-        if (el->underline > 0) {
+        if (values) {
+            if ((error = subst(text, e, f->value)) < 0 ||
+                (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw,
+                                                    (const char *)text->ptr, &s)) < 0 ||
+                (error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
+                return error;
+            if (SC_NEVER(fixed && h != line_h))
+                return sc_error_set(SC_ERROR, "fields: a value measured on one line took %.1f mm",
+                                    h);
+        }
+        if (labels && el->underline > 0) {
             sc_ofd_path_style ps = SC_OFD_PATH_STYLE_INIT;
             ps.line_width = el->underline;
             ps.stroke = SC_OFD_RGB(0x60, 0x60, 0x60);
@@ -576,9 +651,12 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
 }
 
 static int draw_element(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *el,
-                        sc_buf *text)
+                        sc_buf *text, bool fixed, draw_pass pass)
 {
     int error;
+    if (el->kind == SC_ECERT__EL_FIELDS ? pass == DRAW_STATIC && !fixed
+                                        : el_is_static(el) != (pass == DRAW_STATIC))
+        return 0;
     if (!cond_holds(e, el->cond))
         return 0;
     switch (el->kind) {
@@ -598,7 +676,7 @@ static int draw_element(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const 
             return error;
         return bx ? add_box(bx, el->x, el->y, el->w, el->h) : 0;
     case SC_ECERT__EL_FIELDS:
-        return draw_fields(w, e, bx, page, el, text);
+        return draw_fields(w, e, bx, page, el, text, fixed, pass);
     case SC_ECERT__EL_TEXT:
         if ((error = subst(text, e, el->text)) < 0)
             return error;
@@ -618,14 +696,25 @@ static int draw_element(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const 
     return 0;
 }
 
+/* Draw the elements of a list in @p pass; @p fixed: which are fixed fields (NULL: none). */
 static int draw_elements(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const sc_ecert__el *els,
-                         size_t count, const char *list, sc_buf *text)
+                         size_t count, const char *list, sc_buf *text, const bool *fixed,
+                         draw_pass pass)
 {
     int error = 0;
     for (size_t i = 0; i < count && error == 0; i++)
-        if ((error = draw_element(w, e, bx, page, &els[i], text)) < 0)
+        if ((error = draw_element(w, e, bx, page, &els[i], text, fixed && fixed[i], pass)) < 0)
             sc_error_prefix("template %s[%zu]", list, i);
     return error;
+}
+
+/* Does a list hold anything for a template page? */
+static bool any_static(const sc_ecert__el *els, size_t count, const bool *fixed)
+{
+    for (size_t i = 0; i < count; i++)
+        if (el_is_static(&els[i]) || (fixed && fixed[i]))
+            return true;
+    return false;
 }
 
 static int draw_op(sc_ofd_writer *w, boxes *bx, const op *o, double flow_w)
@@ -830,6 +919,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     boxes bx = {0};
     sc_ofd_writer *w = NULL;
     sc_buf text = SC_BUF_INIT, title = SC_BUF_INIT;
+    bool *fixed = NULL; /* fields_fixed() of each cover element */
     int error;
 
     SC_ASSERT_ARG(out);
@@ -879,6 +969,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     wo.creation_time = o->time;
     wo.page_width = t->page_w;
     wo.page_height = t->page_h;
+    wo.cache = t->cache;
     if ((error = sc_ofd_writer_new(&w, &wo)) < 0)
         goto done;
     for (size_t i = 0; i < t->font_count && error == 0; i++)
@@ -886,17 +977,46 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
             error =
                 sc_ofd_writer_embed_chars(w, t->fonts[i].font, (const char *)t->fonts[i].base.ptr);
     e.pages = pages;
+    e.page = 1;
+    if (t->cover_count && !(fixed = sc_calloc(t->cover_count, sizeof(*fixed))))
+        error = sc_error_oom();
+    for (size_t i = 0; i < t->cover_count && error == 0; i++)
+        error = fields_fixed(&fixed[i], &e, &t->cover[i], &text);
+    /* The template pages first, so that their IDs, and so their bytes, are the same for every
+     * certificate (draw_pass). */
+    size_t tpl[2] = {SIZE_MAX, SIZE_MAX}; /* cover, flow pages */
+    if (error == 0 && (any_static(t->every, t->every_count, NULL) ||
+                       any_static(t->cover, t->cover_count, fixed))) {
+        if ((error = sc_ofd_writer_add_template(&tpl[0], w)) < 0 ||
+            (error = draw_elements(w, &e, &bx, tpl[0], t->every, t->every_count, "every_page",
+                                   &text, NULL, DRAW_STATIC)) < 0 ||
+            (error = draw_elements(w, &e, &bx, tpl[0], t->cover, t->cover_count, "cover", &text,
+                                   fixed, DRAW_STATIC)) < 0)
+            goto done;
+    }
+    e.page = 2;
+    if (error == 0 && pages > 1 &&
+        (any_static(t->every, t->every_count, NULL) ||
+         any_static(t->header, t->header_count, NULL))) {
+        if ((error = sc_ofd_writer_add_template(&tpl[1], w)) < 0 ||
+            (error = draw_elements(w, &e, NULL, tpl[1], t->every, t->every_count, "every_page",
+                                   &text, NULL, DRAW_STATIC)) < 0 ||
+            (error = draw_elements(w, &e, NULL, tpl[1], t->header, t->header_count, "flow.header",
+                                   &text, NULL, DRAW_STATIC)) < 0)
+            goto done;
+    }
     for (size_t p = 0; p < pages && error == 0; p++) {
-        size_t page;
+        size_t page, use = tpl[p == 0 ? 0 : 1];
         e.page = p + 1;
         boxes *pb = p == 0 ? &bx : NULL;
         if ((error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
-            (error = draw_elements(w, &e, pb, page, t->every, t->every_count, "every_page",
-                                   &text)) < 0 ||
+            (use != SIZE_MAX && (error = sc_ofd_writer_use_template(w, page, use)) < 0) ||
+            (error = draw_elements(w, &e, pb, page, t->every, t->every_count, "every_page", &text,
+                                   NULL, DRAW_DYNAMIC)) < 0 ||
             (p == 0 && (error = draw_elements(w, &e, pb, page, t->cover, t->cover_count, "cover",
-                                              &text)) < 0) ||
+                                              &text, fixed, DRAW_DYNAMIC)) < 0) ||
             (p > 0 && (error = draw_elements(w, &e, pb, page, t->header, t->header_count,
-                                             "flow.header", &text)) < 0))
+                                             "flow.header", &text, NULL, DRAW_DYNAMIC)) < 0))
             goto done;
     }
     for (size_t i = 0; i < l.op_count && error == 0; i++)
@@ -926,6 +1046,7 @@ done:
     sc_ofd_writer_free(w);
     layout_dispose(&l);
     sc_free(bx.box);
+    sc_free(fixed);
     sc_buf_dispose(&text);
     sc_buf_dispose(&title);
     sc_buf_dispose(&e.supplement_notice);

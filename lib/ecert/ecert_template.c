@@ -918,7 +918,7 @@ int sc_ecert__template_parse(sc_ecert_template **out, const char *json, size_t l
         error = sc_error_oom();
         goto done;
     }
-    if ((error = load(t, &c, root)) < 0)
+    if ((error = load(t, &c, root)) < 0 || (error = sc_ofd_writer_cache_new(&t->cache, 0)) < 0)
         goto done;
     *out = t;
     t = NULL;
@@ -1029,6 +1029,7 @@ void sc_ecert_template_free(sc_ecert_template *t)
     sc_free(t->id_root);
     sc_free(t->empty);
     sc_free(t->dir);
+    sc_ofd_writer_cache_free(t->cache);
     sc_free(t);
 }
 

@@ -72,6 +72,7 @@ typedef struct {
     unsigned long id;   /* ID */
     const char *path;   /* its Content.xml, absolute; in the pool */
     const char *zorder; /* ZOrder as written, "Background" when absent; in the pool */
+    const char *text;   /* its text as sc_ofd_page.text has it (in the pool); NULL: not read */
 } sc_ofd__template;
 
 /* One Annotations.xml -> Page entry: the PageAnnot file of a page. */
@@ -103,6 +104,13 @@ typedef struct {
     sc_ofd__annot_file *annots;          /* owned array, in Annotations.xml order */
     size_t annot_count, annot_cap;       /* annotation files in use, allocated */
 } sc_ofd__doc;
+
+/**
+ * The index in d->templates of the TemplatePage that Page/Template element @p ref names, when it
+ * is drawn with ZOrder @p zorder ("Background" or "Foreground": the reference's ZOrder, else the
+ * TemplatePage's); SIZE_MAX when it names none or is drawn on the other side.
+ */
+size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const char *zorder);
 
 struct sc_ofd {
     sc_ofd__entry *entries;         /* sorted by sc_ofd__name_cmp; owned */

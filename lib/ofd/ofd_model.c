@@ -115,6 +115,70 @@ static int walk_content(loader *L, const xmlNode *node, page_counts *pc, int dep
     return 0;
 }
 
+/* The text of template @p t, read the first time a page shows it. A template file that is
+ * missing (warned about at open) or malformed has none. */
+static int template_text(loader *L, sc_ofd__template *t, const char **out)
+{
+    xmlDoc *doc = NULL;
+    sc_buf saved = L->page;
+    page_counts tc = {0, 0, 0, false};
+    int error;
+    if (t->text) {
+        *out = t->text;
+        return 0;
+    }
+    *out = t->text = "";
+    L->page = (sc_buf)SC_BUF_INIT;
+    if ((error = load_xml(L, &doc, t->path, "template")) == 0 && doc) {
+        const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(doc), "Content");
+        if (content && content->children)
+            error = walk_content(L, content->children, &tc, 1);
+        if (error == 0 && L->page.size &&
+            !(t->text = sc_ofd__pstrndup(&L->ofd->pool, (const char *)L->page.ptr, L->page.size)))
+            error = SC_ENOMEM;
+        *out = t->text;
+    }
+    xmlFreeDoc(doc);
+    sc_buf_dispose_public(&L->page);
+    L->page = saved;
+    return error;
+}
+
+size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const char *zorder)
+{
+    const char *id = sc_ofd__xml_attr(ref, "TemplateID"), *z = sc_ofd__xml_attr(ref, "ZOrder");
+    unsigned long tid = id ? strtoul(id, NULL, 10) : 0;
+    for (size_t i = 0; i < d->template_count && tid; i++)
+        if (d->templates[i].id == tid)
+            return strcmp(z && *z ? z : d->templates[i].zorder, zorder) == 0 ? i : SIZE_MAX;
+    return SIZE_MAX;
+}
+
+/* Append to the page's text that of the templates @p page_el shows with ZOrder @p zorder (the
+ * reference's, else the TemplatePage's). */
+static int add_template_text(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const char *zorder,
+                             page_counts *pc)
+{
+    size_t count = 0;
+    int error = 0;
+    for (const xmlNode *r = sc_ofd__xml_child(page_el, "Template");
+         r && error == 0 && count++ < SC_OFD_MAX_PAGE_TEMPLATES;
+         r = sc_ofd__xml_next(r, "Template")) {
+        size_t k = sc_ofd__template_index(d, r, zorder);
+        const char *text = NULL;
+        if (k != SIZE_MAX && (error = template_text(L, &d->templates[k], &text)) < 0)
+            return error;
+        if (!text || !*text)
+            continue;
+        size_t n = strlen(text);
+        if (pc->text_full || L->page.size + n > SC_OFD_MAX_PAGE_TEXT)
+            pc->text_full = true;
+        else
+            error = sc_buf_put(&L->page, text, n);
+    }
+    return error;
+}
+
 static int load_page(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const char *doc_path)
 {
     const char *id = sc_ofd__xml_attr(page_el, "ID");
@@ -154,9 +218,13 @@ static int load_page(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const ch
         if (sc_ofd__numbers(v, 4, (const char *)L->text.ptr) == 4)
             memcpy(p->box, v, sizeof(v));
     }
-    /* Page/Content/Layer/...; templates (Page/Template) are other files and not counted. */
+    /* Page/Content/Layer/...; the text of templates (Page/Template) under it and over it, whose
+     * objects are not counted. */
     const xmlNode *content = sc_ofd__xml_child(root, "Content");
-    if (content && content->children && (error = walk_content(L, content->children, &pc, 1)) < 0)
+    if ((error = add_template_text(L, d, root, "Background", &pc)) < 0 ||
+        (content && content->children &&
+         (error = walk_content(L, content->children, &pc, 1)) < 0) ||
+        (error = add_template_text(L, d, root, "Foreground", &pc)) < 0)
         goto done;
     p->text_count = pc.text;
     p->image_count = pc.image;
@@ -524,6 +592,7 @@ static int add_template(loader *L, sc_ofd__doc *d, const xmlNode *el, const char
     sc_ofd__template *t = &d->templates[d->template_count];
     t->id = id ? strtoul(id, NULL, 10) : 0;
     t->path = file;
+    t->text = NULL;
     if (!(t->zorder = sc_ofd__pstrdup(&L->ofd->pool, z && *z ? z : "Background")))
         return SC_ENOMEM;
     d->template_count++;

@@ -462,17 +462,12 @@ static int read_templates(reader *R, const xmlNode *page_el, const char *zorder)
         if (++count > SC_OFD_MAX_PAGE_TEMPLATES)
             return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page_name,
                                 SC_OFD_MAX_PAGE_TEMPLATES);
-        unsigned long id = ref(t, "TemplateID");
-        const sc_ofd__template *tp = NULL;
+        size_t k = sc_ofd__template_index(R->d, t, zorder);
         const sc_ofd__entry *e;
         xmlDoc *x = NULL;
-        for (size_t i = 0; i < R->d->template_count && !tp; i++)
-            if (R->d->templates[i].id == id)
-                tp = &R->d->templates[i];
-        const char *z = sc_ofd__xml_attr(t, "ZOrder");
-        if (!tp || strcmp(z && *z ? z : tp->zorder, zorder) != 0 ||
-            !(e = sc_ofd__find(R->ofd, tp->path, NULL)))
+        if (k == SIZE_MAX || !(e = sc_ofd__find(R->ofd, R->d->templates[k].path, NULL)))
             continue;
+        unsigned long id = R->d->templates[k].id;
         if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0)
             break;
         const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");

@@ -245,20 +245,37 @@ int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc,
     return 0;
 }
 
-int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc, size_t page)
+/* The text objects of the templates page @p root shows with ZOrder @p zorder (the reference's,
+ * else the TemplatePage's); a template whose file is missing is skipped (the model warned). */
+static int walk_templates(walker *W, const sc_ofd *ofd, const sc_ofd__doc *d, const xmlNode *root,
+                          const char *zorder)
 {
-    const sc_ofd__entry *e;
-    int error;
-
-    SC_ASSERT_ARG(out && ofd);
-    *out = NULL;
-    if ((error = sc_ofd__page_entry(&e, ofd, doc, page)) < 0)
-        return error;
-    return sc_ofd__page_text_parse(out, e->data, e->len, e->name);
+    size_t count = 0;
+    int error = 0;
+    for (const xmlNode *r = sc_ofd__xml_child(root, "Template"); r && error == 0;
+         r = sc_ofd__xml_next(r, "Template")) {
+        if (++count > SC_OFD_MAX_PAGE_TEMPLATES)
+            return sc_error_set(SC_ELIMIT, "Page: more than %d Template elements",
+                                SC_OFD_MAX_PAGE_TEMPLATES);
+        size_t k = sc_ofd__template_index(d, r, zorder);
+        const sc_ofd__entry *e;
+        xmlDoc *x = NULL;
+        if (k == SIZE_MAX || !(e = sc_ofd__find(ofd, d->templates[k].path, NULL)))
+            continue;
+        if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0)
+            break;
+        const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");
+        if (content && content->children)
+            error = walk(W, content->children, 1);
+        xmlFreeDoc(x);
+    }
+    return error;
 }
 
-int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
-                            const char *name)
+/* Parse page XML @p data (@p name) into @p out; with @p ofd and @p d, also the text of the
+ * templates it shows, under (Background) and over (Foreground) its own. */
+static int page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
+                           const char *name, const sc_ofd *ofd, const sc_ofd__doc *d)
 {
     sc_ofd_page_text *t = NULL;
     walker W;
@@ -272,8 +289,11 @@ int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, s
     W.t = t;
     if ((error = sc_ofd__xml_parse(&x, data, len, name)) < 0)
         goto done;
-    const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");
-    if (content && content->children && (error = walk(&W, content->children, 1)) < 0)
+    const xmlNode *root = xmlDocGetRootElement(x);
+    const xmlNode *content = sc_ofd__xml_child(root, "Content");
+    if ((d && (error = walk_templates(&W, ofd, d, root, "Background")) < 0) ||
+        (content && content->children && (error = walk(&W, content->children, 1)) < 0) ||
+        (d && (error = walk_templates(&W, ofd, d, root, "Foreground")) < 0))
         goto done;
     *out = t;
     t = NULL;
@@ -285,6 +305,24 @@ done:
     sc_free(W.gaps);
     sc_ofd_page_text_free(t);
     return error;
+}
+
+int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
+                            const char *name)
+{
+    return page_text_parse(out, data, len, name, NULL, NULL);
+}
+
+int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc, size_t page)
+{
+    const sc_ofd__entry *e;
+    int error;
+
+    SC_ASSERT_ARG(out && ofd);
+    *out = NULL;
+    if ((error = sc_ofd__page_entry(&e, ofd, doc, page)) < 0)
+        return error;
+    return page_text_parse(out, e->data, e->len, e->name, ofd, &ofd->docs[doc]);
 }
 
 size_t sc_ofd_page_text_count(const sc_ofd_page_text *text)

@@ -13,6 +13,7 @@
  * characters are refused instead of escaped, since XML 1.0 cannot carry them.
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -66,6 +67,8 @@ typedef struct {
     size_t layers_cap;
     open_text texts[8]; /* text not yet written to the last layer, in drawing order */
     size_t ntexts;      /* open entries of texts (the others keep their buffers) */
+    unsigned long tpl_ids[SC_OFD_WRITER_MAX_PAGE_TEMPLATES]; /* TemplatePage IDs shown under it */
+    size_t ntpl_ids;
 } page;
 
 #define MAX_OPEN_TEXTS (sizeof(((page *)0)->texts) / sizeof(((page *)0)->texts[0]))
@@ -117,9 +120,12 @@ struct sc_ofd_writer {
     unsigned long next_id;    /* next unit ID */
     page *pages;              /* owned */
     size_t npages, pages_cap; /* */
-    font_use *fonts;          /* owned */
-    size_t nfonts, fonts_cap; /* */
-    image *images;            /* owned */
+    page *tpls;               /* template pages (owned), as pages without templates */
+    size_t ntpls, tpls_cap;
+    sc_ofd_writer_cache *cache; /* borrowed, or NULL */
+    font_use *fonts;            /* owned */
+    size_t nfonts, fonts_cap;   /* */
+    image *images;              /* owned */
     size_t nimages, images_cap;
     item *atts; /* attachments (owned) */
     size_t natts, atts_cap;
@@ -347,6 +353,9 @@ void sc_ofd_writer_free(sc_ofd_writer *w)
         return;
     for (size_t i = 0; i < w->npages; i++)
         page_dispose(&w->pages[i]);
+    for (size_t i = 0; i < w->ntpls; i++)
+        page_dispose(&w->tpls[i]);
+    sc_free(w->tpls);
     for (size_t i = 0; i < w->nfonts; i++) {
         sc_ofd__subset_release(w->fonts[i].font, w->fonts[i].subset);
         sc_free(w->fonts[i].bmp);
@@ -376,7 +385,7 @@ void sc_ofd_writer_free(sc_ofd_writer *w)
 int sc_ofd_writer_new(sc_ofd_writer **out, const sc_ofd_writer_options *opts)
 {
     int error = 0;
-    sc_ofd_writer_options def = SC_OFD_WRITER_OPTIONS_INIT;
+    sc_ofd_writer_options def = SC_OFD_WRITER_OPTIONS_INIT, given = SC_OFD_WRITER_OPTIONS_INIT;
     sc_ofd_writer *w = NULL;
     bool is_oom = false;
 
@@ -384,9 +393,13 @@ int sc_ofd_writer_new(sc_ofd_writer **out, const sc_ofd_writer_options *opts)
     *out = NULL;
     if (!opts)
         opts = &def;
-    if (opts->version != SC_OFD_WRITER_OPTIONS_VERSION)
+    if (opts->version != 1 && opts->version != SC_OFD_WRITER_OPTIONS_VERSION)
         return sc_error_set(SC_EINVALID, "sc_ofd_writer_options: version %u, expected %u",
                             opts->version, SC_OFD_WRITER_OPTIONS_VERSION);
+    /* A version-1 struct ends before the cache. */
+    memcpy(&given, opts,
+           opts->version >= 2 ? sizeof(given) : offsetof(sc_ofd_writer_options, cache));
+    opts = &given;
     if (opts->compression_level < 0 || opts->compression_level > 9)
         return sc_error_set(SC_EINVALID, "compression_level %d: 1-9, or 0 for the default",
                             opts->compression_level);
@@ -414,6 +427,7 @@ int sc_ofd_writer_new(sc_ofd_writer **out, const sc_ofd_writer_options *opts)
     w->page_w = opts->page_width > 0 ? opts->page_width : 210;
     w->page_h = opts->page_height > 0 ? opts->page_height : 297;
     w->next_id = 1;
+    w->cache = opts->cache;
     *out = w;
     w = NULL;
 done:
@@ -433,6 +447,14 @@ static int get_page(page **out, sc_ofd_writer *w, size_t index)
     int error = check_open(w);
     if (error < 0)
         return error;
+    if (index & SC_OFD_WRITER_TEMPLATE) {
+        size_t t = index & ~SC_OFD_WRITER_TEMPLATE;
+        if (t >= w->ntpls)
+            return sc_error_set(SC_EINVALID, "template %zu: the document has %zu templates", t,
+                                w->ntpls);
+        *out = &w->tpls[t];
+        return 0;
+    }
     if (index >= w->npages)
         return sc_error_set(SC_EINVALID, "page %zu: the document has %zu pages", index, w->npages);
     *out = &w->pages[index];
@@ -453,6 +475,22 @@ static int page_new_layer(page *p, sc_ofd_writer *w, sc_ofd_layer_type type)
     return 0;
 }
 
+/* Start page @p p (of w->pages or w->tpls, reserved): its ID, then one body layer. */
+static int page_init(page *p, sc_ofd_writer *w, double width, double height)
+{
+    memset(p, 0, sizeof(*p));
+    p->width = width;
+    p->height = height;
+    unsigned long saved = w->next_id;
+    p->id = w->next_id++;
+    int error = page_new_layer(p, w, SC_OFD_LAYER_BODY);
+    if (error < 0) {
+        page_dispose(p);
+        w->next_id = saved;
+    }
+    return error;
+}
+
 int sc_ofd_writer_add_page(size_t *page_out, sc_ofd_writer *w, double width_mm, double height_mm)
 {
     int error;
@@ -461,22 +499,45 @@ int sc_ofd_writer_add_page(size_t *page_out, sc_ofd_writer *w, double width_mm, 
         return error;
     if (!is_len(width_mm) || !is_len(height_mm) || width_mm < 0 || height_mm < 0)
         return sc_error_set(SC_EINVALID, "page size: not a positive length");
-    if ((error = RESERVE(w->pages, w->npages, w->pages_cap)) < 0)
+    if ((error = RESERVE(w->pages, w->npages, w->pages_cap)) < 0 ||
+        (error = page_init(&w->pages[w->npages], w, width_mm > 0 ? width_mm : w->page_w,
+                           height_mm > 0 ? height_mm : w->page_h)) < 0)
         return error;
-    page *p = &w->pages[w->npages];
-    memset(p, 0, sizeof(*p));
-    p->width = width_mm > 0 ? width_mm : w->page_w;
-    p->height = height_mm > 0 ? height_mm : w->page_h;
-    unsigned long saved = w->next_id;
-    p->id = w->next_id++;
-    if ((error = page_new_layer(p, w, SC_OFD_LAYER_BODY)) < 0) {
-        page_dispose(p);
-        w->next_id = saved;
-        return error;
-    }
     if (page_out)
         *page_out = w->npages;
     w->npages++;
+    return 0;
+}
+
+int sc_ofd_writer_add_template(size_t *tpl_out, sc_ofd_writer *w)
+{
+    int error;
+    SC_ASSERT_ARG(tpl_out);
+    SC_ASSERT_ARG(w);
+    if ((error = check_open(w)) < 0 || (error = RESERVE(w->tpls, w->ntpls, w->tpls_cap)) < 0 ||
+        (error = page_init(&w->tpls[w->ntpls], w, w->page_w, w->page_h)) < 0)
+        return error;
+    *tpl_out = SC_OFD_WRITER_TEMPLATE | w->ntpls++;
+    return 0;
+}
+
+int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t index, size_t tpl)
+{
+    int error;
+    page *p = NULL, *t = NULL;
+    SC_ASSERT_ARG(w);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (index & SC_OFD_WRITER_TEMPLATE)
+        return sc_error_set(SC_EINVALID, "a template page cannot use a template");
+    if (!(tpl & SC_OFD_WRITER_TEMPLATE))
+        return sc_error_set(SC_EINVALID, "%zu is a page, not a template", tpl);
+    if ((error = get_page(&t, w, tpl)) < 0)
+        return error;
+    if (p->ntpl_ids == SC_OFD_WRITER_MAX_PAGE_TEMPLATES)
+        return sc_error_set(SC_EINVALID, "page %zu: more than %d templates", index,
+                            SC_OFD_WRITER_MAX_PAGE_TEMPLATES);
+    p->tpl_ids[p->ntpl_ids++] = t->id;
     return 0;
 }
 
@@ -1649,7 +1710,8 @@ typedef struct {
     const unsigned char *ext; /* borrowed bytes (images, fonts, attachments) */
     size_t ext_len;
     bool compress;
-    const sc_ofd__subset *sub; /* a font: its cached deflate */
+    const sc_ofd__subset *sub;   /* a font: its cached deflate */
+    sc_ofd__cached_file *cached; /* a template page from the writer cache (owned), or NULL */
 } pkg_file;
 
 typedef struct {
@@ -1687,9 +1749,10 @@ static void derive_doc_id(char out[33], const sc_ofd_writer *w)
 {
     /* Two 64-bit FNV-1a streams over 8-byte words (a word at a time keeps it at memory speed). */
     uint64_t h1 = 0xcbf29ce484222325u, h2 = 0x84222325cbf29ce4u ^ (uint64_t)w->created;
-    for (size_t i = 0; i < w->npages; i++)
-        for (size_t l = 0; l < w->pages[i].nlayers; l++) {
-            const sc_buf *b = &w->pages[i].layers[l].xml;
+    for (size_t i = 0; i < w->ntpls + w->npages; i++) {
+        const page *p = i < w->ntpls ? &w->tpls[i] : &w->pages[i - w->ntpls];
+        for (size_t l = 0; l < p->nlayers; l++) {
+            const sc_buf *b = &p->layers[l].xml;
             size_t k = 0;
             for (; k + 8 <= b->size; k += 8) {
                 uint64_t v;
@@ -1702,6 +1765,7 @@ static void derive_doc_id(char out[33], const sc_ofd_writer *w)
                 h2 = (h2 ^ b->ptr[k] ^ (h1 >> 29)) * 0x100000001b3u;
             }
         }
+    }
     unsigned char raw[16];
     for (int i = 0; i < 8; i++)
         raw[i] = (unsigned char)(h1 >> (8 * i)), raw[8 + i] = (unsigned char)(h2 >> (8 * i));
@@ -1766,6 +1830,13 @@ static int emit_document(sc_buf *b, const sc_ofd_writer *w)
     if (w->nimages &&
         (error = sc_buf_puts(b, "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>")) < 0)
         return error;
+    for (size_t i = 0; i < w->ntpls; i++) {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "\" BaseLoc=\"Tpls/Tpl_%zu/Content.xml\"/>", i);
+        if ((error = sc_buf_puts(b, "<ofd:TemplatePage ID=\"")) < 0 ||
+            (error = put_ulong(b, w->tpls[i].id)) < 0 || (error = sc_buf_puts(b, loc)) < 0)
+            return error;
+    }
     if ((error = sc_buf_puts(b, "</ofd:CommonData><ofd:Pages>")) < 0)
         return error;
     for (size_t i = 0; i < w->npages; i++) {
@@ -1831,13 +1902,20 @@ static int emit_document_res(sc_buf *b, const sc_ofd_writer *w)
     return sc_buf_puts(b, "</ofd:MultiMedias></ofd:Res>\n");
 }
 
-/* Content.xml of a page (clause 8.2): Area, then Content with the layers. */
-static int emit_page(sc_buf *b, const sc_ofd_writer *w, const page *p)
+/* Content.xml of a page or a template page (clause 8.2): the templates shown under it, Area, then
+ * Content with the layers. */
+static int emit_page(sc_buf *b, const page *p)
 {
     static const char *const types[] = {"Body", "Background", "Foreground"};
     int error;
-    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Page xmlns:ofd=\"" OFD_NS "\">"
-                                         "<ofd:Area><ofd:PhysicalBox>")) < 0 ||
+    if ((error = sc_buf_puts(b, XML_DECL "<ofd:Page xmlns:ofd=\"" OFD_NS "\">")) < 0)
+        return error;
+    for (size_t i = 0; i < p->ntpl_ids; i++)
+        if ((error = sc_buf_puts(b, "<ofd:Template TemplateID=\"")) < 0 ||
+            (error = put_ulong(b, p->tpl_ids[i])) < 0 ||
+            (error = sc_buf_puts(b, "\" ZOrder=\"Background\"/>")) < 0)
+            return error;
+    if ((error = sc_buf_puts(b, "<ofd:Area><ofd:PhysicalBox>")) < 0 ||
         (error = put_box(b, p->width, p->height)) < 0 ||
         (error = sc_buf_puts(b, "</ofd:PhysicalBox></ofd:Area><ofd:Content>\n")) < 0)
         return error;
@@ -1933,16 +2011,18 @@ static int used_cps(uint32_t **out, size_t *n_out, const font_use *u)
  * and the zip times are the last signing time, as there.
  */
 static int seal_and_zip(sc_buf *out, const sc_ofd_writer *w, const sc_ofd__zip_entry *entries,
-                        size_t n)
+                        const pkg *k)
 {
+    size_t n = k->n;
     sc_ofd__sign_pkg *p = NULL;
     int error;
 
     if ((error = sc_ofd__sign_pkg_new(&p, "/Doc_0/Document.xml", NULL)) < 0)
         return error;
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *sm3 = NULL;
-        /* A cached font subset keeps its digest: hashed once for every document using it. */
+        /* Cached font subsets and template pages keep their digests: hashed once for every
+         * document using them. */
+        const unsigned char *sm3 = k->files[i].cached ? k->files[i].cached->sm3 : NULL;
         for (size_t f = 0; f < w->nfonts && !sm3; f++)
             if (entries[i].deflated && entries[i].deflated == w->fonts[f].subset->deflated &&
                 (error = sc_ofd__subset_sm3(&sm3, w->fonts[f].font, w->fonts[f].subset)) < 0)
@@ -1988,6 +2068,9 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
     for (size_t i = 0; i < w->npages; i++)
         if ((error = flush_text(&w->pages[i])) < 0)
             return error;
+    for (size_t i = 0; i < w->ntpls; i++)
+        if ((error = flush_text(&w->tpls[i])) < 0)
+            return error;
 
     for (size_t i = 0; i < w->nfonts; i++) {
         font_use *u = &w->fonts[i];
@@ -2016,9 +2099,17 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
     if (w->nimages && ((error = pkg_add(&f, &k, "Doc_0/DocumentRes.xml", 0, NULL)) < 0 ||
                        (error = emit_document_res(&f->data, w)) < 0))
         goto done;
+    for (size_t i = 0; i < w->ntpls; i++) {
+        if ((error = pkg_add(&f, &k, "Doc_0/Tpls/Tpl_", i, "/Content.xml")) < 0 ||
+            (error = emit_page(&f->data, &w->tpls[i])) < 0)
+            goto done;
+        if (w->cache && (error = sc_ofd__cache_file(&f->cached, w->cache, f->data.ptr, f->data.size,
+                                                    w->level)) < 0)
+            goto done;
+    }
     for (size_t i = 0; i < w->npages; i++)
         if ((error = pkg_add(&f, &k, "Doc_0/Pages/Page_", i, "/Content.xml")) < 0 ||
-            (error = emit_page(&f->data, w, &w->pages[i])) < 0)
+            (error = emit_page(&f->data, &w->pages[i])) < 0)
             goto done;
     for (size_t i = 0; i < w->nfonts; i++) {
         const font_use *u = &w->fonts[i];
@@ -2071,10 +2162,19 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
             e->deflated = pf->sub->deflated;
             e->deflated_len = pf->sub->deflated_len;
             e->crc = pf->sub->crc;
+        } else if (pf->cached) {
+            e->crc = pf->cached->crc;
+            e->has_crc = true;
+            if (pf->cached->deflated_len > 0) {
+                e->deflated = pf->cached->deflated;
+                e->deflated_len = pf->cached->deflated_len;
+            } else {
+                e->compress = false; /* deflate did not pay */
+            }
         }
     }
     if (w->nseals) {
-        if ((error = seal_and_zip(out, w, entries, k.n)) < 0)
+        if ((error = seal_and_zip(out, w, entries, &k)) < 0)
             goto done;
     } else {
         sc_buf_clear(out);
@@ -2084,8 +2184,10 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
     w->is_finished = true;
 
 done:
-    for (size_t i = 0; i < k.n; i++)
+    for (size_t i = 0; i < k.n; i++) {
         sc_buf_dispose_public(&k.files[i].data);
+        sc_free(k.files[i].cached);
+    }
     sc_free(k.files);
     sc_free(entries);
     return error;

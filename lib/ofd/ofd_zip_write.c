@@ -23,9 +23,7 @@
 #define ZIP_END_SIG     0x06054b50u
 #define ZIP_VERSION     20      /* 2.0: deflate; also "made by" MS-DOS (high byte 0) */
 #define ZIP_FLAG_UTF8   0x0800u /* APPNOTE 4.4.4 bit 11: name is UTF-8 */
-/* Entries shorter than this are stored: deflating one costs ~5 us whatever its size (the block's
- * Huffman codes are built every time) and saves a few hundred bytes. */
-#define ZIP_MIN_DEFLATE 1024
+#define ZIP_MIN_DEFLATE SC_OFD__ZIP_MIN_DEFLATE
 
 uint32_t sc_ofd__crc32(const void *data, size_t len)
 {

@@ -14,6 +14,10 @@
 
 /* ---- zip (ofd_zip_write.c) ------------------------------------------------------------------ */
 
+/* Entries shorter than this are stored: deflating one costs ~5 us whatever its size (the block's
+ * Huffman codes are built every time) and saves a few hundred bytes. */
+#define SC_OFD__ZIP_MIN_DEFLATE 1024
+
 /** One entry of a zip written by sc_ofd__zip_write(). Everything borrowed. */
 typedef struct {
     const char *name;              /* path inside the zip, no leading '/' (UTF-8) */
@@ -52,6 +56,26 @@ int sc_ofd__inflate(unsigned char *out, size_t out_len, const unsigned char *in,
 
 /** CRC-32 (ISO 3309, as zip wants). */
 uint32_t sc_ofd__crc32(const void *data, size_t len);
+
+/* ---- the writer cache (ofd_write_cache.c) ------------------------------------------------ */
+
+/** What a shared package file gives the zip and the signer. */
+typedef struct {
+    int level;                            /* deflate level of the stream */
+    uint32_t crc;                         /* CRC-32 of the bytes */
+    unsigned char sm3[SC_SM3_DIGEST_LEN]; /* SM3 of the bytes */
+    size_t deflated_len;                  /* 0: stored (deflate did not pay) */
+    unsigned char deflated[];             /* raw deflate stream */
+} sc_ofd__cached_file;
+
+/**
+ * The deflate stream at @p level, CRC-32 and SM3 of @p data: from @p cache, or made now and
+ * remembered there.
+ * @param[out] out the caller's copy (sc_free)
+ * @return 0 or SC_ENOMEM
+ */
+int sc_ofd__cache_file(sc_ofd__cached_file **out, sc_ofd_writer_cache *cache, const void *data,
+                       size_t len, int level);
 
 /* ---- signing (ofd_sign.c): one signer for sc_ofd_sign() and the writer -------------------- */
 

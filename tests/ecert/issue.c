@@ -229,6 +229,75 @@ static void test_ecert_issue__deterministic(void **state)
     sc_ecert_template_free(t);
 }
 
+static void set_other_number(json_t *root)
+{
+    json_object_set_new(root, "number", json_string("JZ2026-000999"));
+    json_object_set_new(json_object_get(root, "customer"), "name",
+                        json_string("甲乙丙精密仪器有限公司"));
+}
+
+static void set_long_address(json_t *root)
+{
+    json_object_set_new(json_object_get(root, "customer"), "address",
+                        json_string("福建省厦门市思明区湖滨南路 388 号国际金融大厦二十八层"
+                                    "东区 2801-2806 室（计量器具收发室转交质量部）"));
+}
+
+/* An entry of an issued certificate, NUL-terminated (static buffer). */
+static const char *issued_entry(const sc_ecert_issued *r, const char *path)
+{
+    static char buf[1 << 18];
+    sc_ofd *ofd = NULL;
+    const unsigned char *data;
+    size_t len;
+    sc_assert_ok(sc_ofd_open(&ofd, r->ofd.ptr, r->ofd.size, NULL));
+    sc_assert_ok(sc_ofd_entry(&data, &len, ofd, path));
+    assert_true(len < sizeof(buf));
+    memcpy(buf, data, len);
+    buf[len] = '\0';
+    sc_ofd_free(ofd);
+    return buf;
+}
+
+/* The static part of a certificate (rulings, titles, the notice, the cover's labels) is on
+ * template pages that are the same bytes for every certificate of the template; a value that
+ * moves the cover's rows takes the labels back onto the page. */
+static void test_ecert_issue__template_pages(void **state)
+{
+    (void)state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_data *d1 = calibration(30, NULL), *d2 = calibration(30, set_other_number);
+    sc_ecert_data *d3 = calibration(30, set_long_address);
+    sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued a = SC_ECERT_ISSUED_INIT, b = SC_ECERT_ISSUED_INIT, c = SC_ECERT_ISSUED_INIT;
+    o.time = ISSUE_TIME;
+    sc_assert_ok(sc_ecert_issue(&a, t, d1, &o));
+    sc_assert_ok(sc_ecert_issue(&b, t, d2, &o));
+    sc_assert_ok(sc_ecert_issue(&c, t, d3, &o));
+    static char cover[1 << 18], flow[1 << 18];
+    snprintf(cover, sizeof(cover), "%s", issued_entry(&a, "/Doc_0/Tpls/Tpl_0/Content.xml"));
+    snprintf(flow, sizeof(flow), "%s", issued_entry(&a, "/Doc_0/Tpls/Tpl_1/Content.xml"));
+    assert_string_equal(cover, issued_entry(&b, "/Doc_0/Tpls/Tpl_0/Content.xml"));
+    assert_string_equal(flow, issued_entry(&b, "/Doc_0/Tpls/Tpl_1/Content.xml"));
+    assert_non_null(strstr(cover, ">" NOTICE "<"));
+    assert_non_null(strstr(flow, ">" NOTICE "<"));
+    assert_non_null(strstr(cover, ">委 托 方<"));
+    assert_null(strstr(issued_entry(&a, "/Doc_0/Pages/Page_0/Content.xml"), ">委 托 方<"));
+    assert_null(strstr(cover, "JZ2026")); /* no data */
+    assert_null(strstr(flow, "JZ2026"));
+    /* The long address takes two lines: the labels are drawn on the page, under the values. */
+    assert_null(strstr(issued_entry(&c, "/Doc_0/Tpls/Tpl_0/Content.xml"), ">委 托 方<"));
+    assert_non_null(strstr(issued_entry(&c, "/Doc_0/Pages/Page_0/Content.xml"), ">委 托 方<"));
+    assert_non_null(strstr(issued_entry(&c, "/Doc_0/Tpls/Tpl_0/Content.xml"), ">" NOTICE "<"));
+    sc_ecert_issued_dispose(&a);
+    sc_ecert_issued_dispose(&b);
+    sc_ecert_issued_dispose(&c);
+    sc_ecert_data_free(d1);
+    sc_ecert_data_free(d2);
+    sc_ecert_data_free(d3);
+    sc_ecert_template_free(t);
+}
+
 static void set_emoji_customer(json_t *root)
 {
     json_object_set_new(json_object_get(root, "customer"), "name",
@@ -415,7 +484,18 @@ static void test_ecert_issue__template_images(void **state)
             sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
             sc_ofd *ofd = NULL;
             sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
-            assert_int_equal(sc_ofd_page_of(ofd, 0, 0)->image_count, 1);
+            /* The logo is static: on the cover's template page, which the page shows. */
+            sc_ofd_page_objects *po = NULL;
+            size_t images = 0, in_template = 0;
+            sc_assert_ok(sc_ofd_page_objects_load(&po, ofd, 0, 0));
+            for (size_t k = 0; k < sc_ofd_page_objects_count(po); k++) {
+                const sc_ofd_object *ob = sc_ofd_page_objects_object(po, k);
+                images += ob->type == SC_OFD_OBJECT_IMAGE;
+                in_template += ob->type == SC_OFD_OBJECT_IMAGE && ob->template_id != 0;
+            }
+            assert_int_equal(images, 1);
+            assert_int_equal(in_template, 1);
+            sc_ofd_page_objects_free(po);
             sc_ofd_free(ofd);
             sc_ecert_issued_dispose(&r);
             sc_ecert_data_free(d);
@@ -564,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_ecert_issue__calibration_120_rows),
         cmocka_unit_test(test_ecert_issue__riding_both_codes_attachment),
         cmocka_unit_test(test_ecert_issue__deterministic),
+        cmocka_unit_test(test_ecert_issue__template_pages),
         cmocka_unit_test(test_ecert_issue__refusals),
         cmocka_unit_test(test_ecert_issue__template_code_overlap),
         cmocka_unit_test(test_ecert_issue__both_codes_need_code2),

@@ -264,6 +264,113 @@ static void test_ofd_write_package__minimal_and_misuse(void **state)
     sc_buf_dispose(&out);
 }
 
+/* Two pages over one template page (a line and a label), page 1 with text of its own. */
+static void build_templated(sc_buf *out, sc_ofd_writer_cache *cache, unsigned version)
+{
+    sc_ofd_writer *w;
+    size_t tpl, page;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.version = version;
+    o.creation_time = SAMPLE_TIME;
+    o.cache = cache;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    ts.font = wqy;
+    ts.size = 4;
+    char label[2048] = "委托单位";
+    for (size_t i = 0; i < 40; i++) /* over SC_OFD__ZIP_MIN_DEFLATE: the template is deflated */
+        strcat(label, " Customer name");
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_template(&tpl, w));
+    assert_true(tpl & SC_OFD_WRITER_TEMPLATE);
+    sc_assert_ok(sc_ofd_writer_add_line(w, tpl, 20, 30, 190, 30, NULL));
+    sc_assert_ok(sc_ofd_writer_add_text_box(NULL, w, tpl, 20, 40, 170, label, &ts));
+    for (int i = 0; i < 2; i++) {
+        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+        sc_assert_ok(sc_ofd_writer_use_template(w, page, tpl));
+    }
+    sc_assert_ok(sc_ofd_writer_add_text(NULL, w, 0, 20, 100, 0, "数据", &ts));
+    /* Misuse: a page is no template, a template shows none, at most 4 per page. */
+    assert_int_equal(sc_ofd_writer_use_template(w, 0, 1), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_use_template(w, tpl, tpl), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_use_template(w, 0, SC_OFD_WRITER_TEMPLATE | 7), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_add_line(w, SC_OFD_WRITER_TEMPLATE | 1, 0, 0, 1, 1, NULL),
+                     SC_EINVALID);
+    sc_assert_ok(sc_ofd_writer_finish(out, w));
+    sc_ofd_writer_free(w);
+}
+
+static void test_ofd_write_package__templates(void **state)
+{
+    sc_ofd_writer_cache *cache = NULL;
+    sc_buf plain = SC_BUF_INIT, first = SC_BUF_INIT, again = SC_BUF_INIT, v1 = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd_writer_cache_new(&cache, 0));
+    build_templated(&plain, NULL, SC_OFD_WRITER_OPTIONS_VERSION);
+    build_templated(&first, cache, SC_OFD_WRITER_OPTIONS_VERSION);
+    build_templated(&again, cache, SC_OFD_WRITER_OPTIONS_VERSION); /* from the cache */
+    build_templated(&v1, cache, 1);                                /* a version-1 struct */
+    /* The cache changes nothing in the bytes. */
+    assert_int_equal(plain.size, first.size);
+    assert_memory_equal(plain.ptr, first.ptr, plain.size);
+    assert_int_equal(plain.size, again.size);
+    assert_memory_equal(plain.ptr, again.ptr, plain.size);
+    assert_int_equal(plain.size, v1.size);
+    assert_memory_equal(plain.ptr, v1.ptr, plain.size);
+
+    pkg_files p = pkg_read(&plain);
+    const char *doc = (const char *)pkg_get(&p, "Doc_0/Document.xml")->data;
+    const char *tpl = (const char *)pkg_get(&p, "Doc_0/Tpls/Tpl_0/Content.xml")->data;
+    const char *pg0 = (const char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data;
+    const char *pg1 = (const char *)pkg_get(&p, "Doc_0/Pages/Page_1/Content.xml")->data;
+    assert_non_null(strstr(doc, "<ofd:TemplatePage ID=\"1\" BaseLoc=\"Tpls/Tpl_0/Content.xml\"/>"));
+    assert_non_null(
+        strstr(pg0, "<ofd:Template TemplateID=\"1\" ZOrder=\"Background\"/><ofd:Area>"));
+    assert_non_null(
+        strstr(pg1, "<ofd:Template TemplateID=\"1\" ZOrder=\"Background\"/><ofd:Area>"));
+    assert_non_null(strstr(tpl, "<ofd:PathObject"));
+    assert_null(strstr(pg1, "Object")); /* page 2 has nothing of its own */
+    /* Schema order and unique IDs over every XML file. */
+    id_log *log = calloc(1, sizeof(*log));
+    for (size_t i = 0; i < p.n; i++) {
+        if (!strstr(p.e[i].name, ".xml"))
+            continue;
+        xmlDocPtr x = xml_parse(&p.e[i]);
+        check_tree(xmlDocGetRootElement(x), p.e[i].name, log);
+        xmlFreeDoc(x);
+    }
+    for (size_t i = 0; i < log->nids; i++)
+        for (size_t j = i + 1; j < log->nids; j++)
+            if (log->ids[i] == log->ids[j])
+                fail_msg("ID %lu used twice", log->ids[i]);
+    free(log);
+    pkg_dispose(&p);
+
+    /* Read back: the template's text is part of what each page shows, under its own. */
+    sc_ofd *ofd = NULL;
+    sc_ofd_page_text *t = NULL;
+    sc_ofd_page_objects *po = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, plain.ptr, plain.size, NULL));
+    const char *text0 = sc_ofd_page_of(ofd, 0, 0)->text;
+    assert_non_null(strstr(text0, "委托单位 Customer name"));
+    assert_true(strstr(text0, "委托单位") < strstr(text0, "数据"));
+    assert_non_null(strstr(sc_ofd_page_of(ofd, 0, 1)->text, "委托单位"));
+    assert_int_equal(sc_ofd_page_of(ofd, 0, 1)->text_count, 0); /* counts: the page's own */
+    sc_assert_ok(sc_ofd_page_text_load(&t, ofd, 0, 1));
+    assert_true(sc_ofd_page_text_count(t) >= 1);
+    assert_non_null(strstr(sc_ofd_page_text_object(t, 0)->text, "委托单位"));
+    sc_ofd_page_text_free(t);
+    sc_assert_ok(sc_ofd_page_objects_load(&po, ofd, 0, 1));
+    assert_true(sc_ofd_page_objects_count(po) >= 2);
+    assert_int_equal(sc_ofd_page_objects_object(po, 0)->template_id, 1);
+    sc_ofd_page_objects_free(po);
+    sc_ofd_free(ofd);
+
+    sc_ofd_writer_cache_free(cache);
+    sc_buf_dispose(&plain);
+    sc_buf_dispose(&first);
+    sc_buf_dispose(&again);
+    sc_buf_dispose(&v1);
+}
+
 static void test_ofd_write_package__text_object(void **state)
 {
     sc_ofd_writer *w;
@@ -591,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__entries_and_schema_order),
         cmocka_unit_test(test_ofd_write_package__deterministic),
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
+        cmocka_unit_test(test_ofd_write_package__templates),
         cmocka_unit_test(test_ofd_write_package__text_object),
         cmocka_unit_test(test_ofd_write_package__text_runs_merged),
         cmocka_unit_test(test_ofd_write_package__grid_path),
