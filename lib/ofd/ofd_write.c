@@ -1772,19 +1772,41 @@ static void derive_doc_id(char out[33], const sc_ofd_writer *w)
     sc_hex(out, raw, 16);
 }
 
+/* Element text escaped as libxml2 writes it (xmlEscapeContent: &, <, >; quotes as they are; CR
+ * never gets here, check_string() refuses it), so that OFD.xml is the same bytes whether the
+ * signer (which rewrites it through libxml2 when it adds the signature list) or the writer
+ * wrote it. */
+static int put_content(sc_buf *b, const char *s)
+{
+    int error = 0;
+    for (const char *from = s;; s++) {
+        const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : NULL;
+        if (!rep && *s)
+            continue;
+        if ((error = sc_buf_put(b, from, (size_t)(s - from))) < 0 || !*s ||
+            (error = sc_buf_puts(b, rep)) < 0)
+            return error;
+        from = s + 1;
+    }
+}
+
 static int put_elem(sc_buf *b, const char *name, const char *value)
 {
     int error;
     if (!value)
         return 0;
     if ((error = sc_buf_puts(b, "<ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0 ||
-        (error = sc_buf_puts(b, ">")) < 0 || (error = put_escs(b, value)) < 0 ||
+        (error = sc_buf_puts(b, ">")) < 0 || (error = put_content(b, value)) < 0 ||
         (error = sc_buf_puts(b, "</ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0)
         return error;
     return sc_buf_puts(b, ">");
 }
 
-/* /OFD.xml (clause 7.4): DocInfo children in CT_DocInfo order. */
+/* Where the signer puts the signature list of the first document. */
+#define SIGNATURES_LIST "/Doc_0/Signs/Signatures.xml"
+
+/* /OFD.xml (clause 7.4): DocInfo children in CT_DocInfo order; with seals to apply at finish,
+ * DocBody/Signatures naming the list the signer makes, as it would name it itself. */
 static int emit_ofd_xml(sc_buf *b, const sc_ofd_writer *w, const char *doc_id)
 {
     int error;
@@ -1801,8 +1823,12 @@ static int emit_ofd_xml(sc_buf *b, const sc_ofd_writer *w, const char *doc_id)
         (error = put_elem(b, "Creator", "sealcert")) < 0 ||
         (error = put_elem(b, "CreatorVersion", SC_VERSION)) < 0)
         return error;
-    return sc_buf_puts(b, "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
-                          "</ofd:DocBody></ofd:OFD>\n");
+    if ((error = sc_buf_puts(b, "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>")) <
+            0 ||
+        (w->nseals &&
+         (error = sc_buf_puts(b, "<ofd:Signatures>" SIGNATURES_LIST "</ofd:Signatures>")) < 0))
+        return error;
+    return sc_buf_puts(b, "</ofd:DocBody></ofd:OFD>\n");
 }
 
 static int put_box(sc_buf *b, double width, double height)
@@ -2017,7 +2043,8 @@ static int seal_and_zip(sc_buf *out, const sc_ofd_writer *w, const sc_ofd__zip_e
     sc_ofd__sign_pkg *p = NULL;
     int error;
 
-    if ((error = sc_ofd__sign_pkg_new(&p, "/Doc_0/Document.xml", NULL)) < 0)
+    /* OFD.xml names the list already (emit_ofd_xml): the signer then has no XML to rewrite. */
+    if ((error = sc_ofd__sign_pkg_new(&p, "/Doc_0/Document.xml", SIGNATURES_LIST)) < 0)
         return error;
     for (size_t i = 0; i < n; i++) {
         /* Cached font subsets and template pages keep their digests: hashed once for every
