@@ -164,7 +164,7 @@ void sc_ofd_font_free(sc_ofd_font *font)
     }
     pthread_mutex_destroy(&font->lock);
     hb_font_destroy(font->hb);
-    hb_face_destroy(font->prepared);
+    hb_face_destroy(atomic_load_explicit(&font->prepared, memory_order_acquire));
     hb_face_destroy(font->face);
     hb_blob_destroy(font->blob);
     sc_free(font->family);
@@ -176,20 +176,57 @@ void sc_ofd_font_free(sc_ofd_font *font)
 
 /* hb_subset_preprocess() parses the tables and builds the subsetter's accelerators once, for
  * every later subset. Measured (docs/formats/ofd-writer.md): Noto Sans CJK SC 0.8 s and ~300 MB
- * resident, then a CFF subset of a few characters costs 0.5 ms instead of 1.3 ms; WenQuanYi
- * 54 ms for a gain of 0.04 ms. Too much memory to do by default, hence a call of its own. */
-int sc_ofd_font_prepare_subsets(sc_ofd_font *font)
+ * resident, then a CFF subset of a few characters costs 0.5 ms instead of 1.3 ms: too much
+ * memory to do by default, hence a call of its own. WenQuanYi Micro Hei (TrueType): ~50 ms, then
+ * a certificate's extra subset (~150 glyphs) costs about 0.8 M instructions instead of 2 M
+ * (callgrind): done by itself after a few misses (prepare_lazily). */
+static hb_face_t *preprocess(const sc_ofd_font *font)
 {
-    SC_ASSERT_ARG(font);
-    if (font->prepared)
-        return 0;
     hb_face_t *p = hb_subset_preprocess(font->face);
     if (!p || p == hb_face_get_empty() || hb_face_get_glyph_count(p) == 0) {
         hb_face_destroy(p);
-        return sc_error_set(SC_ENOMEM, "font %s: cannot prepare for subsetting", font->full_name);
+        return NULL;
     }
-    font->prepared = p;
+    return p;
+}
+
+/* Publish @p p as the font's prepared face unless another one was first. */
+static void publish(sc_ofd_font *font, hb_face_t *p)
+{
+    hb_face_t *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&font->prepared, &none, p, memory_order_acq_rel,
+                                                 memory_order_acquire))
+        hb_face_destroy(p);
+}
+
+int sc_ofd_font_prepare_subsets(sc_ofd_font *font)
+{
+    SC_ASSERT_ARG(font);
+    if (atomic_load_explicit(&font->prepared, memory_order_acquire))
+        return 0;
+    hb_face_t *p = preprocess(font);
+    if (!p)
+        return sc_error_set(SC_ENOMEM, "font %s: cannot prepare for subsetting", font->full_name);
+    publish(font, p);
     return 0;
+}
+
+/* After SC_OFD__LAZY_PREPARE_MISSES subsets of a TrueType font, documents bring new characters
+ * often (a batch with a new customer on each certificate): prepare the font, once, in the
+ * thread that counted the last miss, while the others go on with the plain face. The subsets
+ * are the same bytes either way. */
+static void prepare_lazily(sc_ofd_font *font)
+{
+    pthread_mutex_lock(&font->lock);
+    bool mine = !font->is_cff && !font->is_preparing &&
+                ++font->misses >= SC_OFD__LAZY_PREPARE_MISSES &&
+                !atomic_load_explicit(&font->prepared, memory_order_acquire);
+    if (mine)
+        font->is_preparing = true; /* for good: a failure is not retried */
+    pthread_mutex_unlock(&font->lock);
+    hb_face_t *p = mine ? preprocess(font) : NULL;
+    if (p)
+        publish(font, p);
 }
 
 const char *sc_ofd_font_family(const sc_ofd_font *font)
@@ -297,7 +334,8 @@ static int make_subset(unsigned char **font_out, size_t *len_out, sc_ofd_font *f
         error = sc_error_oom();
         goto done;
     }
-    if (!(sub = hb_subset_or_fail(font->prepared ? font->prepared : font->face, in))) {
+    hb_face_t *prepared = atomic_load_explicit(&font->prepared, memory_order_acquire);
+    if (!(sub = hb_subset_or_fail(prepared ? prepared : font->face, in))) {
         error = sc_error_set(SC_EFORMAT, "font %s: hb-subset failed on %zu characters",
                              font->full_name, n);
         goto done;
@@ -341,6 +379,7 @@ int sc_ofd__font_subset(sc_ofd__subset **out, const sc_ofd_font *cfont, const ui
         return 0;
     }
 
+    prepare_lazily(font);
     if (!(s = sc_calloc(1, sizeof(*s))) ||
         (ncps > 0 && !(s->cps = sc_memdup(cps, ncps * sizeof(*cps))))) {
         error = sc_error_oom();

@@ -140,6 +140,9 @@ int sc_ofd__sign_pkg_zip(sc_buf *out, const sc_ofd__sign_pkg *p, int level);
 
 /* ---- fonts (ofd_font.c) --------------------------------------------------------------------- */
 
+/* Subsets made of a TrueType font before it is prepared for subsetting (ofd_font.c). */
+#define SC_OFD__LAZY_PREPARE_MISSES 4
+
 /** A cached subset of a font: shared by the documents that use the same character set. */
 typedef struct sc_ofd__subset {
     uint64_t hash;           /* FNV-1a of the code points */
@@ -159,16 +162,19 @@ typedef struct sc_ofd__subset {
 } sc_ofd__subset;
 
 struct sc_ofd_font {
-    hb_blob_t *blob;     /* the mapped file */
-    hb_face_t *face;     /* immutable */
-    hb_face_t *prepared; /* hb_subset_preprocess(face) (sc_ofd_font_prepare_subsets), or NULL */
-    hb_font_t *hb;       /* immutable, scale = upem, harfbuzz's own (ot) metrics */
-    double upem;         /* font units per em */
-    double ascent;       /* em, positive up */
-    double descent;      /* em, negative below the baseline */
-    bool is_cff;         /* 'CFF ' outlines: the subset is an .otf, else .ttf */
-    char *family;        /* name ID 1 (owned) */
-    char *full_name;     /* name ID 4, or family (owned) */
+    hb_blob_t *blob; /* the mapped file */
+    hb_face_t *face; /* immutable */
+    /* hb_subset_preprocess(face), or NULL: made by sc_ofd_font_prepare_subsets(), or for a
+     * TrueType font by the subset cache's SC_OFD__LAZY_PREPARE_MISSES-th miss; published once
+     * (release), read with acquire. */
+    _Atomic(hb_face_t *) prepared;
+    hb_font_t *hb;   /* immutable, scale = upem, harfbuzz's own (ot) metrics */
+    double upem;     /* font units per em */
+    double ascent;   /* em, positive up */
+    double descent;  /* em, negative below the baseline */
+    bool is_cff;     /* 'CFF ' outlines: the subset is an .otf, else .ttf */
+    char *family;    /* name ID 1 (owned) */
+    char *full_name; /* name ID 4, or family (owned) */
     /* Lookups the writer makes for every character, cached (filled as they are asked for, by
      * any thread: relaxed atomics, as every thread computes the same value):
      * bmp_glyph[cp] for cp < 0x10000 is 0 (not asked yet), 1 (no glyph) or glyph + 2;
@@ -176,7 +182,9 @@ struct sc_ofd_font {
     _Atomic uint32_t *bmp_glyph; /* 65536 entries (owned) */
     _Atomic uint32_t *advance;   /* glyph_count entries (owned) */
     unsigned glyph_count;        /* glyphs in the face */
-    pthread_mutex_t lock;        /* guards the subset cache */
+    pthread_mutex_t lock;        /* guards the subset cache, misses and is_preparing */
+    unsigned misses;             /* subsets made (cache misses) */
+    bool is_preparing;           /* a thread is preparing it (or failed to: never again) */
     sc_ofd__subset *cache;       /* newest first, at most SC_OFD_FONT_SUBSET_CACHE */
     size_t cache_len;            /* entries in cache */
 };

@@ -7,6 +7,7 @@
 #include FT_FREETYPE_H
 
 #include "common/test.h"
+#include "ofd/ofdw_int.h"
 #include "ofd/write_sample.h"
 #include "ofd/write_util.h"
 
@@ -259,6 +260,40 @@ static void test_ofd_write_font__prepared_same_bytes(void **state)
     sc_buf_dispose(&b);
 }
 
+/* A TrueType font that keeps missing the subset cache is prepared by itself (after
+ * SC_OFD__LAZY_PREPARE_MISSES subsets) and still makes the same bytes; a CFF font never is (it
+ * would take ~300 MB). */
+static void test_ofd_write_font__prepared_lazily(void **state)
+{
+    static const char *const extra[] = {"狠恨", "甲乙", "丙丁", "戊己", "庚辛", "壬癸"};
+    sc_ofd_font *lazy = NULL, *plain = NULL, *cff = NULL;
+    sc_buf ref = SC_BUF_INIT, got = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd_font_load(&lazy, WQY_MICROHEI, 0));
+    sc_assert_ok(sc_ofd_font_load(&plain, WQY_MICROHEI, 0));
+    sc_assert_ok(sc_ofd_font_load(&cff, NOTO_SANS_CJK, NOTO_SANS_SC));
+    sc_assert_ok(sample_build(&ref, plain, NULL, 1, extra[5])); /* a font never prepared */
+    assert_null(atomic_load(&plain->prepared));
+    for (size_t i = 0; i < 6; i++) {
+        sc_assert_ok(sample_build(&got, lazy, NULL, 1, extra[i]));
+        sc_assert_ok(sample_build(&got, cff, NULL, 1, extra[i]));
+    }
+    assert_true(lazy->misses >= SC_OFD__LAZY_PREPARE_MISSES);
+    assert_non_null(atomic_load(&lazy->prepared));
+    assert_null(atomic_load(&cff->prepared));
+    sc_assert_ok(sample_build(&got, lazy, NULL, 1, extra[5])); /* a cache hit: the same */
+    assert_int_equal(got.size, ref.size);
+    assert_memory_equal(got.ptr, ref.ptr, ref.size);
+    sc_assert_ok(sample_build(&got, lazy, NULL, 1, "子丑")); /* made prepared */
+    sc_assert_ok(sample_build(&ref, plain, NULL, 1, "子丑"));
+    assert_int_equal(got.size, ref.size);
+    assert_memory_equal(got.ptr, ref.ptr, ref.size);
+    sc_ofd_font_free(lazy);
+    sc_ofd_font_free(plain);
+    sc_ofd_font_free(cff);
+    sc_buf_dispose(&ref);
+    sc_buf_dispose(&got);
+}
+
 /* Threads sharing one font: measuring without locks, the subset cache with its lock. Each thread
  * writes documents with new character sets (two characters picked by thread and round), more
  * than the cache holds, so insertion, lookup and eviction all run concurrently; each result
@@ -324,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__embedded_base_set),
         cmocka_unit_test(test_ofd_write_font__extra_subset),
         cmocka_unit_test(test_ofd_write_font__prepared_same_bytes),
+        cmocka_unit_test(test_ofd_write_font__prepared_lazily),
         cmocka_unit_test(test_ofd_write_font__threads_share_a_font),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
