@@ -316,6 +316,9 @@ static void test_ofd_write_package__templates(void **state)
     assert_int_equal(plain.size, v1.size);
     assert_memory_equal(plain.ptr, v1.ptr, plain.size);
 
+    /* Kept for the fuzz corpus (fuzz/corpus/ofd/templated.ofd is a copy). */
+    sc_assert_ok(
+        sc_fs_write_atomic(sctest_tmp("templated.ofd"), plain.ptr, plain.size, true, 0644));
     pkg_files p = pkg_read(&plain);
     const char *doc = (const char *)pkg_get(&p, "Doc_0/Document.xml")->data;
     const char *tpl = (const char *)pkg_get(&p, "Doc_0/Tpls/Tpl_0/Content.xml")->data;
