@@ -106,7 +106,9 @@ typedef struct {
     size_t image_count; /**< ImageObject elements */
     size_t path_count;  /**< PathObject elements */
     const char *text;   /**< the page's text (TextCode contents, in content order, one line per
-                             TextObject); borrowed */
+                             TextObject): that of its Background templates first, its own,
+                             then its Foreground templates'; at most SC_OFD_MAX_PAGE_TEXT bytes,
+                             SC_OFD_MAX_TEXT_TOTAL for all pages of the package; borrowed */
 } sc_ofd_page;
 
 /** Number of pages of document @p doc. */
@@ -154,7 +156,8 @@ typedef struct {
 } sc_ofd_text_object;
 
 /** The placed text of one page: its TextObjects in content order (all layers, nested blocks
- * included, templates excluded, as sc_ofd_page.text; at most SC_OFD_MAX_PAGE_TEXT bytes). */
+ * included), those of its Background templates before them and of its Foreground templates
+ * after, as sc_ofd_page.text; at most SC_OFD_MAX_PAGE_TEXT bytes. */
 typedef struct sc_ofd_page_text sc_ofd_page_text;
 
 /**
@@ -162,8 +165,9 @@ typedef struct sc_ofd_page_text sc_ofd_page_text;
  * @param[out] out owned by the caller (sc_ofd_page_text_free); it copies what it needs and does
  *             not refer to @p ofd afterwards
  * @param page the page, counted from 0
- * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml is
- *         missing or malformed; the message names it) or SC_ENOMEM
+ * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml or a
+ *         template's is missing or malformed; the message names it), SC_ELIMIT (more than
+ *         SC_OFD_MAX_PAGE_TEMPLATES Template elements) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc,
                                     size_t page);
@@ -591,8 +595,9 @@ SC_EXTERN int sc_ofd_writer_add_template(size_t *tpl_out, sc_ofd_writer *w);
 
 /**
  * Show template @p tpl under page @p page (Page/Template, ZOrder Background). A page uses at
- * most SC_OFD_WRITER_MAX_PAGE_TEMPLATES; readers such as ofd.js 0.2.6 show only the first.
- * @return 0, SC_EINVALID (no such page or template, or too many) or SC_ENOMEM
+ * most SC_OFD_WRITER_MAX_PAGE_TEMPLATES, each once; readers such as ofd.js 0.2.6 show only the
+ * first.
+ * @return 0 or SC_EINVALID (no such page or template, one already shown, or too many)
  */
 SC_EXTERN int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t page, size_t tpl);
 

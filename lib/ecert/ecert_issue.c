@@ -590,7 +590,7 @@ static sc_ofd_text_style field_value_style(const sc_ecert__el *el)
 static int fields_fixed(bool *out, env *e, const sc_ecert__el *el, sc_buf *text)
 {
     int error = 0;
-    *out = el->kind == SC_ECERT__EL_FIELDS && !el->cond;
+    *out = el->kind == SC_ECERT__EL_FIELDS && !el->cond && el->field_count > 0;
     if (!*out)
         return 0;
     sc_ofd_text_style s = field_value_style(el);

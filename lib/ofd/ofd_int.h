@@ -73,6 +73,7 @@ typedef struct {
     const char *path;   /* its Content.xml, absolute; in the pool */
     const char *zorder; /* ZOrder as written, "Background" when absent; in the pool */
     const char *text;   /* its text as sc_ofd_page.text has it (in the pool); NULL: not read */
+    size_t seq;         /* its place in CommonData (the array is sorted by ID, then seq) */
 } sc_ofd__template;
 
 /* One Annotations.xml -> Page entry: the PageAnnot file of a page. */
@@ -99,11 +100,18 @@ typedef struct {
     size_t space_count, space_cap;       /* colour spaces in use, allocated */
     sc_ofd__draw_param *params;          /* owned array, sorted by id after loading */
     size_t param_count, param_cap;       /* draw params in use, allocated */
-    sc_ofd__template *templates;         /* owned array, in CommonData order */
+    sc_ofd__template *templates;         /* owned array, sorted by ID (then CommonData order) */
     size_t template_count, template_cap; /* templates in use, allocated */
     sc_ofd__annot_file *annots;          /* owned array, in Annotations.xml order */
     size_t annot_count, annot_cap;       /* annotation files in use, allocated */
 } sc_ofd__doc;
+
+/**
+ * The first of @p n elements of @p stride bytes at @p base, sorted by the unsigned long ID at
+ * @p id_offset in each, whose ID is not below @p id (n when none).
+ */
+size_t sc_ofd__lower_bound_id(const void *base, size_t n, size_t stride, size_t id_offset,
+                              unsigned long id);
 
 /**
  * The index in d->templates of the TemplatePage that Page/Template element @p ref names, when it
@@ -230,10 +238,24 @@ int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc,
 
 /**
  * Place the text of a page from its Content.xml bytes (@p name, the absolute path, for
- * messages), as sc_ofd_page_text_load() does.
+ * messages), as sc_ofd_page_text_load() does but without its templates.
  * @param[out] out owned by the caller (sc_ofd_page_text_free)
  * @return 0, SC_EFORMAT (malformed XML) or SC_ENOMEM
  */
+/** One Content.xml (a page's or a template's) for sc_ofd__page_text_parse_all(). Borrowed. */
+typedef struct {
+    const unsigned char *data;
+    size_t len;
+    const char *name; /* absolute path, for messages */
+} sc_ofd__text_src;
+
+/**
+ * The text of @p n Content.xml files as one page's (templates under it, the page, templates over
+ * it, in that order), as sc_ofd_page_text_load() places it.
+ * @return 0, SC_EFORMAT (malformed XML; the message names the file) or SC_ENOMEM
+ */
+int sc_ofd__page_text_parse_all(sc_ofd_page_text **out, const sc_ofd__text_src *src, size_t n);
+
 int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
                             const char *name);
 

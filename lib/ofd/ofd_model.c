@@ -5,16 +5,18 @@
 #include "ofd/ofd_int.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
 /* Everything a model loader needs while walking one package. */
 typedef struct {
-    sc_ofd *ofd;    /* the package being built */
-    sc_buf text;    /* scratch for element text */
-    sc_buf page;    /* scratch for one page's text */
-    bool ns_warned; /* the namespace quirk is reported once */
+    sc_ofd *ofd;       /* the package being built */
+    sc_buf text;       /* scratch for element text */
+    sc_buf page;       /* scratch for one page's text */
+    bool ns_warned;    /* the namespace quirk is reported once */
+    size_t text_total; /* page text kept so far (SC_OFD_MAX_TEXT_TOTAL) */
 } loader;
 
 /* Parse an entry. A missing or malformed file below OFD.xml is a warning and the part of the
@@ -128,6 +130,8 @@ static int template_text(loader *L, sc_ofd__template *t, const char **out)
         return 0;
     }
     *out = t->text = "";
+    if (!sc_ofd__find(L->ofd, t->path, NULL))
+        return 0; /* missing: warned about when the TemplatePage was read */
     L->page = (sc_buf)SC_BUF_INIT;
     if ((error = load_xml(L, &doc, t->path, "template")) == 0 && doc) {
         const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(doc), "Content");
@@ -144,14 +148,32 @@ static int template_text(loader *L, sc_ofd__template *t, const char **out)
     return error;
 }
 
+size_t sc_ofd__lower_bound_id(const void *base, size_t n, size_t stride, size_t id_offset,
+                              unsigned long id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        unsigned long v;
+        memcpy(&v, (const unsigned char *)base + mid * stride + id_offset, sizeof(v));
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const char *zorder)
 {
     const char *id = sc_ofd__xml_attr(ref, "TemplateID"), *z = sc_ofd__xml_attr(ref, "ZOrder");
     unsigned long tid = id ? strtoul(id, NULL, 10) : 0;
-    for (size_t i = 0; i < d->template_count && tid; i++)
-        if (d->templates[i].id == tid)
-            return strcmp(z && *z ? z : d->templates[i].zorder, zorder) == 0 ? i : SIZE_MAX;
-    return SIZE_MAX;
+    /* The first TemplatePage of that ID in CommonData: the lowest of equal IDs (sorted). */
+    size_t lo = sc_ofd__lower_bound_id(d->templates, d->template_count, sizeof(*d->templates),
+                                       offsetof(sc_ofd__template, id), tid);
+    if (lo == d->template_count || d->templates[lo].id != tid)
+        return SIZE_MAX;
+    return strcmp(z && *z ? z : d->templates[lo].zorder, zorder) == 0 ? lo : SIZE_MAX;
 }
 
 /* Append to the page's text that of the templates @p page_el shows with ZOrder @p zorder (the
@@ -229,9 +251,18 @@ static int load_page(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const ch
     p->text_count = pc.text;
     p->image_count = pc.image;
     p->path_count = pc.path;
-    if (L->page.size &&
-        !(p->text = sc_ofd__pstrndup(&L->ofd->pool, (const char *)L->page.ptr, L->page.size)))
-        error = SC_ENOMEM;
+    if (L->page.size && L->text_total + L->page.size > SC_OFD_MAX_TEXT_TOTAL) {
+        if (L->text_total <= SC_OFD_MAX_TEXT_TOTAL) /* warned once */
+            error = sc_ofd__warn(L->ofd,
+                                 "model: more than %zu bytes of page text; the text of "
+                                 "page %zu and later pages is not kept",
+                                 SC_OFD_MAX_TEXT_TOTAL, d->page_count);
+        L->text_total = SC_OFD_MAX_TEXT_TOTAL + 1;
+    } else if (L->page.size) {
+        L->text_total += L->page.size;
+        if (!(p->text = sc_ofd__pstrndup(&L->ofd->pool, (const char *)L->page.ptr, L->page.size)))
+            error = SC_ENOMEM;
+    }
 done:
     xmlFreeDoc(doc);
     return error;
@@ -562,6 +593,12 @@ static int space_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int template_cmp(const void *a, const void *b)
+{
+    const sc_ofd__template *x = a, *y = b;
+    return x->id != y->id ? (x->id < y->id ? -1 : 1) : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
 static int param_cmp(const void *a, const void *b)
 {
     unsigned long x = ((const sc_ofd__draw_param *)a)->id, y = ((const sc_ofd__draw_param *)b)->id;
@@ -593,6 +630,7 @@ static int add_template(loader *L, sc_ofd__doc *d, const xmlNode *el, const char
     t->id = id ? strtoul(id, NULL, 10) : 0;
     t->path = file;
     t->text = NULL;
+    t->seq = d->template_count;
     if (!(t->zorder = sc_ofd__pstrdup(&L->ofd->pool, z && *z ? z : "Background")))
         return SC_ENOMEM;
     d->template_count++;
@@ -632,6 +670,8 @@ static int load_document(loader *L, sc_ofd__doc *d)
          t = sc_ofd__xml_next(t, "TemplatePage"))
         if ((error = add_template(L, d, t, path)) < 0)
             goto done;
+    if (d->template_count) /* pages look them up by ID */
+        qsort(d->templates, d->template_count, sizeof(*d->templates), template_cmp);
     /* Resources first: pages refer to them but are independent of them here. */
     for (const char *const *kind = (const char *const[]){"PublicRes", "DocumentRes", NULL}; *kind;
          kind++) {
@@ -739,7 +779,7 @@ static int load_doc_body(loader *L, const xmlNode *body)
 
 int sc_ofd__model_load(sc_ofd *ofd)
 {
-    loader L = {ofd, SC_BUF_INIT, SC_BUF_INIT, false};
+    loader L = {ofd, SC_BUF_INIT, SC_BUF_INIT, false, 0};
     const sc_ofd__entry *e;
     xmlDoc *doc = NULL;
     bool folded;

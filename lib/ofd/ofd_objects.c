@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 /* The standard's default LineWidth (clause 8.5, CT_GraphicUnit: 0.353 mm, one point). */
@@ -304,14 +305,8 @@ static int image_path(const char **out, reader *R, unsigned long id)
             R->res_by_id[i] = (res_ref){d->res[i].id, i};
         qsort(R->res_by_id, d->res_count, sizeof(res_ref), res_ref_cmp);
     }
-    size_t lo = 0, hi = d->res_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (R->res_by_id[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = sc_ofd__lower_bound_id(R->res_by_id, d->res_count, sizeof(res_ref),
+                                       offsetof(res_ref, id), id);
     /* The first image among the resources of that ID (broken files reuse IDs across kinds). */
     for (; lo < d->res_count && R->res_by_id[lo].id == id; lo++) {
         const sc_ofd_resource *r = &d->res[R->res_by_id[lo].i];

@@ -4,6 +4,7 @@
 #include "ofd/ofd_int.h"
 #include "ofd/ofdw_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -112,6 +113,7 @@ struct sc_ofd__sign_pkg {
     sc_ofd__sign_page *pages;  /* the first document's pages; owned */
     size_t npages, pages_cap;  /* pages in use, allocated */
     char dir[SC_OFD_MAX_PATH]; /* the document's directory ("/Doc_0"; "" at the root) */
+    char *doc_root;            /* its Document.xml, absolute; owned */
     char *signatures;          /* DocBody/Signatures, absolute; owned; NULL: none yet */
     char *tail[3];             /* the last seal's Seal.esl, Signature.xml, SignedValue.dat */
     sc_time mtime;             /* zip time: the last seal's signing time */
@@ -290,6 +292,7 @@ void sc_ofd__sign_pkg_free(sc_ofd__sign_pkg *p)
         sc_free(p->pages[i].content);
     sc_free(p->pages);
     sc_free(p->signatures);
+    sc_free(p->doc_root);
     for (size_t i = 0; i < 3; i++)
         sc_free(p->tail[i]);
     sc_free(p);
@@ -309,7 +312,8 @@ int sc_ofd__sign_pkg_new(sc_ofd__sign_pkg **out, const char *doc_root, const cha
         return sc_error_oom();
     memcpy(p->dir, doc_root, dl);
     p->dir[dl] = '\0';
-    if (signatures && !(p->signatures = sc_strdup(signatures))) {
+    if (!(p->doc_root = sc_strdup(doc_root)) ||
+        (signatures && !(p->signatures = sc_strdup(signatures)))) {
         sc_ofd__sign_pkg_free(p);
         return sc_error_oom();
     }
@@ -426,25 +430,127 @@ static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const u
  * page o->page). The keyword is looked for page by page in the TextObjects' placed characters
  * (the pages' Content.xml as the set holds them), so what is stamped is what a reader draws
  * there, not a match in the page text that straddles two objects. */
+/* A TemplatePage of the document (CommonData), for the text a keyword seal searches. */
+typedef struct {
+    unsigned long id;
+    size_t seq;                 /* its place in CommonData: the first of an ID wins */
+    bool is_foreground;         /* ZOrder="Foreground" */
+    char path[SC_OFD_MAX_PATH]; /* its Content.xml, absolute */
+} sign_tpl;
+
+static int tpl_cmp(const void *a, const void *b)
+{
+    const sign_tpl *x = a, *y = b;
+    return x->id != y->id ? (x->id < y->id ? -1 : 1) : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* The TemplatePages of the document's Document.xml, sorted by ID (*out sc_malloc'd). */
+static int doc_templates(sign_tpl **out, size_t *n, sc_ofd__sign_pkg *p)
+{
+    const sign_file *doc = find_file(p, p->doc_root);
+    xmlDoc *x = NULL;
+    sign_tpl *t = NULL;
+    size_t count = 0, cap = 0;
+    int error;
+    *out = NULL;
+    *n = 0;
+    if (!doc)
+        return 0;
+    if ((error = sc_ofd__xml_parse(&x, doc->data, doc->len, doc->name)) < 0)
+        return error;
+    const xmlNode *common = sc_ofd__xml_child(xmlDocGetRootElement(x), "CommonData");
+    for (const xmlNode *e = sc_ofd__xml_child(common, "TemplatePage"); e && error == 0;
+         e = sc_ofd__xml_next(e, "TemplatePage")) {
+        const char *id = sc_ofd__xml_attr(e, "ID"), *z = sc_ofd__xml_attr(e, "ZOrder");
+        const char *loc = sc_ofd__xml_attr(e, "BaseLoc");
+        char abs[SC_OFD_MAX_PATH];
+        if (!loc || sc_ofd__resolve(abs, p->doc_root, loc) < 0) {
+            sc_error_clear(); /* no file: no text (the verifier reports it) */
+            continue;
+        }
+        if ((error = sc_ofd__grow((void **)&t, &cap, count, sizeof(*t), SC_OFD_MAX_PAGES)) < 0)
+            break;
+        t[count] = (sign_tpl){id ? strtoul(id, NULL, 10) : 0, count,
+                              z && strcmp(z, "Foreground") == 0, ""};
+        snprintf(t[count].path, sizeof(t[count].path), "%s", abs);
+        count++;
+    }
+    xmlFreeDoc(x);
+    if (error < 0) {
+        sc_free(t);
+        return error;
+    }
+    if (count)
+        qsort(t, count, sizeof(*t), tpl_cmp);
+    *out = t;
+    *n = count;
+    return 0;
+}
+
+/* The Content.xml files whose text a keyword seal searches on page @p page: its Background
+ * templates, the page, its Foreground templates (in @p src, at most 2 * SC_OFD_MAX_PAGE_TEMPLATES
+ * + 1), as sc_ofd_page_text_load() reads a page. */
+static int page_sources(sc_ofd__text_src *src, size_t *n, sc_ofd__sign_pkg *p, const sign_tpl *tpls,
+                        size_t ntpls, const sign_file *page)
+{
+    const sign_file *under[SC_OFD_MAX_PAGE_TEMPLATES], *over[SC_OFD_MAX_PAGE_TEMPLATES];
+    size_t nu = 0, no = 0, refs = 0;
+    xmlDoc *x = NULL;
+    int error;
+    if (ntpls && (error = sc_ofd__xml_parse(&x, page->data, page->len, page->name)) < 0)
+        return error;
+    for (const xmlNode *r = x ? sc_ofd__xml_child(xmlDocGetRootElement(x), "Template") : NULL; r;
+         r = sc_ofd__xml_next(r, "Template")) {
+        if (++refs > SC_OFD_MAX_PAGE_TEMPLATES) {
+            xmlFreeDoc(x);
+            return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page->name,
+                                SC_OFD_MAX_PAGE_TEMPLATES);
+        }
+        const char *id = sc_ofd__xml_attr(r, "TemplateID"), *z = sc_ofd__xml_attr(r, "ZOrder");
+        sign_tpl key = {id ? strtoul(id, NULL, 10) : 0, 0, false, ""};
+        size_t lo = sc_ofd__lower_bound_id(tpls, ntpls, sizeof(*tpls), offsetof(sign_tpl, id),
+                                           key.id); /* the first of that ID */
+        const sign_file *f;
+        if (lo == ntpls || tpls[lo].id != key.id || !(f = find_file(p, tpls[lo].path)))
+            continue;
+        bool fg = z && *z ? strcmp(z, "Foreground") == 0 : tpls[lo].is_foreground;
+        if (fg)
+            over[no++] = f;
+        else
+            under[nu++] = f;
+    }
+    xmlFreeDoc(x);
+    *n = 0;
+    for (size_t i = 0; i < nu; i++)
+        src[(*n)++] = (sc_ofd__text_src){under[i]->data, under[i]->len, under[i]->name};
+    src[(*n)++] = (sc_ofd__text_src){page->data, page->len, page->name};
+    for (size_t i = 0; i < no; i++)
+        src[(*n)++] = (sc_ofd__text_src){over[i]->data, over[i]->len, over[i]->name};
+    return 0;
+}
+
 static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pkg *p,
                               const sc_ofd_sign_options *o, double w, double h)
 {
     size_t first = o->page ? o->page - 1 : 0, last = o->page ? o->page : p->npages;
-    size_t total = 0;
-    int error = 0;
+    size_t total = 0, ntpls = 0;
+    sign_tpl *tpls = NULL;
+    int error = doc_templates(&tpls, &ntpls, p);
 
     for (size_t i = first; i < last && error == 0; i++) {
         const sc_ofd__sign_page *pg = &p->pages[i];
         const sign_file *f = *pg->content ? find_file(p, pg->content) : NULL;
         sc_ofd_page_text *text = NULL;
         sc_ofd__box *found = NULL;
-        size_t n = 0;
+        sc_ofd__text_src src[2 * SC_OFD_MAX_PAGE_TEMPLATES + 1];
+        size_t n = 0, nsrc = 0;
         if (!f) {
             error = sc_error_set(SC_EFORMAT, "%s: the content of page %zu is not in the package",
                                  *pg->content ? pg->content : "Page BaseLoc", i + 1);
             break;
         }
-        if ((error = sc_ofd__page_text_parse(&text, f->data, f->len, f->name)) < 0 ||
+        if ((error = page_sources(src, &nsrc, p, tpls, ntpls, f)) < 0 ||
+            (error = sc_ofd__page_text_parse_all(&text, src, nsrc)) < 0 ||
             (error = sc_ofd__text_find(&found, &n, text, o->keyword)) < 0)
             goto next;
         if (total + n > SC_OFD_MAX_KEYWORD_STAMPS) {
@@ -462,6 +568,7 @@ static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pk
         sc_free(found);
         sc_ofd_page_text_free(text);
     }
+    sc_free(tpls);
     if (error == 0 && total == 0) {
         if (o->page)
             return sc_error_set(SC_ENOTFOUND, "keyword: \"%s\" is not in the text of page %zu",

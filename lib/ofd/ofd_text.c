@@ -272,33 +272,46 @@ static int walk_templates(walker *W, const sc_ofd *ofd, const sc_ofd__doc *d, co
     return error;
 }
 
-/* Parse page XML @p data (@p name) into @p out; with @p ofd and @p d, also the text of the
- * templates it shows, under (Background) and over (Foreground) its own. */
-static int page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
-                           const char *name, const sc_ofd *ofd, const sc_ofd__doc *d)
+/* Walk the Content of one Content.xml; with @p d (and @p ofd), the templates it shows too, under
+ * it (Background) and over it (Foreground). */
+static int walk_file(walker *W, const sc_ofd__text_src *src, const sc_ofd *ofd,
+                     const sc_ofd__doc *d)
+{
+    xmlDoc *x = NULL;
+    int error;
+    if ((error = sc_ofd__xml_parse(&x, src->data, src->len, src->name)) < 0)
+        return error;
+    const xmlNode *root = xmlDocGetRootElement(x);
+    const xmlNode *content = sc_ofd__xml_child(root, "Content");
+    if ((d && (error = walk_templates(W, ofd, d, root, "Background")) < 0) ||
+        (content && content->children && (error = walk(W, content->children, 1)) < 0) ||
+        (d && (error = walk_templates(W, ofd, d, root, "Foreground")) < 0)) {
+        xmlFreeDoc(x);
+        return error;
+    }
+    xmlFreeDoc(x);
+    return 0;
+}
+
+/* The text of @p n files as one page's, into @p out. */
+static int text_of(sc_ofd_page_text **out, const sc_ofd__text_src *src, size_t n, const sc_ofd *ofd,
+                   const sc_ofd__doc *d)
 {
     sc_ofd_page_text *t = NULL;
     walker W;
-    xmlDoc *x = NULL;
-    int error;
+    int error = 0;
 
     *out = NULL;
     memset(&W, 0, sizeof(W));
     if (!(t = sc_calloc(1, sizeof(*t))))
         return sc_error_oom();
     W.t = t;
-    if ((error = sc_ofd__xml_parse(&x, data, len, name)) < 0)
-        goto done;
-    const xmlNode *root = xmlDocGetRootElement(x);
-    const xmlNode *content = sc_ofd__xml_child(root, "Content");
-    if ((d && (error = walk_templates(&W, ofd, d, root, "Background")) < 0) ||
-        (content && content->children && (error = walk(&W, content->children, 1)) < 0) ||
-        (d && (error = walk_templates(&W, ofd, d, root, "Foreground")) < 0))
-        goto done;
-    *out = t;
-    t = NULL;
-done:
-    xmlFreeDoc(x);
+    for (size_t i = 0; i < n && error == 0; i++)
+        error = walk_file(&W, &src[i], ofd, d);
+    if (error == 0) {
+        *out = t;
+        t = NULL;
+    }
     sc_buf_dispose(&W.code);
     sc_buf_dispose(&W.text);
     sc_free(W.chars);
@@ -310,7 +323,13 @@ done:
 int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
                             const char *name)
 {
-    return page_text_parse(out, data, len, name, NULL, NULL);
+    sc_ofd__text_src src = {data, len, name};
+    return text_of(out, &src, 1, NULL, NULL);
+}
+
+int sc_ofd__page_text_parse_all(sc_ofd_page_text **out, const sc_ofd__text_src *src, size_t n)
+{
+    return text_of(out, src, n, NULL, NULL);
 }
 
 int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc, size_t page)
@@ -322,7 +341,8 @@ int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc,
     *out = NULL;
     if ((error = sc_ofd__page_entry(&e, ofd, doc, page)) < 0)
         return error;
-    return page_text_parse(out, e->data, e->len, e->name, ofd, &ofd->docs[doc]);
+    sc_ofd__text_src src = {e->data, e->len, e->name};
+    return text_of(out, &src, 1, ofd, &ofd->docs[doc]);
 }
 
 size_t sc_ofd_page_text_count(const sc_ofd_page_text *text)

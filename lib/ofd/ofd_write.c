@@ -534,6 +534,10 @@ int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t index, size_t tpl)
         return sc_error_set(SC_EINVALID, "%zu is a page, not a template", tpl);
     if ((error = get_page(&t, w, tpl)) < 0)
         return error;
+    for (size_t i = 0; i < p->ntpl_ids; i++)
+        if (p->tpl_ids[i] == t->id)
+            return sc_error_set(SC_EINVALID, "page %zu: shows template %zu already", index,
+                                tpl & ~SC_OFD_WRITER_TEMPLATE);
     if (p->ntpl_ids == SC_OFD_WRITER_MAX_PAGE_TEMPLATES)
         return sc_error_set(SC_EINVALID, "page %zu: more than %d templates", index,
                             SC_OFD_WRITER_MAX_PAGE_TEMPLATES);
@@ -1795,6 +1799,10 @@ static int put_elem(sc_buf *b, const char *name, const char *value)
     int error;
     if (!value)
         return 0;
+    if (!*value) /* as libxml2 writes an empty element */
+        return (error = sc_buf_puts(b, "<ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0
+                   ? error
+                   : sc_buf_puts(b, "/>");
     if ((error = sc_buf_puts(b, "<ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0 ||
         (error = sc_buf_puts(b, ">")) < 0 || (error = put_content(b, value)) < 0 ||
         (error = sc_buf_puts(b, "</ofd:")) < 0 || (error = sc_buf_puts(b, name)) < 0)

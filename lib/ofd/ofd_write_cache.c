@@ -62,11 +62,13 @@ int sc_ofd__cache_file(sc_ofd__cached_file **out, sc_ofd_writer_cache *cache, co
         }
         sc_free(f); /* made at another level: made again (the entry stays as it is) */
     }
-    /* What the zip writer would store: the stream when it is shorter than the bytes, and
-     * nothing deflated under SC_OFD__ZIP_MIN_DEFLATE. */
-    if (len >= SC_OFD__ZIP_MIN_DEFLATE && (error = sc_ofd__deflate(&z, data, len, level)) < 0)
+    /* What the zip writer would store, decided as it decides. */
+    bool stored = true;
+    if ((error = sc_ofd__deflate_entry(&z, &stored, data, len, level)) < 0) {
+        sc_buf_dispose_public(&z);
         return error;
-    size_t zlen = z.size < len ? z.size : 0;
+    }
+    size_t zlen = stored ? 0 : z.size;
     if (!(f = sc_malloc(sizeof(*f) + zlen))) {
         sc_buf_dispose_public(&z);
         return sc_error_oom();
@@ -74,7 +76,8 @@ int sc_ofd__cache_file(sc_ofd__cached_file **out, sc_ofd_writer_cache *cache, co
     f->level = level;
     f->crc = sc_ofd__crc32(data, len);
     f->deflated_len = zlen;
-    memcpy(f->deflated, z.ptr, zlen);
+    if (zlen)
+        memcpy(f->deflated, z.ptr, zlen);
     sc_buf_dispose_public(&z);
     if ((error = sc_sm3(f->sm3, data, len)) < 0) {
         sc_free(f);

@@ -72,6 +72,30 @@ int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level)
     return error;
 }
 
+int sc_ofd__deflate_entry(sc_buf *out, bool *stored, const void *data, size_t len, int level)
+{
+    struct libdeflate_compressor *c = NULL;
+    int error;
+    *stored = true;
+    if (len < ZIP_MIN_DEFLATE)
+        return 0;
+    if (len > 0xFFFFFFFFu)
+        return sc_error_set(SC_ELIMIT, "zip: entry of %zu bytes needs Zip64", len);
+    if ((error = compressor_new(&c, level)) < 0)
+        return error;
+    if ((error = sc_buf_grow(out, len)) == 0) {
+        /* At most len - 1 bytes, exactly as sc_ofd__zip_write() deflates an entry. */
+        size_t n = deflate_into(c, out->ptr + out->size, len - 1, data, len);
+        if (n > 0) {
+            out->size += n;
+            out->ptr[out->size] = 0;
+            *stored = false;
+        }
+    }
+    libdeflate_free_compressor(c);
+    return error;
+}
+
 int sc_ofd__inflate(unsigned char *out, size_t out_len, const unsigned char *in, size_t in_len,
                     bool *is_exact)
 {

@@ -42,6 +42,13 @@ typedef struct {
 int sc_ofd__zip_write(sc_buf *out, const sc_ofd__zip_entry *entries, size_t count, sc_time mtime,
                       int level);
 
+/**
+ * What sc_ofd__zip_write() stores for an entry of @p data that may be deflated: the raw deflate
+ * stream at @p level appended to @p out, or *stored true (nothing appended) when the entry is
+ * under SC_OFD__ZIP_MIN_DEFLATE or its stream would not be shorter than the data.
+ */
+int sc_ofd__deflate_entry(sc_buf *out, bool *stored, const void *data, size_t len, int level);
+
 /** Raw deflate (no header, as zip wants) of @p data at @p level, appended to @p out. */
 int sc_ofd__deflate(sc_buf *out, const void *data, size_t len, int level);
 

@@ -87,6 +87,10 @@
 /* Most text kept per page for search and `info` (UTF-8 bytes): a dense A4 page has 5-10 KB. */
 #define SC_OFD_MAX_PAGE_TEXT ((size_t)1 << 20)
 
+/* Most page text the model keeps for a whole package (pages that share one Content.xml or one
+ * template each keep their own copy): 64 MB is ~6,000 dense pages; later pages keep none. */
+#define SC_OFD_MAX_TEXT_TOTAL ((size_t)64 << 20)
+
 /* Most graphic objects read from one page by sc_ofd_page_objects_load (its Content.xml plus the
  * Appearances of its annotations; PageBlocks count): the densest sample page (WPS, glyphs as
  * paths) has 700; a page of a million objects is a hostile file, and each costs ~400 bytes. */

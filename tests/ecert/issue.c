@@ -264,7 +264,7 @@ static const char *issued_entry(const sc_ecert_issued *r, const char *path)
  * moves the cover's rows takes the labels back onto the page. */
 static void test_ecert_issue__template_pages(void **state)
 {
-    (void)state;
+    sign_fixture *f = *state;
     sc_ecert_template *t = load("calibration");
     sc_ecert_data *d1 = calibration(30, NULL), *d2 = calibration(30, set_other_number);
     sc_ecert_data *d3 = calibration(30, set_long_address);
@@ -289,6 +289,25 @@ static void test_ecert_issue__template_pages(void **state)
     assert_null(strstr(issued_entry(&c, "/Doc_0/Tpls/Tpl_0/Content.xml"), ">委 托 方<"));
     assert_non_null(strstr(issued_entry(&c, "/Doc_0/Pages/Page_0/Content.xml"), ">委 托 方<"));
     assert_non_null(strstr(issued_entry(&c, "/Doc_0/Tpls/Tpl_0/Content.xml"), ">" NOTICE "<"));
+    /* A keyword seal finds a label that is only on the template ("Date of Issue", once). */
+    sc_ofd *ofd = NULL;
+    sc_ofd_report *rep = NULL;
+    sc_buf signed_ofd = SC_BUF_INIT;
+    sc_ofd_sign_options so = SC_OFD_SIGN_OPTIONS_INIT;
+    so.time = ISSUE_TIME;
+    so.keyword = "Date of Issue";
+    sc_assert_ok(sc_ofd_open(&ofd, a.ofd.ptr, a.ofd.size, NULL));
+    sc_assert_ok(sc_ofd_sign(&signed_ofd, ofd, f->seal, f->signer_key, f->signer, &so));
+    sc_ofd_free(ofd);
+    sc_assert_ok(sc_ofd_open(&ofd, signed_ofd.ptr, signed_ofd.size, NULL));
+    sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
+    assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
+    assert_non_null(strstr(
+        issued_entry(&(sc_ecert_issued){.ofd = signed_ofd}, "/Doc_0/Signs/Sign_0/Signature.xml"),
+        "<ofd:StampAnnot"));
+    sc_ofd_report_free(rep);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&signed_ofd);
     sc_ecert_issued_dispose(&a);
     sc_ecert_issued_dispose(&b);
     sc_ecert_issued_dispose(&c);

@@ -293,6 +293,7 @@ static void build_templated(sc_buf *out, sc_ofd_writer_cache *cache, unsigned ve
     assert_int_equal(sc_ofd_writer_use_template(w, 0, 1), SC_EINVALID);
     assert_int_equal(sc_ofd_writer_use_template(w, tpl, tpl), SC_EINVALID);
     assert_int_equal(sc_ofd_writer_use_template(w, 0, SC_OFD_WRITER_TEMPLATE | 7), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_use_template(w, 0, tpl), SC_EINVALID); /* shown already */
     assert_int_equal(sc_ofd_writer_add_line(w, SC_OFD_WRITER_TEMPLATE | 1, 0, 0, 1, 1, NULL),
                      SC_EINVALID);
     sc_assert_ok(sc_ofd_writer_finish(out, w));
@@ -372,6 +373,45 @@ static void test_ofd_write_package__templates(void **state)
     sc_buf_dispose(&first);
     sc_buf_dispose(&again);
     sc_buf_dispose(&v1);
+}
+
+/* A template of ~1 MB of text under many pages: every page keeps a copy of its text, up to
+ * SC_OFD_MAX_TEXT_TOTAL for the package, after which pages keep none (one warning). */
+static void test_ofd_write_package__template_text_budget(void **state)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t tpl, page, pages = SC_OFD_MAX_TEXT_TOTAL / 960000 + 4;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    ts.font = wqy;
+    ts.size = 0.01;
+    char *line = malloc(60001);
+    memset(line, 'A', 60000);
+    line[60000] = '\0';
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_template(&tpl, w));
+    for (int i = 0; i < 16; i++)
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, tpl, 0, 1 + i * 0.1, 0, line, &ts));
+    for (size_t i = 0; i < pages; i++) {
+        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+        sc_assert_ok(sc_ofd_writer_use_template(w, page, tpl));
+    }
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
+    free(line);
+
+    sc_ofd *ofd = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, out.ptr, out.size, NULL));
+    assert_true(strlen(sc_ofd_page_of(ofd, 0, 0)->text) >= 960000);
+    assert_string_equal(sc_ofd_page_of(ofd, 0, pages - 1)->text, "");
+    bool warned = false;
+    for (size_t i = 0; i < sc_ofd_warning_count(ofd); i++)
+        warned = warned || strstr(sc_ofd_warning(ofd, i), "bytes of page text") != NULL;
+    assert_true(warned);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&out);
 }
 
 static void test_ofd_write_package__text_object(void **state)
@@ -702,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__deterministic),
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
         cmocka_unit_test(test_ofd_write_package__templates),
+        cmocka_unit_test(test_ofd_write_package__template_text_budget),
         cmocka_unit_test(test_ofd_write_package__text_object),
         cmocka_unit_test(test_ofd_write_package__text_runs_merged),
         cmocka_unit_test(test_ofd_write_package__grid_path),

@@ -72,6 +72,7 @@ static inline int sample_draw(sc_ofd_writer **out, const sc_ofd_font *font,
     sc_ofd_writer_options wo = SC_OFD_WRITER_OPTIONS_INIT;
     wo.title = "校准证书 Calibration Certificate";
     wo.author = "sealcert \"tests\" & <co>"; /* escaped as libxml2 writes them */
+    wo.subject = "";                         /* an empty element, as libxml2 writes it */
     wo.creation_time = SAMPLE_TIME;
     sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT, title = SC_OFD_TEXT_STYLE_INIT;
     ts.font = font;
