@@ -165,9 +165,10 @@ typedef struct sc_ofd_page_text sc_ofd_page_text;
  * @param[out] out owned by the caller (sc_ofd_page_text_free); it copies what it needs and does
  *             not refer to @p ofd afterwards
  * @param page the page, counted from 0
- * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml or a
- *         template's is missing or malformed; the message names it), SC_ELIMIT (more than
- *         SC_OFD_MAX_PAGE_TEMPLATES Template elements) or SC_ENOMEM
+ * @return 0, SC_EINVALID (no such document or page), SC_EFORMAT (the page's Content.xml is
+ *         missing or malformed; the message names it) or SC_ENOMEM. As in sc_ofd_page.text, a
+ *         template whose file is missing or malformed has no text, and a page's Template
+ *         elements past SC_OFD_MAX_PAGE_TEMPLATES are ignored.
  */
 SC_EXTERN int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc,
                                     size_t page);

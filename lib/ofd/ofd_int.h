@@ -247,6 +247,7 @@ typedef struct {
     const unsigned char *data;
     size_t len;
     const char *name; /* absolute path, for messages */
+    bool is_optional; /* a template: malformed XML gives no text instead of an error */
 } sc_ofd__text_src;
 
 /**

@@ -499,13 +499,9 @@ static int page_sources(sc_ofd__text_src *src, size_t *n, sc_ofd__sign_pkg *p, c
     int error;
     if (ntpls && (error = sc_ofd__xml_parse(&x, page->data, page->len, page->name)) < 0)
         return error;
-    for (const xmlNode *r = x ? sc_ofd__xml_child(xmlDocGetRootElement(x), "Template") : NULL; r;
-         r = sc_ofd__xml_next(r, "Template")) {
-        if (++refs > SC_OFD_MAX_PAGE_TEMPLATES) {
-            xmlFreeDoc(x);
-            return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page->name,
-                                SC_OFD_MAX_PAGE_TEMPLATES);
-        }
+    /* At most SC_OFD_MAX_PAGE_TEMPLATES references, as the model reads them. */
+    for (const xmlNode *r = x ? sc_ofd__xml_child(xmlDocGetRootElement(x), "Template") : NULL;
+         r && refs++ < SC_OFD_MAX_PAGE_TEMPLATES; r = sc_ofd__xml_next(r, "Template")) {
         const char *id = sc_ofd__xml_attr(r, "TemplateID"), *z = sc_ofd__xml_attr(r, "ZOrder");
         sign_tpl key = {id ? strtoul(id, NULL, 10) : 0, 0, false, ""};
         size_t lo = sc_ofd__lower_bound_id(tpls, ntpls, sizeof(*tpls), offsetof(sign_tpl, id),
@@ -522,10 +518,10 @@ static int page_sources(sc_ofd__text_src *src, size_t *n, sc_ofd__sign_pkg *p, c
     xmlFreeDoc(x);
     *n = 0;
     for (size_t i = 0; i < nu; i++)
-        src[(*n)++] = (sc_ofd__text_src){under[i]->data, under[i]->len, under[i]->name};
-    src[(*n)++] = (sc_ofd__text_src){page->data, page->len, page->name};
+        src[(*n)++] = (sc_ofd__text_src){under[i]->data, under[i]->len, under[i]->name, true};
+    src[(*n)++] = (sc_ofd__text_src){page->data, page->len, page->name, false};
     for (size_t i = 0; i < no; i++)
-        src[(*n)++] = (sc_ofd__text_src){over[i]->data, over[i]->len, over[i]->name};
+        src[(*n)++] = (sc_ofd__text_src){over[i]->data, over[i]->len, over[i]->name, true};
     return 0;
 }
 

@@ -246,24 +246,28 @@ int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc,
 }
 
 /* The text objects of the templates page @p root shows with ZOrder @p zorder (the reference's,
- * else the TemplatePage's); a template whose file is missing is skipped (the model warned). */
+ * else the TemplatePage's), as the model reads them: at most SC_OFD_MAX_PAGE_TEMPLATES
+ * references, and a template whose file is missing or malformed is skipped (the model warned). */
 static int walk_templates(walker *W, const sc_ofd *ofd, const sc_ofd__doc *d, const xmlNode *root,
                           const char *zorder)
 {
     size_t count = 0;
     int error = 0;
-    for (const xmlNode *r = sc_ofd__xml_child(root, "Template"); r && error == 0;
+    for (const xmlNode *r = sc_ofd__xml_child(root, "Template");
+         r && error == 0 && count++ < SC_OFD_MAX_PAGE_TEMPLATES;
          r = sc_ofd__xml_next(r, "Template")) {
-        if (++count > SC_OFD_MAX_PAGE_TEMPLATES)
-            return sc_error_set(SC_ELIMIT, "Page: more than %d Template elements",
-                                SC_OFD_MAX_PAGE_TEMPLATES);
         size_t k = sc_ofd__template_index(d, r, zorder);
         const sc_ofd__entry *e;
         xmlDoc *x = NULL;
         if (k == SIZE_MAX || !(e = sc_ofd__find(ofd, d->templates[k].path, NULL)))
             continue;
-        if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0)
-            break;
+        if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0) {
+            if (error == SC_ENOMEM)
+                break;
+            sc_error_clear(); /* malformed: no text, as in the model */
+            error = 0;
+            continue;
+        }
         const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");
         if (content && content->children)
             error = walk(W, content->children, 1);
@@ -279,8 +283,12 @@ static int walk_file(walker *W, const sc_ofd__text_src *src, const sc_ofd *ofd,
 {
     xmlDoc *x = NULL;
     int error;
-    if ((error = sc_ofd__xml_parse(&x, src->data, src->len, src->name)) < 0)
-        return error;
+    if ((error = sc_ofd__xml_parse(&x, src->data, src->len, src->name)) < 0) {
+        if (!src->is_optional || error == SC_ENOMEM)
+            return error;
+        sc_error_clear(); /* a malformed template: no text, as in the model */
+        return 0;
+    }
     const xmlNode *root = xmlDocGetRootElement(x);
     const xmlNode *content = sc_ofd__xml_child(root, "Content");
     if ((d && (error = walk_templates(W, ofd, d, root, "Background")) < 0) ||
@@ -323,7 +331,7 @@ static int text_of(sc_ofd_page_text **out, const sc_ofd__text_src *src, size_t n
 int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
                             const char *name)
 {
-    sc_ofd__text_src src = {data, len, name};
+    sc_ofd__text_src src = {data, len, name, false};
     return text_of(out, &src, 1, NULL, NULL);
 }
 
@@ -341,7 +349,7 @@ int sc_ofd_page_text_load(sc_ofd_page_text **out, const sc_ofd *ofd, size_t doc,
     *out = NULL;
     if ((error = sc_ofd__page_entry(&e, ofd, doc, page)) < 0)
         return error;
-    sc_ofd__text_src src = {e->data, e->len, e->name};
+    sc_ofd__text_src src = {e->data, e->len, e->name, false};
     return text_of(out, &src, 1, ofd, &ofd->docs[doc]);
 }
 

@@ -871,9 +871,11 @@ static int put_delta_x(sc_buf *b, const int64_t *gaps, size_t n)
 }
 
 /* Chars[0, n) of font resource @p use, starting at x: a TextCode of an open text object of the
- * same style, or of a new one (open_text). */
+ * same style, or of a new one (open_text). *@p after: the text object the line's previous run
+ * went to (0: none), which this one may not be written before, so that a line drawn in several
+ * objects (fonts) reads in order; set to the object used. */
 static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const sc_ofd__char *chars,
-                    size_t n, size_t use, const sc_ofd_text_style *style)
+                    size_t n, size_t use, const sc_ofd_text_style *style, unsigned long *after)
 {
     int error;
     font_use *u = &w->fonts[use];
@@ -906,6 +908,9 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
         ;
     if (k < p->ntexts && p->texts[k].ncodes == MAX_MERGED_CODES)
         k = SIZE_MAX;
+    for (size_t j = 0; *after && k < p->ntexts && j < p->ntexts; j++)
+        if (p->texts[j].id == *after && k < j) /* it would be written before that run */
+            k = SIZE_MAX;
     for (size_t j = k + 1; k < p->ntexts && j < p->ntexts; j++)
         if (boxes_meet(&p->texts[j], x0, y0, x1, y1))
             k = SIZE_MAX;
@@ -940,6 +945,7 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
         t->x1 = x1 > t->x1 ? x1 : t->x1, t->y1 = y1 > t->y1 ? y1 : t->y1;
     }
     t->codes[t->ncodes++] = (text_code){x0, y0 + to_um(font->ascent * size), mark, b->size - mark};
+    *after = t->id;
 done:
     if (error < 0 && b && b->ptr) { /* no half-written TextCode */
         b->size = mark;
@@ -959,6 +965,7 @@ int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double b
         return error;
     if (!is_len(x) || !is_len(baseline))
         return sc_error_set(SC_EINVALID, "text position: not a finite length");
+    unsigned long after = 0; /* the text object of the line's last run */
     for (size_t i = 0; i < count;) {
         if (!chars[i].font) { /* a newline: nothing to draw */
             x += chars[i++].advance;
@@ -977,7 +984,7 @@ int sc_ofd__writer_draw_chars(sc_ofd_writer *w, size_t index, double x, double b
                 return error;
             else if (next != use && w->fonts[next].is_extra)
                 use = next;
-        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, use, style)) < 0)
+        if ((error = draw_run(w, p, x, baseline, chars + i, j - i, use, style, &after)) < 0)
             return error;
         x += run;
         i = j;

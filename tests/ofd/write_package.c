@@ -368,6 +368,31 @@ static void test_ofd_write_package__templates(void **state)
     sc_ofd_page_objects_free(po);
     sc_ofd_free(ofd);
 
+    /* The same package with a malformed template file: the page keeps its own text in the
+     * model and in sc_ofd_page_text_load (which agree), with a warning. */
+    pkg_files q = pkg_read(&plain);
+    sc_ofd__zip_entry ze[32];
+    assert_true(q.n <= 32);
+    for (size_t i = 0; i < q.n; i++) {
+        bool bad = strcmp(q.e[i].name, "Doc_0/Tpls/Tpl_0/Content.xml") == 0;
+        ze[i] = (sc_ofd__zip_entry){.name = q.e[i].name,
+                                    .data = bad ? (const unsigned char *)"<ofd:Page" : q.e[i].data,
+                                    .len = bad ? 9 : q.e[i].len,
+                                    .compress = true};
+    }
+    sc_buf broken = SC_BUF_INIT;
+    sc_assert_ok(sc_ofd__zip_write(&broken, ze, q.n, SAMPLE_TIME, 1));
+    pkg_dispose(&q);
+    sc_assert_ok(sc_ofd_open(&ofd, broken.ptr, broken.size, NULL));
+    assert_true(sc_ofd_warning_count(ofd) >= 1);
+    assert_string_equal(sc_ofd_page_of(ofd, 0, 0)->text, "数据\n");
+    sc_assert_ok(sc_ofd_page_text_load(&t, ofd, 0, 0));
+    assert_int_equal(sc_ofd_page_text_count(t), 1);
+    assert_string_equal(sc_ofd_page_text_object(t, 0)->text, "数据");
+    sc_ofd_page_text_free(t);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&broken);
+
     sc_ofd_writer_cache_free(cache);
     sc_buf_dispose(&plain);
     sc_buf_dispose(&first);
@@ -414,6 +439,85 @@ static void test_ofd_write_package__template_text_budget(void **state)
     sc_buf_dispose(&out);
 }
 
+/* A one-page document drawn by @p draw. */
+static sc_buf one_page(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t page;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+    sc_assert_ok(draw(w, page, arg));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
+    return out;
+}
+
+/* The page XML of a one-page document drawn by @p draw. */
+static char *one_page_xml(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
+{
+    sc_buf out = one_page(draw, arg);
+    pkg_files p = pkg_read(&out);
+    char *xml = strdup((const char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data);
+    pkg_dispose(&p);
+    sc_buf_dispose(&out);
+    return xml;
+}
+
+struct lines {
+    const sc_ofd_text_style *ts;
+    const char *second;
+};
+
+static int draw_two_lines(sc_ofd_writer *w, size_t page, void *arg)
+{
+    const struct lines *l = arg;
+    int error = sc_ofd_writer_add_text(NULL, w, page, 20, 20, 0, "AAA", l->ts);
+    return error < 0 ? error : sc_ofd_writer_add_text(NULL, w, page, 20, 40, 0, l->second, l->ts);
+}
+
+/* A line drawn in several fonts reads in order: a run after a fallback character does not join
+ * a text object opened before that character's object (where its text would come first). */
+static void test_ofd_write_package__line_order_across_fonts(void **state)
+{
+    static const char *const rare[] = {"龘", "鿏", "𠮷", "𪚥"};
+    const char *r = NULL;
+    uint32_t g;
+    for (size_t i = 0; i < 4 && !r; i++) {
+        const unsigned char *p = (const unsigned char *)rare[i], *end = p + strlen(rare[i]);
+        uint32_t cp;
+        sc_utf8_next(&p, end, &cp);
+        if (!sc_ofd__font_glyph(wqy, cp, &g) && sc_ofd__font_glyph(noto, cp, &g))
+            r = rare[i];
+    }
+    if (!r)
+        fail_msg("no character that Noto Sans CJK has and WenQuanYi lacks");
+    char line[64];
+    snprintf(line, sizeof(line), "BB%sCC", r);
+    const sc_ofd_font *fb[] = {noto};
+    sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+    ts.font = wqy;
+    ts.fallbacks = fb;
+    ts.fallback_count = 1;
+    ts.size = 4;
+    struct lines l = {&ts, line};
+    sc_buf out = one_page(draw_two_lines, &l);
+    sc_ofd *ofd = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, out.ptr, out.size, NULL));
+    char text[256], *t = text;
+    for (const char *c = sc_ofd_page_of(ofd, 0, 0)->text; *c && t < text + 255; c++)
+        if (*c != '\n')
+            *t++ = *c;
+    *t = '\0';
+    char want[64];
+    snprintf(want, sizeof(want), "AAABB%sCC", r);
+    assert_string_equal(text, want);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&out);
+}
+
 static void test_ofd_write_package__text_object(void **state)
 {
     sc_ofd_writer *w;
@@ -442,26 +546,6 @@ static void test_ofd_write_package__text_object(void **state)
     assert_non_null(strstr(xml, "Boundary=\"10 "));
     pkg_dispose(&p);
     sc_buf_dispose(&out);
-}
-
-/* The page XML of a one-page document drawn by @p draw. */
-static char *one_page_xml(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
-{
-    sc_ofd_writer *w;
-    sc_buf out = SC_BUF_INIT;
-    size_t page;
-    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
-    o.creation_time = SAMPLE_TIME;
-    sc_assert_ok(sc_ofd_writer_new(&w, &o));
-    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
-    sc_assert_ok(draw(w, page, arg));
-    sc_assert_ok(sc_ofd_writer_finish(&out, w));
-    sc_ofd_writer_free(w);
-    pkg_files p = pkg_read(&out);
-    char *xml = strdup((const char *)pkg_get(&p, "Doc_0/Pages/Page_0/Content.xml")->data);
-    pkg_dispose(&p);
-    sc_buf_dispose(&out);
-    return xml;
 }
 
 /* An L-shaped outline and a square hole-free block, in cells. */
@@ -742,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__deterministic),
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
         cmocka_unit_test(test_ofd_write_package__templates),
+        cmocka_unit_test(test_ofd_write_package__line_order_across_fonts),
         cmocka_unit_test(test_ofd_write_package__template_text_budget),
         cmocka_unit_test(test_ofd_write_package__text_object),
         cmocka_unit_test(test_ofd_write_package__text_runs_merged),
