@@ -663,6 +663,39 @@ static int add_base(sc_ecert_template *t, const sc_ecert__style *st, const char 
     return 0;
 }
 
+/* Keep each character of a base set once (the writer embeds it for every certificate). */
+static int dedupe_base(sc_buf *base)
+{
+    uint64_t *seen = sc_calloc(65536 / 64, sizeof(*seen));
+    sc_buf out = SC_BUF_INIT;
+    int error = 0;
+    if (!seen)
+        return sc_error_oom();
+    const unsigned char *p = base->ptr, *end = p + base->size;
+    while (p < end && error == 0) {
+        const unsigned char *at = p;
+        uint32_t c;
+        if (!sc_utf8_next(&p, end, &c)) {
+            p = at + 1; /* the writer reports it; keep the byte */
+            error = sc_buf_put(&out, at, 1);
+            continue;
+        }
+        bool dup = c < 0x10000 && (seen[c >> 6] >> (c & 63) & 1);
+        if (c < 0x10000)
+            seen[c >> 6] |= (uint64_t)1 << (c & 63);
+        if (!dup)
+            error = sc_buf_put(&out, at, (size_t)(p - at));
+    }
+    sc_free(seen);
+    if (error < 0) {
+        sc_buf_dispose(&out);
+        return error;
+    }
+    sc_buf_dispose(base);
+    *base = out;
+    return 0;
+}
+
 static int collect_base(sc_ecert_template *t)
 {
     int error = 0;
@@ -693,6 +726,9 @@ static int collect_base(sc_ecert_template *t)
             error = add_base(t, b->style, b->text);
         }
     }
+    for (size_t i = 0; i < t->font_count && error == 0; i++)
+        if (t->fonts[i].base.size)
+            error = dedupe_base(&t->fonts[i].base);
     return error;
 }
 
