@@ -114,11 +114,18 @@ size_t sc_ofd__lower_bound_id(const void *base, size_t n, size_t stride, size_t 
                               unsigned long id);
 
 /**
- * The index in d->templates of the TemplatePage that Page/Template element @p ref names, when it
- * is drawn with ZOrder @p zorder ("Background" or "Foreground": the reference's ZOrder, else the
- * TemplatePage's); SIZE_MAX when it names none or is drawn on the other side.
+ * The templates page element @p page_el shows on side @p zorder ("Background" or "Foreground":
+ * a Page/Template's ZOrder, else its TemplatePage's), as indexes into d->templates in the
+ * page's order, each once: references to no TemplatePage, drawn on the other side or repeated
+ * are left out, and so are those past SC_OFD_MAX_PAGE_TEMPLATES (*too_many is then true).
+ * @return the number of indexes in @p out
  */
-size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const char *zorder);
+size_t sc_ofd__page_templates(size_t out[SC_OFD_MAX_PAGE_TEMPLATES], const sc_ofd__doc *d,
+                              const xmlNode *page_el, const char *zorder, bool *too_many);
+
+/** Sort @p n TemplatePages by ID, the first of an ID in CommonData (seq) first, as the model
+ * keeps them for sc_ofd__page_templates(). */
+void sc_ofd__templates_sort(sc_ofd__template *t, size_t n);
 
 struct sc_ofd {
     sc_ofd__entry *entries;         /* sorted by sc_ofd__name_cmp; owned */
@@ -236,12 +243,6 @@ typedef struct {
  */
 int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc, size_t page);
 
-/**
- * Place the text of a page from its Content.xml bytes (@p name, the absolute path, for
- * messages), as sc_ofd_page_text_load() does but without its templates.
- * @param[out] out owned by the caller (sc_ofd_page_text_free)
- * @return 0, SC_EFORMAT (malformed XML) or SC_ENOMEM
- */
 /** One Content.xml (a page's or a template's) for sc_ofd__page_text_parse_all(). Borrowed. */
 typedef struct {
     const unsigned char *data;
@@ -257,6 +258,12 @@ typedef struct {
  */
 int sc_ofd__page_text_parse_all(sc_ofd_page_text **out, const sc_ofd__text_src *src, size_t n);
 
+/**
+ * Place the text of a page from its Content.xml bytes (@p name, the absolute path, for
+ * messages), as sc_ofd_page_text_load() does but without its templates.
+ * @param[out] out owned by the caller (sc_ofd_page_text_free)
+ * @return 0, SC_EFORMAT (malformed XML) or SC_ENOMEM
+ */
 int sc_ofd__page_text_parse(sc_ofd_page_text **out, const unsigned char *data, size_t len,
                             const char *name);
 

@@ -164,16 +164,32 @@ size_t sc_ofd__lower_bound_id(const void *base, size_t n, size_t stride, size_t 
     return lo;
 }
 
-size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const char *zorder)
+size_t sc_ofd__page_templates(size_t out[SC_OFD_MAX_PAGE_TEMPLATES], const sc_ofd__doc *d,
+                              const xmlNode *page_el, const char *zorder, bool *too_many)
 {
-    const char *id = sc_ofd__xml_attr(ref, "TemplateID"), *z = sc_ofd__xml_attr(ref, "ZOrder");
-    unsigned long tid = id ? strtoul(id, NULL, 10) : 0;
-    /* The first TemplatePage of that ID in CommonData: the lowest of equal IDs (sorted). */
-    size_t lo = sc_ofd__lower_bound_id(d->templates, d->template_count, sizeof(*d->templates),
-                                       offsetof(sc_ofd__template, id), tid);
-    if (lo == d->template_count || d->templates[lo].id != tid)
-        return SIZE_MAX;
-    return strcmp(z && *z ? z : d->templates[lo].zorder, zorder) == 0 ? lo : SIZE_MAX;
+    size_t n = 0, refs = 0;
+    *too_many = false;
+    for (const xmlNode *r = sc_ofd__xml_child(page_el, "Template"); r;
+         r = sc_ofd__xml_next(r, "Template")) {
+        if (++refs > SC_OFD_MAX_PAGE_TEMPLATES) {
+            *too_many = true;
+            break;
+        }
+        const char *id = sc_ofd__xml_attr(r, "TemplateID"), *z = sc_ofd__xml_attr(r, "ZOrder");
+        unsigned long tid = id ? strtoul(id, NULL, 10) : 0;
+        /* The first TemplatePage of that ID in CommonData: the lowest of equal IDs (sorted). */
+        size_t k = sc_ofd__lower_bound_id(d->templates, d->template_count, sizeof(*d->templates),
+                                          offsetof(sc_ofd__template, id), tid);
+        if (k == d->template_count || d->templates[k].id != tid ||
+            strcmp(z && *z ? z : d->templates[k].zorder, zorder) != 0)
+            continue;
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = out[i] == k;
+        if (!seen)
+            out[n++] = k;
+    }
+    return n;
 }
 
 /* Append to the page's text that of the templates @p page_el shows with ZOrder @p zorder (the
@@ -181,16 +197,13 @@ size_t sc_ofd__template_index(const sc_ofd__doc *d, const xmlNode *ref, const ch
 static int add_template_text(loader *L, sc_ofd__doc *d, const xmlNode *page_el, const char *zorder,
                              page_counts *pc)
 {
-    size_t count = 0;
+    size_t shown[SC_OFD_MAX_PAGE_TEMPLATES];
+    bool too_many;
+    size_t count = sc_ofd__page_templates(shown, d, page_el, zorder, &too_many);
     int error = 0;
-    for (const xmlNode *r = sc_ofd__xml_child(page_el, "Template");
-         r && error == 0 && count++ < SC_OFD_MAX_PAGE_TEMPLATES;
-         r = sc_ofd__xml_next(r, "Template")) {
-        size_t k = sc_ofd__template_index(d, r, zorder);
+    for (size_t i = 0; i < count && error == 0; i++) {
         const char *text = NULL;
-        if (k != SIZE_MAX && (error = template_text(L, &d->templates[k], &text)) < 0)
-            return error;
-        if (!text || !*text)
+        if ((error = template_text(L, &d->templates[shown[i]], &text)) < 0 || !*text)
             continue;
         size_t n = strlen(text);
         if (pc->text_full || L->page.size + n > SC_OFD_MAX_PAGE_TEXT)
@@ -599,6 +612,12 @@ static int template_cmp(const void *a, const void *b)
     return x->id != y->id ? (x->id < y->id ? -1 : 1) : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
+void sc_ofd__templates_sort(sc_ofd__template *t, size_t n)
+{
+    if (n)
+        qsort(t, n, sizeof(*t), template_cmp);
+}
+
 static int param_cmp(const void *a, const void *b)
 {
     unsigned long x = ((const sc_ofd__draw_param *)a)->id, y = ((const sc_ofd__draw_param *)b)->id;
@@ -670,8 +689,7 @@ static int load_document(loader *L, sc_ofd__doc *d)
          t = sc_ofd__xml_next(t, "TemplatePage"))
         if ((error = add_template(L, d, t, path)) < 0)
             goto done;
-    if (d->template_count) /* pages look them up by ID */
-        qsort(d->templates, d->template_count, sizeof(*d->templates), template_cmp);
+    sc_ofd__templates_sort(d->templates, d->template_count); /* pages look them up by ID */
     /* Resources first: pages refer to them but are independent of them here. */
     for (const char *const *kind = (const char *const[]){"PublicRes", "DocumentRes", NULL}; *kind;
          kind++) {

@@ -449,25 +449,25 @@ static int walk(reader *R, const xmlNode *node, size_t depth, size_t parent, int
 static int read_templates(reader *R, const xmlNode *page_el, const char *zorder)
 {
     const char *page_name = R->name;
+    size_t shown[SC_OFD_MAX_PAGE_TEMPLATES];
+    bool too_many;
+    size_t count = sc_ofd__page_templates(shown, R->d, page_el, zorder, &too_many);
     int error = 0;
-    size_t count = 0;
 
-    for (const xmlNode *t = sc_ofd__xml_child(page_el, "Template"); t && !error;
-         t = sc_ofd__xml_next(t, "Template")) {
-        if (++count > SC_OFD_MAX_PAGE_TEMPLATES)
-            return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page_name,
-                                SC_OFD_MAX_PAGE_TEMPLATES);
-        size_t k = sc_ofd__template_index(R->d, t, zorder);
-        const sc_ofd__entry *e;
+    if (too_many)
+        return sc_error_set(SC_ELIMIT, "%s: Page: more than %d Template elements", page_name,
+                            SC_OFD_MAX_PAGE_TEMPLATES);
+    for (size_t i = 0; i < count && !error; i++) {
+        const sc_ofd__template *tp = &R->d->templates[shown[i]];
+        const sc_ofd__entry *e = sc_ofd__find(R->ofd, tp->path, NULL);
         xmlDoc *x = NULL;
-        if (k == SIZE_MAX || !(e = sc_ofd__find(R->ofd, R->d->templates[k].path, NULL)))
+        if (!e)
             continue;
-        unsigned long id = R->d->templates[k].id;
         if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0)
             break;
         const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");
         R->name = e->name;
-        R->template_id = id;
+        R->template_id = tp->id;
         if (content)
             error = walk(R, content->children, 0, SIZE_MAX, 1);
         R->name = page_name;

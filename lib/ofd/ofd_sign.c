@@ -430,98 +430,92 @@ static int put_file(sc_ofd__sign_pkg *p, const char *abs, sc_buf *bytes, const u
  * page o->page). The keyword is looked for page by page in the TextObjects' placed characters
  * (the pages' Content.xml as the set holds them), so what is stamped is what a reader draws
  * there, not a match in the page text that straddles two objects. */
-/* A TemplatePage of the document (CommonData), for the text a keyword seal searches. */
-typedef struct {
-    unsigned long id;
-    size_t seq;                 /* its place in CommonData: the first of an ID wins */
-    bool is_foreground;         /* ZOrder="Foreground" */
-    char path[SC_OFD_MAX_PATH]; /* its Content.xml, absolute */
-} sign_tpl;
-
-static int tpl_cmp(const void *a, const void *b)
-{
-    const sign_tpl *x = a, *y = b;
-    return x->id != y->id ? (x->id < y->id ? -1 : 1) : (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-/* The TemplatePages of the document's Document.xml, sorted by ID (*out sc_malloc'd). */
-static int doc_templates(sign_tpl **out, size_t *n, sc_ofd__sign_pkg *p)
+/* The TemplatePages of the document's Document.xml, as the model reads them (sorted by ID, files
+ * resolved, at most SC_OFD_MAX_PAGES), for the text a keyword seal searches: into d->templates,
+ * their paths in @p paths (both owned by the caller). */
+static int doc_templates(sc_ofd__doc *d, char ***paths, sc_ofd__sign_pkg *p)
 {
     const sign_file *doc = find_file(p, p->doc_root);
     xmlDoc *x = NULL;
-    sign_tpl *t = NULL;
-    size_t count = 0, cap = 0;
+    size_t cap = 0, pcap = 0;
     int error;
-    *out = NULL;
-    *n = 0;
+    memset(d, 0, sizeof(*d));
+    *paths = NULL;
     if (!doc)
         return 0;
     if ((error = sc_ofd__xml_parse(&x, doc->data, doc->len, doc->name)) < 0)
         return error;
     const xmlNode *common = sc_ofd__xml_child(xmlDocGetRootElement(x), "CommonData");
-    for (const xmlNode *e = sc_ofd__xml_child(common, "TemplatePage"); e && error == 0;
+    for (const xmlNode *e = sc_ofd__xml_child(common, "TemplatePage");
+         e && error == 0 && d->template_count < SC_OFD_MAX_PAGES;
          e = sc_ofd__xml_next(e, "TemplatePage")) {
         const char *id = sc_ofd__xml_attr(e, "ID"), *z = sc_ofd__xml_attr(e, "ZOrder");
         const char *loc = sc_ofd__xml_attr(e, "BaseLoc");
-        char abs[SC_OFD_MAX_PATH];
+        char abs[SC_OFD_MAX_PATH], *path;
         if (!loc || sc_ofd__resolve(abs, p->doc_root, loc) < 0) {
             sc_error_clear(); /* no file: no text (the verifier reports it) */
             continue;
         }
-        if ((error = sc_ofd__grow((void **)&t, &cap, count, sizeof(*t), SC_OFD_MAX_PAGES)) < 0)
+        if ((error = sc_ofd__grow((void **)&d->templates, &cap, d->template_count,
+                                  sizeof(*d->templates), SC_OFD_MAX_PAGES)) < 0 ||
+            (error = sc_ofd__grow((void **)paths, &pcap, d->template_count, sizeof(**paths),
+                                  SC_OFD_MAX_PAGES)) < 0)
             break;
-        t[count] = (sign_tpl){id ? strtoul(id, NULL, 10) : 0, count,
-                              z && strcmp(z, "Foreground") == 0, ""};
-        snprintf(t[count].path, sizeof(t[count].path), "%s", abs);
-        count++;
+        if (!(path = sc_strdup(abs))) {
+            error = sc_error_oom();
+            break;
+        }
+        (*paths)[d->template_count] = path;
+        d->templates[d->template_count] =
+            (sc_ofd__template){id ? strtoul(id, NULL, 10) : 0, path,
+                               /* as the model compares ZOrder: as written, absent Background */
+                               !z || !*z || strcmp(z, "Background") == 0 ? "Background"
+                               : strcmp(z, "Foreground") == 0            ? "Foreground"
+                                                                         : "",
+                               NULL, d->template_count};
+        d->template_count++;
     }
     xmlFreeDoc(x);
-    if (error < 0) {
-        sc_free(t);
-        return error;
-    }
-    if (count)
-        qsort(t, count, sizeof(*t), tpl_cmp);
-    *out = t;
-    *n = count;
-    return 0;
+    sc_ofd__templates_sort(d->templates, d->template_count);
+    return error;
+}
+
+static void doc_templates_free(sc_ofd__doc *d, char **paths)
+{
+    for (size_t i = 0; i < d->template_count; i++)
+        sc_free(paths[i]);
+    sc_free(paths);
+    sc_free(d->templates);
 }
 
 /* The Content.xml files whose text a keyword seal searches on page @p page: its Background
  * templates, the page, its Foreground templates (in @p src, at most 2 * SC_OFD_MAX_PAGE_TEMPLATES
  * + 1), as sc_ofd_page_text_load() reads a page. */
-static int page_sources(sc_ofd__text_src *src, size_t *n, sc_ofd__sign_pkg *p, const sign_tpl *tpls,
-                        size_t ntpls, const sign_file *page)
+static int page_sources(sc_ofd__text_src *src, size_t *n, sc_ofd__sign_pkg *p, const sc_ofd__doc *d,
+                        const sign_file *page)
 {
-    const sign_file *under[SC_OFD_MAX_PAGE_TEMPLATES], *over[SC_OFD_MAX_PAGE_TEMPLATES];
-    size_t nu = 0, no = 0, refs = 0;
+    size_t shown[2][SC_OFD_MAX_PAGE_TEMPLATES], count[2] = {0, 0};
     xmlDoc *x = NULL;
+    bool too_many;
     int error;
-    if (ntpls && (error = sc_ofd__xml_parse(&x, page->data, page->len, page->name)) < 0)
-        return error;
-    /* At most SC_OFD_MAX_PAGE_TEMPLATES references, as the model reads them. */
-    for (const xmlNode *r = x ? sc_ofd__xml_child(xmlDocGetRootElement(x), "Template") : NULL;
-         r && refs++ < SC_OFD_MAX_PAGE_TEMPLATES; r = sc_ofd__xml_next(r, "Template")) {
-        const char *id = sc_ofd__xml_attr(r, "TemplateID"), *z = sc_ofd__xml_attr(r, "ZOrder");
-        sign_tpl key = {id ? strtoul(id, NULL, 10) : 0, 0, false, ""};
-        size_t lo = sc_ofd__lower_bound_id(tpls, ntpls, sizeof(*tpls), offsetof(sign_tpl, id),
-                                           key.id); /* the first of that ID */
-        const sign_file *f;
-        if (lo == ntpls || tpls[lo].id != key.id || !(f = find_file(p, tpls[lo].path)))
-            continue;
-        bool fg = z && *z ? strcmp(z, "Foreground") == 0 : tpls[lo].is_foreground;
-        if (fg)
-            over[no++] = f;
-        else
-            under[nu++] = f;
+    if (d->template_count) {
+        if ((error = sc_ofd__xml_parse(&x, page->data, page->len, page->name)) < 0)
+            return error;
+        const xmlNode *root = xmlDocGetRootElement(x);
+        count[0] = sc_ofd__page_templates(shown[0], d, root, "Background", &too_many);
+        count[1] = sc_ofd__page_templates(shown[1], d, root, "Foreground", &too_many);
+        xmlFreeDoc(x);
     }
-    xmlFreeDoc(x);
     *n = 0;
-    for (size_t i = 0; i < nu; i++)
-        src[(*n)++] = (sc_ofd__text_src){under[i]->data, under[i]->len, under[i]->name, true};
-    src[(*n)++] = (sc_ofd__text_src){page->data, page->len, page->name, false};
-    for (size_t i = 0; i < no; i++)
-        src[(*n)++] = (sc_ofd__text_src){over[i]->data, over[i]->len, over[i]->name, true};
+    for (int side = 0; side < 2; side++) {
+        if (side == 1)
+            src[(*n)++] = (sc_ofd__text_src){page->data, page->len, page->name, false};
+        for (size_t i = 0; i < count[side]; i++) {
+            const sign_file *f = find_file(p, d->templates[shown[side][i]].path);
+            if (f)
+                src[(*n)++] = (sc_ofd__text_src){f->data, f->len, f->name, true};
+        }
+    }
     return 0;
 }
 
@@ -529,9 +523,10 @@ static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pk
                               const sc_ofd_sign_options *o, double w, double h)
 {
     size_t first = o->page ? o->page - 1 : 0, last = o->page ? o->page : p->npages;
-    size_t total = 0, ntpls = 0;
-    sign_tpl *tpls = NULL;
-    int error = doc_templates(&tpls, &ntpls, p);
+    size_t total = 0;
+    sc_ofd__doc tpls;
+    char **paths = NULL;
+    int error = doc_templates(&tpls, &paths, p);
 
     for (size_t i = first; i < last && error == 0; i++) {
         const sc_ofd__sign_page *pg = &p->pages[i];
@@ -545,7 +540,7 @@ static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pk
                                  *pg->content ? pg->content : "Page BaseLoc", i + 1);
             break;
         }
-        if ((error = page_sources(src, &nsrc, p, tpls, ntpls, f)) < 0 ||
+        if ((error = page_sources(src, &nsrc, p, &tpls, f)) < 0 ||
             (error = sc_ofd__page_text_parse_all(&text, src, nsrc)) < 0 ||
             (error = sc_ofd__text_find(&found, &n, text, o->keyword)) < 0)
             goto next;
@@ -564,7 +559,7 @@ static int add_keyword_stamps(sc_buf *x, unsigned long *next_id, sc_ofd__sign_pk
         sc_free(found);
         sc_ofd_page_text_free(text);
     }
-    sc_free(tpls);
+    doc_templates_free(&tpls, paths);
     if (error == 0 && total == 0) {
         if (o->page)
             return sc_error_set(SC_ENOTFOUND, "keyword: \"%s\" is not in the text of page %zu",

@@ -248,30 +248,22 @@ int sc_ofd__page_entry(const sc_ofd__entry **out, const sc_ofd *ofd, size_t doc,
 /* The text objects of the templates page @p root shows with ZOrder @p zorder (the reference's,
  * else the TemplatePage's), as the model reads them: at most SC_OFD_MAX_PAGE_TEMPLATES
  * references, and a template whose file is missing or malformed is skipped (the model warned). */
+static int walk_file(walker *W, const sc_ofd__text_src *src, const sc_ofd *ofd,
+                     const sc_ofd__doc *d);
+
 static int walk_templates(walker *W, const sc_ofd *ofd, const sc_ofd__doc *d, const xmlNode *root,
                           const char *zorder)
 {
-    size_t count = 0;
+    size_t shown[SC_OFD_MAX_PAGE_TEMPLATES];
+    bool too_many;
+    size_t count = sc_ofd__page_templates(shown, d, root, zorder, &too_many);
     int error = 0;
-    for (const xmlNode *r = sc_ofd__xml_child(root, "Template");
-         r && error == 0 && count++ < SC_OFD_MAX_PAGE_TEMPLATES;
-         r = sc_ofd__xml_next(r, "Template")) {
-        size_t k = sc_ofd__template_index(d, r, zorder);
-        const sc_ofd__entry *e;
-        xmlDoc *x = NULL;
-        if (k == SIZE_MAX || !(e = sc_ofd__find(ofd, d->templates[k].path, NULL)))
-            continue;
-        if ((error = sc_ofd__xml_parse(&x, e->data, e->len, e->name)) < 0) {
-            if (error == SC_ENOMEM)
-                break;
-            sc_error_clear(); /* malformed: no text, as in the model */
-            error = 0;
-            continue;
+    for (size_t i = 0; i < count && error == 0; i++) {
+        const sc_ofd__entry *e = sc_ofd__find(ofd, d->templates[shown[i]].path, NULL);
+        if (e) {
+            sc_ofd__text_src src = {e->data, e->len, e->name, true};
+            error = walk_file(W, &src, NULL, NULL);
         }
-        const xmlNode *content = sc_ofd__xml_child(xmlDocGetRootElement(x), "Content");
-        if (content && content->children)
-            error = walk(W, content->children, 1);
-        xmlFreeDoc(x);
     }
     return error;
 }

@@ -302,9 +302,10 @@ static void test_ecert_issue__template_pages(void **state)
     sc_assert_ok(sc_ofd_open(&ofd, signed_ofd.ptr, signed_ofd.size, NULL));
     sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
     assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
-    assert_non_null(strstr(
-        issued_entry(&(sc_ecert_issued){.ofd = signed_ofd}, "/Doc_0/Signs/Sign_0/Signature.xml"),
-        "<ofd:StampAnnot"));
+    assert_int_equal(count_of(issued_entry(&(sc_ecert_issued){.ofd = signed_ofd},
+                                           "/Doc_0/Signs/Sign_0/Signature.xml"),
+                              "<ofd:StampAnnot"),
+                     1);
     sc_ofd_report_free(rep);
     sc_ofd_free(ofd);
     sc_buf_dispose(&signed_ofd);

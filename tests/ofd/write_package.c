@@ -264,6 +264,25 @@ static void test_ofd_write_package__minimal_and_misuse(void **state)
     sc_buf_dispose(&out);
 }
 
+/* The package @p in with entry @p name replaced by @p data. */
+static sc_buf with_entry(const sc_buf *in, const char *name, const char *data)
+{
+    pkg_files q = pkg_read(in);
+    sc_ofd__zip_entry ze[32];
+    sc_buf out = SC_BUF_INIT;
+    assert_true(q.n <= 32);
+    for (size_t i = 0; i < q.n; i++) {
+        bool it = strcmp(q.e[i].name, name) == 0;
+        ze[i] = (sc_ofd__zip_entry){.name = q.e[i].name,
+                                    .data = it ? (const unsigned char *)data : q.e[i].data,
+                                    .len = it ? strlen(data) : q.e[i].len,
+                                    .compress = true};
+    }
+    sc_assert_ok(sc_ofd__zip_write(&out, ze, q.n, SAMPLE_TIME, 1));
+    pkg_dispose(&q);
+    return out;
+}
+
 /* Two pages over one template page (a line and a label), page 1 with text of its own. */
 static void build_templated(sc_buf *out, sc_ofd_writer_cache *cache, unsigned version)
 {
@@ -370,19 +389,7 @@ static void test_ofd_write_package__templates(void **state)
 
     /* The same package with a malformed template file: the page keeps its own text in the
      * model and in sc_ofd_page_text_load (which agree), with a warning. */
-    pkg_files q = pkg_read(&plain);
-    sc_ofd__zip_entry ze[32];
-    assert_true(q.n <= 32);
-    for (size_t i = 0; i < q.n; i++) {
-        bool bad = strcmp(q.e[i].name, "Doc_0/Tpls/Tpl_0/Content.xml") == 0;
-        ze[i] = (sc_ofd__zip_entry){.name = q.e[i].name,
-                                    .data = bad ? (const unsigned char *)"<ofd:Page" : q.e[i].data,
-                                    .len = bad ? 9 : q.e[i].len,
-                                    .compress = true};
-    }
-    sc_buf broken = SC_BUF_INIT;
-    sc_assert_ok(sc_ofd__zip_write(&broken, ze, q.n, SAMPLE_TIME, 1));
-    pkg_dispose(&q);
+    sc_buf broken = with_entry(&plain, "Doc_0/Tpls/Tpl_0/Content.xml", "<ofd:Page");
     sc_assert_ok(sc_ofd_open(&ofd, broken.ptr, broken.size, NULL));
     assert_true(sc_ofd_warning_count(ofd) >= 1);
     assert_string_equal(sc_ofd_page_of(ofd, 0, 0)->text, "数据\n");
@@ -392,6 +399,22 @@ static void test_ofd_write_package__templates(void **state)
     sc_ofd_page_text_free(t);
     sc_ofd_free(ofd);
     sc_buf_dispose(&broken);
+
+    /* Another producer's page naming the template twice, and once with a ZOrder that is neither
+     * side: its text once, in the model and in sc_ofd_page_text_load. */
+    sc_buf twice = with_entry(&plain, "Doc_0/Pages/Page_1/Content.xml",
+                              "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\">"
+                              "<ofd:Template TemplateID=\"1\"/><ofd:Template TemplateID=\"1\"/>"
+                              "<ofd:Template TemplateID=\"1\" ZOrder=\"Body\"/></ofd:Page>");
+    sc_assert_ok(sc_ofd_open(&ofd, twice.ptr, twice.size, NULL));
+    const char *once = sc_ofd_page_of(ofd, 0, 1)->text;
+    assert_non_null(strstr(once, "委托单位"));
+    assert_null(strstr(strstr(once, "委托单位") + 1, "委托单位"));
+    sc_assert_ok(sc_ofd_page_text_load(&t, ofd, 0, 1));
+    assert_int_equal(sc_ofd_page_text_count(t), 1);
+    sc_ofd_page_text_free(t);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&twice);
 
     sc_ofd_writer_cache_free(cache);
     sc_buf_dispose(&plain);
