@@ -37,6 +37,26 @@ static int compute_z(sc_key *k)
     return sc_sm3(k->z, in, sizeof(in));
 }
 
+/* A private key whose scalar can be read signs with sm2_fast.c; a key kept in a token (its
+ * scalar unreadable) goes on signing through its provider. */
+static int prepare_fast(sc_key *k)
+{
+    BIGNUM *priv = NULL;
+    unsigned char d[32];
+    int error = 0;
+    if (EVP_PKEY_get_bn_param(k->pkey, "priv", &priv) != 1) {
+        ERR_clear_error();
+        return 0;
+    }
+    if (BN_bn2binpad(priv, d, sizeof(d)) != (int)sizeof(d))
+        error = sc_error_set(SC_EINVALID, "SM2 private key longer than 32 bytes");
+    else
+        error = sc_sm__sm2_fast_new(&k->fast, d);
+    OPENSSL_cleanse(d, sizeof(d));
+    BN_clear_free(priv);
+    return error;
+}
+
 int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey)
 {
     sc_key *k;
@@ -51,7 +71,7 @@ int sc_sm__key_wrap(sc_key **out, EVP_PKEY *pkey)
         return sc_error_oom();
     }
     k->pkey = pkey;
-    if ((error = compute_z(k)) < 0) {
+    if ((error = compute_z(k)) < 0 || (error = prepare_fast(k)) < 0) {
         sc_key_free(k);
         return error;
     }
@@ -351,5 +371,6 @@ void sc_key_free(sc_key *key)
     if (!key)
         return;
     EVP_PKEY_free(key->pkey); /* OpenSSL clears private key material itself */
+    sc_sm__sm2_fast_free(key->fast);
     sc_free(key);
 }

@@ -63,19 +63,40 @@ static int pkey_op(const sc_key *key, int sign, const unsigned char *e, unsigned
     return r == 1 ? 1 : 0;
 }
 
+/* The DER signature of the digest e: sm2_fast.c when the key's scalar is readable, else the
+ * key's provider. */
+static int sign_digest(sc_buf *sig, const sc_key *key, const unsigned char *e)
+{
+    unsigned char out[SC_SM2_MAX_SIG_LEN];
+    size_t out_len = sizeof(out);
+    int error;
+    if (key->fast) {
+        unsigned char rs[SC_SM2_RAW_SIG_LEN];
+        if ((error = sc_sm__sm2_fast_sign(rs, key->fast, e)) < 0)
+            return error;
+        return sc_sm2_sig_from_raw(sig, rs);
+    }
+    if ((error = pkey_op(key, 1, e, out, &out_len)) < 0)
+        return error;
+    return sc_buf_set(sig, out, out_len);
+}
+
+static int check_private(const sc_key *key)
+{
+    if (!key->fast && !sc_key_has_private(key))
+        return sc_error_set(SC_EINVALID, "the SM2 key has no private part");
+    return 0;
+}
+
 int sc_sm2_sign(sc_buf *sig, const sc_key *key, const void *msg, size_t len)
 {
-    unsigned char e[SC_SM3_DIGEST_LEN], out[SC_SM2_MAX_SIG_LEN];
-    size_t out_len = sizeof(out);
+    unsigned char e[SC_SM3_DIGEST_LEN];
     int error;
 
     SC_ASSERT_ARG(sig && key && (msg || len == 0));
-    if (!sc_key_has_private(key))
-        return sc_error_set(SC_EINVALID, "the SM2 key has no private part");
-    if ((error = message_digest(e, key, msg, len)) < 0 ||
-        (error = pkey_op(key, 1, e, out, &out_len)) < 0)
+    if ((error = check_private(key)) < 0 || (error = message_digest(e, key, msg, len)) < 0)
         return error;
-    return sc_buf_set(sig, out, out_len);
+    return sign_digest(sig, key, e);
 }
 
 /* A signer that puts the same long prefix in front of every message (a seal inside every
@@ -106,20 +127,18 @@ int sc_sm2_prefix_is_for(const sc_sm3_ctx *state, const sc_key *key)
 int sc_sm2_sign_prefixed(sc_buf *sig, const sc_key *key, sc_sm3_ctx *state, const void *rest,
                          size_t len)
 {
-    unsigned char e[SC_SM3_DIGEST_LEN], out[SC_SM2_MAX_SIG_LEN];
-    size_t out_len = sizeof(out);
+    unsigned char e[SC_SM3_DIGEST_LEN];
     int error;
 
     SC_ASSERT_ARG(sig && key && state && (rest || len == 0));
-    if (!sc_key_has_private(key))
-        return sc_error_set(SC_EINVALID, "the SM2 key has no private part");
+    if ((error = check_private(key)) < 0)
+        return error;
     if (!sc_sm2_prefix_is_for(state, key))
         return sc_error_set(SC_EINVALID, "SM2 prefix state: made for another key");
     state->has_z = false; /* used up */
-    if ((error = sc_sm3_update(state, rest, len)) < 0 || (error = sc_sm3_final(e, state)) < 0 ||
-        (error = pkey_op(key, 1, e, out, &out_len)) < 0)
+    if ((error = sc_sm3_update(state, rest, len)) < 0 || (error = sc_sm3_final(e, state)) < 0)
         return error;
-    return sc_buf_set(sig, out, out_len);
+    return sign_digest(sig, key, e);
 }
 
 /* ---- signature value encodings ------------------------------------------------------------ */

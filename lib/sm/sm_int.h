@@ -13,9 +13,14 @@ struct sc_sm3_ctx {
     bool has_z;          /* the context is an SM2 message digest of the key with this Z_A */
 };
 
+/** A private key prepared for sm2_fast.c's constant-time signing (opaque, secret). */
+typedef struct sc_sm__sm2_fast sc_sm__sm2_fast;
+
 struct sc_key {
-    EVP_PKEY *pkey;      /* owned; always an SM2 key ("SM2" key type) */
-    unsigned char z[32]; /* Z_A with the default ID, computed once when the key is wrapped */
+    EVP_PKEY *pkey;        /* owned; always an SM2 key ("SM2" key type) */
+    unsigned char z[32];   /* Z_A with the default ID, computed once when the key is wrapped */
+    sc_sm__sm2_fast *fast; /* owned; the private key for sm2_fast.c, NULL for a public key or
+                              one whose private part cannot be read (a token's) */
 };
 
 struct sc_cert {
@@ -52,6 +57,26 @@ int sc_sm__x509_set_sm2_id(X509 *x509);
 int sc_sm__verify_with_id(int *is_valid, sc_sm2_sig_form *form, const sc_key *key, const void *id,
                           size_t id_len, const void *msg, size_t len, const unsigned char *sig,
                           size_t sig_len);
+
+/**
+ * Prepare the private key @p d (32 bytes big-endian) for sc_sm__sm2_fast_sign().
+ * @return 0, SC_EINVALID (d not in [1, n - 2]) or SC_ENOMEM
+ */
+int sc_sm__sm2_fast_new(sc_sm__sm2_fast **out, const unsigned char d[32]);
+void sc_sm__sm2_fast_free(sc_sm__sm2_fast *f);
+
+/**
+ * Sign the digest @p e (e = SM3(Z_A || M), 32 bytes) with a fresh random k: r || s, 32 bytes each.
+ * @return 0 or SC_ECRYPTO (the random generator failed)
+ */
+int sc_sm__sm2_fast_sign(unsigned char rs[64], const sc_sm__sm2_fast *f, const unsigned char e[32]);
+
+/** The signature with a given k (tests: known answers). @return 1, or 0 when k is not usable. */
+int sc_sm__sm2_fast_sign_k(unsigned char rs[64], const sc_sm__sm2_fast *f,
+                           const unsigned char e[32], const unsigned char k[32]);
+
+/** (x, y) = k * G on the SM2 curve, k in [1, n - 1] (tests: compared with OpenSSL). */
+void sc_sm__sm2_base_mul(unsigned char x[32], unsigned char y[32], const unsigned char k[32]);
 
 /** Convert an ASN1_TIME to seconds since the epoch. */
 int sc_sm__asn1_time(sc_time *out, const ASN1_TIME *t);
