@@ -31,12 +31,13 @@ static int digest_init(EVP_MD_CTX **out, const sc_key *key, const void *id, size
 static int message_digest(unsigned char e[SC_SM3_DIGEST_LEN], const sc_key *key, const void *msg,
                           size_t len)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok = md && EVP_DigestInit_ex(md, EVP_sm3(), NULL) &&
-             EVP_DigestUpdate(md, key->z, sizeof(key->z)) && EVP_DigestUpdate(md, msg, len) &&
-             EVP_DigestFinal_ex(md, e, NULL);
-    EVP_MD_CTX_free(md);
-    return ok ? 0 : sc_error_set_ossl(SC_ECRYPTO, "SM3");
+    sc_sm3_ctx *c = NULL;
+    int error;
+    if ((error = sc_sm3_new(&c)) == 0 && (error = sc_sm3_update(c, key->z, sizeof(key->z))) == 0 &&
+        (error = sc_sm3_update(c, msg, len)) == 0)
+        error = sc_sm3_final(e, c);
+    sc_sm3_free(c);
+    return error;
 }
 
 /* Sign or verify the digest e with the SM2 signature primitive (no second hashing). */

@@ -7,10 +7,12 @@
 
 #include "util/util.h"
 
+struct gcry_md_handle;
+
 struct sc_sm3_ctx {
-    EVP_MD_CTX *md;      /* owned */
-    unsigned char z[32]; /* with has_z: the Z_A hashed first (sc_sm2_prefix_new) */
-    bool has_z;          /* the context is an SM2 message digest of the key with this Z_A */
+    struct gcry_md_handle *md; /* owned (gcry_md_hd_t) */
+    unsigned char z[32];       /* with has_z: the Z_A hashed first (sc_sm2_prefix_new) */
+    bool has_z;                /* the context is an SM2 message digest of the key with this Z_A */
 };
 
 /** A private key prepared for sm2_fast.c's constant-time signing (opaque, secret). */
