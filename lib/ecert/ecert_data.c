@@ -1353,13 +1353,16 @@ int sc_ecert_data_parse(sc_ecert_data **out, const char *json, size_t len)
         goto done;
     }
 
+    /* jansson 2.14 leaves the error code (the last byte of text) unset when an allocation
+     * fails before its lexer starts: zeroed, it reads json_error_unknown, not stack garbage. */
+    memset(&jerr, 0, sizeof(jerr));
     d->root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
     if (!d->root) {
         /* The text is valid JSON (check_syntax): what jansson may still refuse is a duplicate
          * member name or a number beyond a double; anything else is an allocation failure, which
          * jansson 2.14 often reports as a syntax error ("string or '}' expected") or not at
          * all. */
-        switch (json_error_code(&jerr)) {
+        switch (jerr.text[0] ? json_error_code(&jerr) : json_error_out_of_memory) {
         case json_error_duplicate_key:
         case json_error_numeric_overflow:
         case json_error_invalid_utf8:

@@ -947,7 +947,11 @@ int sc_ecert__template_parse(sc_ecert_template **out, const char *json, size_t l
     if (len > SC_ECERT_MAX_TEMPLATE_SIZE)
         return sc_error_set(SC_ELIMIT, "%s: %zu bytes, more than %zu", file, len,
                             SC_ECERT_MAX_TEMPLATE_SIZE);
-    if (!(root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr)))
+    memset(&jerr, 0, sizeof(jerr));
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root && !jerr.text[0]) /* jansson failed before it read anything: an allocation */
+        return sc_error_oom();
+    if (!root)
         return sc_error_set(SC_EFORMAT, "%s: line %d, column %d: %s", file, jerr.line, jerr.column,
                             jerr.text);
     if (!(t = sc_calloc(1, sizeof(*t))) || (dir && !(t->dir = sc_strdup(dir)))) {
