@@ -351,7 +351,7 @@ static void sort_files(sc_ofd__sign_pkg *p)
 int sc_ofd__sign_pkg_add(sc_ofd__sign_pkg *p, const sc_ofd__zip_entry *e, const unsigned char *sm3)
 {
     char abs[SC_OFD_MAX_PATH + 1];
-    sign_file *f;
+    sign_file *f = NULL;
     int error;
     if (strlen(e->name) >= SC_OFD_MAX_PATH)
         return sc_error_set(SC_ELIMIT, "%s: path too long", e->name);

@@ -796,7 +796,7 @@ static int font_use_for(size_t *out, sc_ofd_writer *w, const sc_ofd_font *font, 
         return 0;
     }
     if (!u->extra) {
-        size_t x;
+        size_t x = 0;
         if ((error = font_use_new(&x, w, font, true)) < 0)
             return error;
         w->fonts[base].extra = x + 1;

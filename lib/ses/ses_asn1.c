@@ -238,7 +238,7 @@ static int walk(const unsigned char *der, const sc_ses_tlv *parent, int depth, c
         return sc_error_set(SC_ELIMIT, "%s: nested deeper than %d levels (offset %zu)", root,
                             SC_SES_MAX_DER_DEPTH, base + parent->off);
     while (off < end) {
-        sc_ses_tlv t;
+        sc_ses_tlv t = {0};
         if ((error = read_tlv(&t, der, off, end, root, base)) < 0)
             return error;
         if ((error = check_tlv(&t, der, root, base)) < 0)
@@ -253,7 +253,7 @@ static int walk(const unsigned char *der, const sc_ses_tlv *parent, int depth, c
 int sc_ses__der_validate(const unsigned char *der, size_t len, unsigned char outer_tag,
                          const char *root, size_t base)
 {
-    sc_ses_tlv t;
+    sc_ses_tlv t = {0};
     int error;
 
     if (len == 0)
@@ -311,7 +311,7 @@ int sc_ses__der_child(sc_ses_tlv *out, const unsigned char *der, const sc_ses_tl
 size_t sc_ses__der_count(const unsigned char *der, const sc_ses_tlv *parent)
 {
     size_t n = 0, off = parent->off + parent->hdr, end = sc_ses__tlv_end(parent);
-    sc_ses_tlv t;
+    sc_ses_tlv t = {0};
     while (off < end) {
         tlv_at(&t, der, off);
         off = sc_ses__tlv_end(&t);

@@ -9,8 +9,12 @@
  * Constant time: no branch and no memory address depends on k or d. Every digit reads all 15
  * table entries and keeps one by mask; the additions run the same formulas whatever the digit,
  * and a zero digit or the point at infinity is handled by masks. Inversions are powers with the
- * public exponent m - 2. Only public values decide branches: r and s (retried when zero, which
- * happens with probability 2^-255) and the random bytes rejected for k >= n (before use).
+ * public exponent m - 2. The mod-n part of the signature is masks too: whether k is in range
+ * and r, r + k and s are nonzero become one mask, made public (declassified) only as the
+ * verdict "retry with another k", and a rejected signature is wiped, never returned. The one
+ * other branch on a secret is the refusal of a private key out of range, once, at load.
+ * tests/sm/sm2_ct.c checks all of this under valgrind: built with SC_CT_VALIDATION, the
+ * CT_PUBLIC() points below tell memcheck which values are public.
  *
  * Verification and everything else stay with OpenSSL; every signature made here is checked by
  * OpenSSL in the tests, and k*G against EC_POINT_mul. */
@@ -24,6 +28,15 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
+
+/* Declassification points: a secret-derived value that is public from here on (a verdict or a
+ * published result). Only the constant-time test builds them (SC_CT_VALIDATION). */
+#ifdef SC_CT_VALIDATION
+#include <valgrind/memcheck.h>
+#define CT_PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
+#else
+#define CT_PUBLIC(p, n) ((void)(p), (void)(n))
+#endif
 
 __extension__ typedef unsigned __int128 u128;
 typedef uint64_t fe[4]; /* little-endian 64-bit limbs */
@@ -440,8 +453,10 @@ int sc_sm__sm2_fast_new(sc_sm__sm2_fast **out, const unsigned char d_be[32])
     pthread_once(&comb_once, comb_init);
     fe_from_be(d, d_be);
     fe_add(t, d, (const uint64_t[4]){1, 0, 0, 0}, &mod_n); /* 1 + d, meaningful when d < n */
-    /* 1 <= d <= n - 2: (1 + d) must be invertible. Branches on d only to refuse a bad key. */
-    if (fe_is_zero(d) || !fe_less(d, mod_n.m) || fe_is_zero(t)) {
+    /* 1 <= d <= n - 2: (1 + d) must be invertible. Whether the key is usable is public. */
+    uint64_t bad = fe_is_zero(d) | (fe_less(d, mod_n.m) - 1) | fe_is_zero(t);
+    CT_PUBLIC(&bad, sizeof(bad));
+    if (bad) {
         OPENSSL_cleanse(d, sizeof(d));
         OPENSSL_cleanse(t, sizeof(t));
         return sc_error_set(SC_EINVALID, "SM2 private key out of range [1, n - 2]");
@@ -472,29 +487,35 @@ int sc_sm__sm2_fast_sign_k(unsigned char rs[64], const sc_sm__sm2_fast *f,
                            const unsigned char e_be[32], const unsigned char k_be[32])
 {
     fe e, k, x1, y1, r, t, s;
-    int ok;
     fe_from_be(k, k_be);
-    if (fe_is_zero(k) || !fe_less(k, mod_n.m)) /* rejected before use: leaks nothing of k */
-        return 0;
+    /* 1 <= k <= n - 1, as a mask: out of range, the arithmetic below still runs (on values
+     * that are then thrown away) so that nothing branches on k. */
+    uint64_t ok = ~fe_is_zero(k) & (0 - fe_less(k, mod_n.m));
     fe_from_be(e, e_be);
     fe_reduce_once(e, e, 0, mod_n.m); /* e < 2^256 < 2n */
     base_mul(x1, y1, k);
     fe_reduce_once(x1, x1, 0, mod_n.m); /* x1 < p < 2n */
+    fe_reduce_once(k, k, 0, mod_n.m);   /* a no-op in range; keeps fe_sub's input below n */
     fe_add(r, e, x1, &mod_n);           /* r = (e + x1) mod n */
     fe_add(t, r, k, &mod_n);
-    /* r and s are published; r = 0 or r + k = n needs another k */
-    ok = !fe_is_zero(r) && !fe_is_zero(t);
-    fe_mul(t, r, f->d_mont, &mod_n);     /* r d mod n */
-    fe_sub(t, k, t, &mod_n);             /* k - r d */
-    fe_mul(s, t, f->dinv1_mont, &mod_n); /* (1 + d)^-1 (k - r d) */
-    ok = ok && !fe_is_zero(s);
+    ok &= ~fe_is_zero(r) & ~fe_is_zero(t); /* r = 0 or r + k = n needs another k */
+    fe_mul(t, r, f->d_mont, &mod_n);       /* r d mod n */
+    fe_sub(t, k, t, &mod_n);               /* k - r d */
+    fe_mul(s, t, f->dinv1_mont, &mod_n);   /* (1 + d)^-1 (k - r d) */
+    ok &= ~fe_is_zero(s);
+    /* A rejected signature is wiped: with r = 0, s would give away (1 + d)^-1 k. */
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++)
+        r[i] &= ok, s[i] &= ok;
     fe_to_be(rs, r);
     fe_to_be(rs + 32, s);
+    CT_PUBLIC(rs, 64); /* the signature is published */
+    CT_PUBLIC(&ok, sizeof(ok));
     OPENSSL_cleanse(k, sizeof(k));
     OPENSSL_cleanse(t, sizeof(t));
     OPENSSL_cleanse(x1, sizeof(x1));
     OPENSSL_cleanse(y1, sizeof(y1));
-    return ok;
+    return ok != 0;
 }
 
 int sc_sm__sm2_fast_sign(unsigned char rs[64], const sc_sm__sm2_fast *f,

@@ -73,7 +73,11 @@ void sc_sm__sm2_fast_free(sc_sm__sm2_fast *f);
  */
 int sc_sm__sm2_fast_sign(unsigned char rs[64], const sc_sm__sm2_fast *f, const unsigned char e[32]);
 
-/** The signature with a given k (tests: known answers). @return 1, or 0 when k is not usable. */
+/**
+ * The signature with a given k (tests: known answers), in constant time whatever k is.
+ * @return 1, or 0 when k is not usable (k = 0, k >= n, r = 0, r + k = n or s = 0): @p rs is then
+ * all zero
+ */
 int sc_sm__sm2_fast_sign_k(unsigned char rs[64], const sc_sm__sm2_fast *f,
                            const unsigned char e[32], const unsigned char k[32]);
 

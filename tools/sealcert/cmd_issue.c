@@ -24,7 +24,7 @@ static const sc_opt_spec issue_options[] = {
     {"code", 0, "gm|qr|both", "the 2D code on page 1: Grid Matrix (GB/T 27766, default), QR, both",
      0},
     {"riding", 0, NULL, "also put a riding seal (骑缝章) over all pages", 0},
-    {"attach", 0, "FILE", "embed an OFD file as an attachment (repeatable)", SC_OPT_REPEAT},
+    {"attach", 0, "FILE", "embed an OFD file as an attachment", SC_OPT_REPEAT},
     {"supersedes", 0, "OLD.ofd",
      "issue the corrected certificate of OLD.ofd: same serial, revision + 1 (T/CMA 6.4.1)", 0},
     {"supplement-to", 0, "OLD.ofd",
