@@ -79,6 +79,15 @@ static pthread_once_t comb_once = PTHREAD_ONCE_INIT;
 
 /* ---- 256-bit arithmetic modulo m, constant time ------------------------------------------- */
 
+/* A value barrier: the compiler can no longer reason about what @p v is. Every mask made from a
+ * secret passes one; without them clang 14 turns the table scan's "j + 1 == digit" mask back
+ * into a compare and a branch that reads only the chosen entry (and "r == 0" into a branch). */
+static inline uint64_t ct_opaque(uint64_t v)
+{
+    __asm__("" : "+r"(v));
+    return v;
+}
+
 /* The limb loops are unrolled ("#pragma GCC unroll", gcc and clang): at -O2 they stay loops
  * over memory, 1.4 times as slow. */
 
@@ -106,7 +115,7 @@ static void fe_reduce_once(fe r, const fe a, uint64_t hi, const fe m)
         d[i] = (uint64_t)t;
         borrow = (uint64_t)(t >> 64) & 1;
     }
-    keep = 0 - (uint64_t)((((u128)hi - borrow) >> 64) & 1); /* hi:a < m */
+    keep = ct_opaque(0 - (uint64_t)((((u128)hi - borrow) >> 64) & 1)); /* hi:a < m */
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++)
         r[i] = (a[i] & keep) | (d[i] & ~keep);
@@ -135,7 +144,7 @@ static void fe_sub(fe r, const fe a, const fe b, const modulus *M)
         r[i] = (uint64_t)t;
         borrow = (uint64_t)(t >> 64) & 1;
     }
-    mask = 0 - borrow;
+    mask = ct_opaque(0 - borrow);
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         c += (u128)r[i] + (M->m[i] & mask);
@@ -197,6 +206,7 @@ static void fe_pow(fe r, const fe a, const fe e, const modulus *M)
     }
     fe_copy(r, acc);
     OPENSSL_cleanse(pw, sizeof(pw));
+    OPENSSL_cleanse(acc, sizeof(acc));
 }
 
 /* r = a^-1 (Montgomery form in and out), a != 0: a^(m-2). */
@@ -223,7 +233,7 @@ static void fe_from_mont(fe r, const fe a, const modulus *M)
 static uint64_t fe_is_zero(const fe a)
 {
     uint64_t x = a[0] | a[1] | a[2] | a[3];
-    return 0 - (uint64_t)(((x | (0 - x)) >> 63) ^ 1);
+    return ct_opaque(0 - (uint64_t)(((x | (0 - x)) >> 63) ^ 1));
 }
 
 static void fe_from_be(fe r, const unsigned char b[32])
@@ -252,7 +262,7 @@ static uint64_t fe_less(const fe a, const fe m)
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++)
         borrow = (uint64_t)((((u128)a[i] - m[i]) - borrow) >> 64) & 1;
-    return borrow;
+    return ct_opaque(borrow);
 }
 
 static void modulus_init(modulus *M, const uint64_t m[4])
@@ -409,11 +419,11 @@ static void base_mul(fe x, fe y, const fe k)
         uint64_t digit = (k[i / 16] >> (4 * (i % 16))) & 15, zero, take;
         memset(&sel, 0, sizeof(sel));
         for (uint64_t j = 0; j < COMB_ENTRIES; j++) {
-            uint64_t eq = 0 - ((((j + 1) ^ digit) - 1) >> 63); /* j + 1 == digit */
+            uint64_t eq = ct_opaque(0 - ((((j + 1) ^ digit) - 1) >> 63)); /* j + 1 == digit */
             fe_cmov(sel.x, comb[i][j].x, eq);
             fe_cmov(sel.y, comb[i][j].y, eq);
         }
-        zero = 0 - (((digit)-1) >> 63); /* digit == 0 */
+        zero = ct_opaque(0 - (((digit)-1) >> 63)); /* digit == 0 */
         point_add_affine(&sum, &acc, &sel);
         /* digit 0: keep acc; acc at infinity: take sel; else take the sum */
         take = ~zero & ~acc_inf;
@@ -436,6 +446,8 @@ static void base_mul(fe x, fe y, const fe k)
     OPENSSL_cleanse(&acc, sizeof(acc));
     OPENSSL_cleanse(&sum, sizeof(sum));
     OPENSSL_cleanse(&sel, sizeof(sel));
+    OPENSSL_cleanse(zi, sizeof(zi)); /* Z says something of k */
+    OPENSSL_cleanse(zi2, sizeof(zi2));
 }
 
 /* ---- keys and signatures ------------------------------------------------------------------- */
@@ -545,4 +557,5 @@ void sc_sm__sm2_base_mul(unsigned char x[32], unsigned char y[32], const unsigne
     base_mul(fx, fy, k);
     fe_to_be(x, fx);
     fe_to_be(y, fy);
+    OPENSSL_cleanse(k, sizeof(k));
 }
