@@ -29,7 +29,7 @@ static int put_clean(sc_buf *b, const char *s, size_t max_chars, size_t *cjk)
         if (!sc_utf8_next(&p, NULL, &c))
             return sc_error_set(SC_EINVALID, "'%s' is not valid UTF-8", s);
         n++;
-        if (c < 0x20 || c == 0x7f || strchr("/\\:*?\"<>|", (int)c) != NULL || c == '\0') {
+        if (c < 0x20 || c == 0x7f || (c < 0x80 && strchr("/\\:*?\"<>|", (int)c) != NULL)) {
             error = sc_buf_put(b, "_", 1);
             continue;
         }

@@ -240,6 +240,22 @@ int sc_ofd_font_has_char(const sc_ofd_font *font, uint32_t cp)
     return font && sc_ofd__font_glyph(font, cp, &g) ? 1 : 0;
 }
 
+/* May a character draw as nothing? Unicode's White_Space characters and the default-ignorable
+ * ones (joiners, variation selectors, the soft hyphen, the BOM). */
+static bool may_be_blank(uint32_t cp)
+{
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0xAD ||
+           cp == 0x34F || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+/*
+ * The font's glyph for @p cp, if it has one that draws. A glyph without an outline or bitmap
+ * counts as missing unless the character is a blank: some fonts map characters to an empty
+ * glyph (WenQuanYi Micro Hei's U+2103 ℃ has no contours), and such a character must come from a
+ * fallback font, not vanish from the page.
+ */
 bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph)
 {
     uint32_t cached =
@@ -250,6 +266,10 @@ bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph)
     }
     hb_codepoint_t g = 0;
     bool has = hb_font_get_nominal_glyph(font->hb, cp, &g) && g != 0 && g < font->glyph_count;
+    if (has && !may_be_blank(cp)) {
+        hb_glyph_extents_t ext;
+        has = hb_font_get_glyph_extents(font->hb, g, &ext) && ext.width != 0 && ext.height != 0;
+    }
     if (cp < 0x10000)
         atomic_store_explicit(&font->bmp_glyph[cp], has ? (uint32_t)g + 2 : 1,
                               memory_order_relaxed);

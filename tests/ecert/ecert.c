@@ -116,6 +116,12 @@ static void test_ecert_name__rule_and_limits(void **state)
     sc_assert_ok(
         sc_ecert_file_name(&n, SC_ECERT_VERIFICATION, "质字20211203/2377", "压力表*", "A:1"));
     assert_string_equal((char *)n.ptr, "检定电子证书-质字20211203_2377-压力表_-A_1.ofd");
+    /* Characters whose code point's low byte is one of / : * ? < > | or 0 stay themselves:
+     * 一 U+4E00, 尺 U+5C3A, 机 U+673A, 示 U+793A, 游标卡尺. */
+    sc_assert_ok(sc_ecert_file_name(&n, SC_ECERT_VERIFICATION, "质字20260311-0458",
+                                    "一般压力表游标卡尺示波器机", "2021-11873"));
+    assert_string_equal((char *)n.ptr,
+                        "检定电子证书-质字20260311-0458-一般压力表游标卡尺示波器机-2021-11873.ofd");
     /* 60 CJK characters of instrument name: shortened to fit 50 in all */
     for (int i = 0; i < 60; i++)
         strcat(longname, "表");

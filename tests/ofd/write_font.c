@@ -82,6 +82,11 @@ static void check_fonts(const sc_buf *ofd, const char *text, size_t expect_fonts
             FT_UInt g = FT_Get_Char_Index(face, cp);
             if (g) {
                 assert_int_equal(FT_Load_Glyph(face, g, FT_LOAD_NO_SCALE), 0);
+                /* what a subset maps draws something, blanks aside */
+                if (cp != ' ' && cp != 0x3000 && cp != '\n' &&
+                    face->glyph->format == FT_GLYPH_FORMAT_OUTLINE &&
+                    face->glyph->outline.n_contours <= 0)
+                    fail_msg("%s: U+%04X maps to an empty glyph", p.e[i].name, cp);
                 mapped++;
             } else if (expect_fonts == 1 && cp != '\n') {
                 fail_msg("%s: U+%04X not in the subset's cmap", p.e[i].name, cp);
@@ -143,6 +148,25 @@ static void test_ofd_write_font__fallback(void **state)
     assert_int_equal(sc_ofd_font_has_char(wqy, 0x20BB7), 0);
     assert_int_equal(sc_ofd_font_has_char(noto, 0x20BB7), 1);
     assert_int_equal(one_page(&ofd, text, wqy, NULL), SC_ENOTFOUND);
+    sc_assert_ok(one_page(&ofd, text, wqy, noto));
+    check_fonts(&ofd, text, 2);
+    sc_buf_dispose(&ofd);
+}
+
+/* A character mapped to an empty glyph is missing: WenQuanYi Micro Hei maps U+2103 (℃) to a
+ * glyph without contours, which would leave "20 ℃" as "20 " on the page. It comes from the
+ * fallback font instead, and without one it is an error. Blanks may be empty. */
+static void test_ofd_write_font__empty_glyph_is_missing(void **state)
+{
+    sc_buf ofd = SC_BUF_INIT;
+    const char *text = "温度 20 ℃";
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x2103), 0);
+    assert_int_equal(sc_ofd_font_has_char(noto, 0x2103), 1);
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x20), 1);   /* space: empty, and fine */
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x3000), 1); /* ideographic space */
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x6E29), 1); /* 温 */
+    assert_int_equal(one_page(&ofd, text, wqy, NULL), SC_ENOTFOUND);
+    assert_non_null(strstr(sc_error_last()->message, "U+2103"));
     sc_assert_ok(one_page(&ofd, text, wqy, noto));
     check_fonts(&ofd, text, 2);
     sc_buf_dispose(&ofd);
@@ -355,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_font__subset_truetype),
         cmocka_unit_test(test_ofd_write_font__missing_glyph_named),
         cmocka_unit_test(test_ofd_write_font__fallback),
+        cmocka_unit_test(test_ofd_write_font__empty_glyph_is_missing),
         cmocka_unit_test(test_ofd_write_font__load_errors),
         cmocka_unit_test(test_ofd_write_font__embedded_base_set),
         cmocka_unit_test(test_ofd_write_font__extra_subset),
