@@ -87,10 +87,21 @@ SC_EXTERN int sc_ecert_id_url_decode(sc_buf *out, const char *text);
  * "校准电子证书-JZ2026-000123-数字多用表-MY5700123.ofd". Characters illegal in file names
  * (/ \ : * ? " < > | and control characters) become "_". At most 255 bytes and 50 CJK
  * characters: the instrument name is shortened first.
- * @return 0, SC_EINVALID (type, empty number, or no room even without the instrument name)
+ * @return 0, SC_EINVALID (type, empty number, or no room even with one character of instrument)
  */
 SC_EXTERN int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
                                  const char *instrument_serial);
+
+/**
+ * sc_ecert_file_name() with the category given (a template's "category", e.g. "检测") and an
+ * optional @p suffix joined last with "-" (NULL or "": none), e.g. "修改1" for a correction or
+ * "补充文件" for a supplementary file. The instrument name is shortened to one character at
+ * the least, as T/CMA 4.4.3 requires it.
+ * @return 0, SC_EINVALID (empty category or number, or no room)
+ */
+SC_EXTERN int sc_ecert_file_name_for(sc_buf *out, const char *category, const char *number,
+                                     const char *instrument, const char *instrument_serial,
+                                     const char *suffix);
 
 /* ---- certificate data (docs/formats/ecert-data.md) ---------------------------------------- */
 

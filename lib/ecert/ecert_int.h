@@ -96,6 +96,7 @@ typedef struct {
 
 struct sc_ecert_template {
     char *name, *title, *id_root, *empty, *dir; /* owned; dir: for relative file names */
+    char *category; /* owned: the file name's category (T/CMA 4.4.3), e.g. "检测" */
     int type;
     double page_w, page_h;
     sc_ecert__font *fonts;

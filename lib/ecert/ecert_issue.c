@@ -908,6 +908,19 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
     return error;
 }
 
+/* T/CMA 4.4 with the template's category; a correction or a supplement says so at the end
+ * ("-修改1", "-补充文件"), so that it never takes the name of the certificate it follows. */
+static int file_name(sc_buf *out, const env *e)
+{
+    char suffix[32] = "";
+    if (e->o->supplement_to)
+        snprintf(suffix, sizeof(suffix), "补充文件");
+    else if (e->f->revision > 0)
+        snprintf(suffix, sizeof(suffix), "修改%d", e->f->revision);
+    return sc_ecert_file_name_for(out, e->t->category, e->f->number, e->f->instrument.name,
+                                  e->f->instrument.serial, suffix);
+}
+
 int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ecert_data *d,
                    const sc_ecert_issue_options *opts)
 {
@@ -936,10 +949,16 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
                              sc_ecert_type_name(t->type));
         goto done;
     }
+    if (o->supplement_to && strcmp(e.f->serial, o->supplement_to) == 0) {
+        error = sc_error_set(SC_EINVALID,
+                             "serial: %s is the serial of the certificate this file supplements; "
+                             "a supplementary file has its own (T/CMA 4.5.3, 6.4.2)",
+                             e.f->serial);
+        goto done;
+    }
     if ((error = check_required(t, d)) < 0 || (error = check_data_chars(t, d)) < 0 ||
         (error = make_id(&r.id, &r.url, &e, o->id_root ? o->id_root : t->id_root)) < 0 ||
-        (error = sc_ecert_file_name(&r.file_name, e.f->type, e.f->number, e.f->instrument.name,
-                                    e.f->instrument.serial)) < 0)
+        (error = file_name(&r.file_name, &e)) < 0)
         goto done;
     e.id = (const char *)r.id.ptr;
     e.url = (const char *)r.url.ptr;

@@ -51,49 +51,61 @@ static size_t char_count(const char *s)
 }
 
 /* Build the name with the instrument cut to @p inst_chars characters. */
-static int build(sc_buf *b, size_t *cjk, int type, const char *number, const char *inst,
-                 size_t inst_chars, const char *serial)
+/* The parts of a file name that build() joins. */
+typedef struct {
+    const char *category, *number, *inst, *serial, *suffix;
+} name_parts;
+
+static int build(sc_buf *b, size_t *cjk, const name_parts *n, size_t inst_chars)
 {
     int error;
     *cjk = 0;
     sc_buf_clear(b);
-    if ((error = put_clean(b, sc_ecert_type_category(type), SIZE_MAX, cjk)) < 0 ||
+    if ((error = put_clean(b, n->category, SIZE_MAX, cjk)) < 0 ||
         (error = put_clean(b, "电子证书-", SIZE_MAX, cjk)) < 0 ||
-        (error = put_clean(b, number, SIZE_MAX, cjk)) < 0)
+        (error = put_clean(b, n->number, SIZE_MAX, cjk)) < 0)
         return error;
-    if (inst && *inst && inst_chars > 0 &&
-        ((error = sc_buf_put(b, "-", 1)) < 0 || (error = put_clean(b, inst, inst_chars, cjk)) < 0))
+    if (n->inst && *n->inst && inst_chars > 0 &&
+        ((error = sc_buf_put(b, "-", 1)) < 0 ||
+         (error = put_clean(b, n->inst, inst_chars, cjk)) < 0))
         return error;
-    if (serial && *serial &&
-        ((error = sc_buf_put(b, "-", 1)) < 0 || (error = put_clean(b, serial, SIZE_MAX, cjk)) < 0))
+    if (n->serial && *n->serial &&
+        ((error = sc_buf_put(b, "-", 1)) < 0 ||
+         (error = put_clean(b, n->serial, SIZE_MAX, cjk)) < 0))
+        return error;
+    if (n->suffix && *n->suffix &&
+        ((error = sc_buf_put(b, "-", 1)) < 0 ||
+         (error = put_clean(b, n->suffix, SIZE_MAX, cjk)) < 0))
         return error;
     return sc_buf_put(b, ".ofd", 4);
 }
 
-int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
-                       const char *instrument_serial)
+int sc_ecert_file_name_for(sc_buf *out, const char *category, const char *number,
+                           const char *instrument, const char *instrument_serial,
+                           const char *suffix)
 {
     sc_buf tmp = SC_BUF_INIT;
     size_t cjk = 0, inst_chars;
     int error;
 
     SC_ASSERT_ARG(out);
-    if (!sc_ecert_type_category(type))
-        return sc_error_set(SC_EINVALID, "type: %d is not a certificate type code 1..8", type);
+    if (!category || !*category)
+        return sc_error_set(SC_EINVALID, "category: empty");
     if (!number || !*number)
         return sc_error_set(SC_EINVALID, "number: empty");
-    /* Shorten the instrument name first, one character at a time, down to nothing. */
+    name_parts parts = {category, number, instrument, instrument_serial, suffix};
+    /* Shorten the instrument name first, one character at a time, but keep one: T/CMA 4.4.3
+     * wants it in the name. */
     inst_chars = instrument ? char_count(instrument) : 0;
     for (;;) {
-        if ((error = build(&tmp, &cjk, type, number, instrument, inst_chars, instrument_serial)) <
-            0)
+        if ((error = build(&tmp, &cjk, &parts, inst_chars)) < 0)
             goto done;
         if (tmp.size <= NAME_MAX_BYTES && cjk <= NAME_MAX_CJK)
             break;
-        if (inst_chars == 0) {
+        if (inst_chars <= 1) {
             error = sc_error_set(SC_EINVALID,
                                  "number and serial: the file name is over %d bytes or %d Chinese "
-                                 "characters even without the instrument name",
+                                 "characters even with the instrument name cut to one character",
                                  NAME_MAX_BYTES, NAME_MAX_CJK);
             goto done;
         }
@@ -105,4 +117,13 @@ int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *in
 done:
     sc_buf_dispose(&tmp);
     return error;
+}
+
+int sc_ecert_file_name(sc_buf *out, int type, const char *number, const char *instrument,
+                       const char *instrument_serial)
+{
+    if (!sc_ecert_type_category(type))
+        return sc_error_set(SC_EINVALID, "type: %d is not a certificate type code 1..8", type);
+    return sc_ecert_file_name_for(out, sc_ecert_type_category(type), number, instrument,
+                                  instrument_serial, NULL);
 }

@@ -913,10 +913,16 @@ static int load(sc_ecert_template *t, ctx *c, const json_t *root)
         (error = get_str(&t->title, c, root, "title", 1)) < 0 ||
         (error = get_num(&type, c, root, "type", 1, 0, 1, 8)) < 0 ||
         (error = get_str(&t->id_root, c, root, "id_root", 0)) < 0 ||
+        (error = get_str(&t->category, c, root, "category", 0)) < 0 ||
         (error = get_str(&t->empty, c, root, "empty", 0)) < 0 ||
         (error = get_object(&page, c, root, "page", 0)) < 0)
         return error;
     t->type = (int)type;
+    /* The file name's category: the template's, else the type's (T/CMA 4.2.2, 4.4.3). */
+    if (t->category && (!*t->category || strlen(t->category) > 64))
+        return sc_error_set(SC_EFORMAT, "%s: category: 1 to 64 bytes", c->file);
+    if (!t->category && !(t->category = sc_strdup(sc_ecert_type_category(t->type))))
+        return sc_error_oom();
     if (!t->empty && !(t->empty = sc_strdup("/")))
         return sc_error_oom();
     size_t n = push(c, "page", 0);
@@ -1067,6 +1073,7 @@ void sc_ecert_template_free(sc_ecert_template *t)
     sc_free(t->name);
     sc_free(t->title);
     sc_free(t->id_root);
+    sc_free(t->category);
     sc_free(t->empty);
     sc_free(t->dir);
     sc_ofd_writer_cache_free(t->cache);

@@ -44,6 +44,32 @@ sed 's/"serial": "JZ2026-000123"/"serial": "JZ2026-999999"/' "$DATA/calibration.
 expect_exit 2 "$SC" issue -t calibration -d "$T/other.json" "${SEAL[@]}" -o "$T/rev" -f \
     --supersedes "$CERT"
 expect_stderr_contains "keeps the serial"
+# Nor data of another issuer, type or accreditation: the identifiers would differ in more than
+# the revision.
+sed 's/"org_code": "12350000488010235N"/"org_code": "91350200776049653A"/' \
+    "$DATA/calibration.json" > "$T/other_issuer.json"
+expect_exit 2 "$SC" issue -t calibration -d "$T/other_issuer.json" "${SEAL[@]}" -o "$T/rev" -f \
+    --supersedes "$CERT"
+expect_stderr_contains "issuer.org_code: 91350200776049653A, but the earlier certificate"
+sed 's/"accreditation": "CNAS L0001"/"accreditation": "CNAS L9999"/' \
+    "$DATA/calibration.json" > "$T/other_acc.json"
+expect_exit 2 "$SC" issue -t calibration -d "$T/other_acc.json" "${SEAL[@]}" -o "$T/rev" -f \
+    --supersedes "$CERT"
+expect_stderr_contains "issuer.accreditation"
+# Only a genuine certificate can be corrected: one whose seal fails is refused.
+$PY - "$CERT" "$T/tampered.ofd" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+    for info in zi.infolist():
+        data = zi.read(info.filename)
+        if info.filename.endswith("Page_0/Content.xml"):
+            data = data.replace("JZ2026-000123".encode(), "JZ2026-000124".encode(), 1)
+        zo.writestr(info, data)
+PY
+expect_exit 1 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/rev" -f \
+    --supersedes "$T/tampered.ofd"
+expect_stderr_contains "its seal does not verify"
 
 # A supplement names the serial it supplements on every page.
 mkdir -p "$T/sup"
@@ -51,6 +77,11 @@ expect_exit 0 "$SC" issue -t calibration -d "$T/other.json" "${SEAL[@]}" -o "$T/
     --supplement-to "$CERT"
 expect_exit 0 "$SC" info "$(cat "$OUT")" --json
 expect_json documents.0.custom_tags.0.values.supplement_to JZ2026-000123
+expect_stdout_contains "-补充文件.ofd"
+# A supplement with the supplemented certificate's serial would share its identifier.
+expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/sup" \
+    --supplement-to "$CERT"
+expect_stderr_contains "a supplementary file has its own"
 
 # A batch: good lines are issued, bad ones reported by line number; exit 2.
 mkdir -p "$T/batch"
@@ -70,11 +101,16 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
         out.write(json.dumps(d, ensure_ascii=False) + "\n")
         if i == 0:
             out.write("\n")  # blank lines are skipped but counted
+    # line 8: another number, but line 1's serial: the same identifier (T/CMA 4.5.3)
+    d = json.loads(json.dumps(base))
+    d["number"], d["serial"] = "JZ2026-B0099", "JZ2026-B0000"
+    out.write(json.dumps(d, ensure_ascii=False) + "\n")
 PY
 expect_exit 2 "$SC" issue -t calibration --batch "$T/batch.jsonl" -j 2 "${SEAL[@]}" -o "$T/batch"
 expect_stderr_contains "batch.jsonl:4: customer.name"
 expect_stderr_contains "batch.jsonl:6: dates.issued"
-expect_stderr_contains "4 issued, 2 failed"
+expect_stderr_contains "batch.jsonl:8: serial: the identifier (issuer, type, accreditation, serial, revision) is that of line 1"
+expect_stderr_contains "4 issued, 3 failed"
 # Not a terminal: no progress bar in the log.
 grep -q $'\r\\[' "$ERR" && fail "a progress bar on stderr that is not a terminal"
 n=$(ls "$T/batch" | wc -l)
@@ -104,9 +140,9 @@ while True:
 open(sys.argv[1], "wb").write(log)
 sys.exit(0 if p.wait() == 2 else 1)
 PY
-grep -q "\[##############################\] 6/6  2 failed" "$T/tty.log" ||
+grep -q "\[##############################\] 7/7  3 failed" "$T/tty.log" ||
     fail "no full progress bar on the terminal: $(tr '\r' '\n' <"$T/tty.log" | head -5)"
-grep -q "4 issued, 2 failed" "$T/tty.log" || fail "no summary on the terminal"
+grep -q "4 issued, 3 failed" "$T/tty.log" || fail "no summary on the terminal"
 
 # Usage errors.
 expect_exit 2 "$SC" issue -t calibration "${SEAL[@]}" -o "$T/out"

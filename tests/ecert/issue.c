@@ -15,6 +15,13 @@
 
 static const char *const shipped[] = {"calibration", "verification", "verification-notice",
                                       "test-report", "inspection-report"};
+/* Their file names for tests/data/ecert/verification.json (T/CMA 4.2.2 categories). */
+static const char *const shipped_names[] = {
+    "校准电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
+    "检定电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
+    "检定结果通知书电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
+    "检测电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
+    "检验电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd"};
 
 /* The calibration fixture with @p rows result rows (5 columns) and @p edit applied. */
 static sc_ecert_data *calibration(size_t rows, void (*edit)(json_t *root))
@@ -602,6 +609,7 @@ static void test_ecert_issue__every_template(void **state)
         int rc = sc_ecert_issue(&r, t, d, &o);
         if (rc != 0)
             fail_msg("%s: %s", shipped[i], sc_error_last()->message);
+        assert_string_equal((const char *)r.file_name.ptr, shipped_names[i]);
         sc_ofd *ofd = NULL;
         sc_ofd_report *rep = NULL;
         sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
@@ -631,6 +639,9 @@ static void test_ecert_issue__revisions(void **state)
     o.time = ISSUE_TIME;
     o.supplement_to = "JZ2026-000001";
     sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    /* named as such, never as the certificate it supplements */
+    assert_string_equal((const char *)r.file_name.ptr,
+                        "校准电子证书-JZ2026-000123-数字多用表-MY57001234-补充文件.ofd");
     sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
     for (size_t i = 0; i < r.page_count; i++)
         assert_non_null(strstr(page_text(ofd, i), "对序号为JZ2026-000001的证书/报告的补充文件"));
@@ -644,6 +655,8 @@ static void test_ecert_issue__revisions(void **state)
     o.supersedes = "JZ2026-000123";
     sc_assert_ok(sc_ecert_data_set_revision(d, 1));
     sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    assert_string_equal((const char *)r.file_name.ptr,
+                        "校准电子证书-JZ2026-000123-数字多用表-MY57001234-修改1.ofd");
     sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
     assert_non_null(strstr(page_text(ofd, 0), "本证书替代证书编号为 JZ2026-000123"));
     sc_assert_ok(sc_ecert_tags_read(&tags, ofd));
@@ -653,6 +666,14 @@ static void test_ecert_issue__revisions(void **state)
     sc_ecert_tags_dispose(&tags);
     sc_ofd_free(ofd);
     sc_ecert_issued_dispose(&r);
+
+    /* A supplement with the serial of the certificate it supplements would share its
+     * identifier: refused, naming the field. */
+    o.supersedes = NULL;
+    o.supplement_to = sc_ecert_data_fields(d)->serial;
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "serial"));
+    assert_null(r.ofd.ptr);
     sc_ecert_data_free(d);
     sc_ecert_template_free(t);
 }

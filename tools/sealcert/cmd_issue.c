@@ -50,7 +50,32 @@ typedef struct {
     bool force;                    /* replace existing files */
     int revision;                  /* --supersedes: the revision to issue; -1: the data's */
     const char *supersedes_serial; /* --supersedes: the serial the data must have */
+    const sc_ecert_id *earlier;    /* --supersedes / --supplement-to: the earlier certificate */
 } run_ctx;
+
+/* A correction or a supplement comes from the issuer of the certificate it follows; a
+ * correction also keeps its type and accreditation (the identifier's other parts, T/CMA 4.5.5),
+ * so that the two identifiers differ only in the revision. */
+static int check_earlier(const run_ctx *rc, const sc_ecert_fields *f)
+{
+    const sc_ecert_id *e = rc->earlier;
+    if (!e)
+        return 0;
+    if (strcmp(f->issuer.org_code, e->issuer) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "issuer.org_code: %s, but the earlier certificate was issued by %s",
+                            f->issuer.org_code, e->issuer);
+    if (!rc->supersedes_serial)
+        return 0;
+    if (f->type != e->type)
+        return sc_error_set(SC_EFORMAT, "type: %d, but the superseded certificate is of type %d",
+                            f->type, e->type);
+    if (strcmp(f->issuer.accreditation, e->accreditation) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "issuer.accreditation: %s, but the superseded certificate has %s",
+                            f->issuer.accreditation, e->accreditation);
+    return 0;
+}
 
 /* Issue one certificate from JSON text; on success @p path_out gets the file written. On
  * failure returns the library code with the message in sc_error_last(). */
@@ -60,6 +85,8 @@ static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
     int error;
     if ((error = sc_ecert_data_parse(&data, json, len)) < 0)
+        goto done;
+    if ((error = check_earlier(rc, sc_ecert_data_fields(data))) < 0)
         goto done;
     if (rc->supersedes_serial &&
         strcmp(sc_ecert_data_fields(data)->serial, rc->supersedes_serial) != 0) {
@@ -134,8 +161,11 @@ static void *worker(void *payload)
         if (i >= b->count)
             break;
         batch_line *l = &b->lines[i];
-        l->error = issue_one(&path, b->rc, l->text, l->len);
-        l->message = sc_strdup(l->error < 0 ? sc_error_last()->message : (const char *)path.ptr);
+        if (!l->message) { /* not refused beforehand (mark_duplicate_ids) */
+            l->error = issue_one(&path, b->rc, l->text, l->len);
+            l->message =
+                sc_strdup(l->error < 0 ? sc_error_last()->message : (const char *)path.ptr);
+        }
         if (l->error < 0)
             atomic_fetch_add(&b->failed, 1);
         size_t done = atomic_fetch_add(&b->done, 1) + 1;
@@ -144,6 +174,74 @@ static void *worker(void *payload)
     }
     sc_buf_dispose(&path);
     return NULL;
+}
+
+/* ---- identifiers unique within a batch ---- */
+
+typedef struct {
+    char *key; /* the identifier's parts of the line's data, owned */
+    size_t line;
+} id_key;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const id_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * T/CMA 4.5.3: identifiers are unique. Two lines whose data give the same identifier (issuer,
+ * type, accreditation, serial, revision) would make two certificates of one identity, the
+ * second possibly replacing the first's file: the later line fails, naming the earlier one,
+ * whatever -j is. Lines whose data do not parse are left to the issuing pass to report.
+ */
+static int mark_duplicate_ids(batch *b)
+{
+    id_key *keys = sc_calloc(b->count ? b->count : 1, sizeof(*keys));
+    size_t n = 0;
+    int error = 0;
+    if (!keys)
+        return SC_ENOMEM;
+    for (size_t i = 0; i < b->count && error == 0; i++) {
+        sc_ecert_data *d = NULL;
+        if (sc_ecert_data_parse(&d, b->lines[i].text, b->lines[i].len) < 0) {
+            sc_error_clear();
+            continue;
+        }
+        const sc_ecert_fields *f = sc_ecert_data_fields(d);
+        sc_buf k = SC_BUF_INIT;
+        int rev = b->rc->revision >= 0 ? b->rc->revision : f->revision;
+        if ((error = sc_buf_printf(&k, "%s\x1f%d\x1f%s\x1f%s\x1f%d", f->issuer.org_code, f->type,
+                                   f->issuer.accreditation, f->serial, rev)) == 0)
+            keys[n].key = (char *)sc_buf_detach(&k, NULL), keys[n++].line = i;
+        sc_buf_dispose(&k);
+        sc_ecert_data_free(d);
+    }
+    if (error == 0 && n > 1)
+        qsort(keys, n, sizeof(*keys), key_cmp);
+    for (size_t i = 1; i < n && error == 0; i++) {
+        size_t first = i - 1;
+        while (first > 0 && strcmp(keys[first - 1].key, keys[i].key) == 0)
+            first--;
+        if (strcmp(keys[first].key, keys[i].key) != 0)
+            continue;
+        batch_line *l = &b->lines[keys[i].line];
+        sc_buf m = SC_BUF_INIT;
+        if ((error = sc_buf_printf(&m,
+                                   "serial: the identifier (issuer, type, accreditation, serial, "
+                                   "revision) is that of line %zu of this batch; identifiers "
+                                   "are unique (T/CMA 4.5.3)",
+                                   b->lines[keys[first].line].number)) == 0) {
+            l->error = SC_EEXISTS;
+            l->message = (char *)sc_buf_detach(&m, NULL);
+        }
+        sc_buf_dispose(&m);
+    }
+    for (size_t i = 0; i < n; i++)
+        sc_free(keys[i].key);
+    sc_free(keys);
+    return error;
 }
 
 /* Split the file into non-blank lines (JSON Lines: one object per line). */
@@ -193,6 +291,10 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
         goto done;
     }
     b.rc = rc;
+    if ((error = mark_duplicate_ids(&b)) < 0) {
+        code = sc_out_lib_error(file_name, error);
+        goto done;
+    }
     b.progress = isatty(STDERR_FILENO);
     pthread_mutex_init(&b.lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &b.start);
@@ -237,13 +339,23 @@ static int read_earlier(sc_ecert_tags *tags, sc_ecert_id **id, const char *opt, 
     int error;
     char where[512];
     snprintf(where, sizeof(where), "--%s: %s", opt, path);
+    sc_ofd_report *rep = NULL;
     if ((error = sc_ofd_open_file(&ofd, path, NULL)) < 0 ||
+        (error = sc_ofd_verify(&rep, ofd, NULL)) < 0 ||
         (error = sc_ecert_tags_read(tags, ofd)) < 0 ||
         (error = sc_ecert_id_parse(id, tags->id)) < 0) {
+        sc_ofd_report_free(rep);
         sc_ofd_free(ofd);
         return sc_out_lib_error(where, error);
     }
+    /* A correction or a supplement builds on what the certificate says: only on a genuine one. */
+    sc_verdict verdict = sc_ofd_report_verdict(rep);
+    sc_ofd_report_free(rep);
     sc_ofd_free(ofd);
+    if (verdict != SC_VERDICT_VALID) {
+        sc_out_err(where, NULL, "its seal does not verify (`sealcert verify` says why)");
+        return SC_EXIT_INVALID;
+    }
     return 0;
 }
 
@@ -326,11 +438,13 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
         rc.revision = earlier_id->revision + 1;
         rc.supersedes_serial = earlier_id->serial;
         rc.io.supersedes = earlier.number;
+        rc.earlier = earlier_id;
     } else if (sc_opt_has(opts, "supplement-to")) {
         if ((code = read_earlier(&earlier, &earlier_id, "supplement-to",
                                  sc_opt_get(opts, "supplement-to"))) != 0)
             goto done;
         rc.io.supplement_to = earlier_id->serial;
+        rc.earlier = earlier_id;
     }
     if ((natt = sc_opt_all(opts, "attach", &attach)) == (size_t)-1) {
         code = sc_out_lib_error(NULL, SC_ENOMEM);
