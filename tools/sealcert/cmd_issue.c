@@ -46,16 +46,16 @@ static const sc_opt_spec issue_options[] = {
 typedef struct {
     const sc_ecert_template *tpl;
     sc_ecert_issue_options io;
-    const char *dir;               /* output directory */
-    bool force;                    /* replace existing files */
-    int revision;                  /* --supersedes: the revision to issue; -1: the data's */
-    const char *supersedes_serial; /* --supersedes: the serial the data must have */
-    const sc_ecert_id *earlier;    /* --supersedes / --supplement-to: the earlier certificate */
+    const char *dir;            /* output directory */
+    bool force;                 /* replace existing files */
+    int revision;               /* --supersedes: the revision to issue; -1: the data's */
+    const sc_ecert_id *earlier; /* --supersedes / --supplement-to: the earlier certificate */
+    bool supersedes;            /* earlier is superseded (else supplemented) */
 } run_ctx;
 
 /* A correction or a supplement comes from the issuer of the certificate it follows; a
- * correction also keeps its type and accreditation (the identifier's other parts, T/CMA 4.5.5),
- * so that the two identifiers differ only in the revision. */
+ * correction also keeps its serial, type and accreditation (the identifier's other parts,
+ * T/CMA 4.5.5), so that the two identifiers differ only in the revision. */
 static int check_earlier(const run_ctx *rc, const sc_ecert_fields *f)
 {
     const sc_ecert_id *e = rc->earlier;
@@ -65,8 +65,13 @@ static int check_earlier(const run_ctx *rc, const sc_ecert_fields *f)
         return sc_error_set(SC_EFORMAT,
                             "issuer.org_code: %s, but the earlier certificate was issued by %s",
                             f->issuer.org_code, e->issuer);
-    if (!rc->supersedes_serial)
+    if (!rc->supersedes)
         return 0;
+    if (strcmp(f->serial, e->serial) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "serial: %s, but the superseded certificate has serial %s (a "
+                            "correction keeps the serial, T/CMA 6.4.1)",
+                            f->serial, e->serial);
     if (f->type != e->type)
         return sc_error_set(SC_EFORMAT, "type: %d, but the superseded certificate is of type %d",
                             f->type, e->type);
@@ -88,14 +93,6 @@ static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size
         goto done;
     if ((error = check_earlier(rc, sc_ecert_data_fields(data))) < 0)
         goto done;
-    if (rc->supersedes_serial &&
-        strcmp(sc_ecert_data_fields(data)->serial, rc->supersedes_serial) != 0) {
-        error = sc_error_set(SC_EFORMAT,
-                             "serial: %s, but the superseded certificate has serial %s (a "
-                             "correction keeps the serial, T/CMA 6.4.1)",
-                             sc_ecert_data_fields(data)->serial, rc->supersedes_serial);
-        goto done;
-    }
     if (rc->revision >= 0 && (error = sc_ecert_data_set_revision(data, rc->revision)) < 0)
         goto done;
     if ((error = sc_ecert_issue(&r, rc->tpl, data, &rc->io)) < 0)
@@ -220,12 +217,12 @@ static int mark_duplicate_ids(batch *b)
     }
     if (error == 0 && n > 1)
         qsort(keys, n, sizeof(*keys), key_cmp);
-    for (size_t i = 1; i < n && error == 0; i++) {
-        size_t first = i - 1;
-        while (first > 0 && strcmp(keys[first - 1].key, keys[i].key) == 0)
-            first--;
-        if (strcmp(keys[first].key, keys[i].key) != 0)
+    /* sorted by key, then line: each run of equal keys starts with its earliest line */
+    for (size_t i = 1, first = 0; i < n && error == 0; i++) {
+        if (strcmp(keys[first].key, keys[i].key) != 0) {
+            first = i;
             continue;
+        }
         batch_line *l = &b->lines[keys[i].line];
         sc_buf m = SC_BUF_INIT;
         if ((error = sc_buf_printf(&m,
@@ -436,9 +433,9 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
             goto done;
         }
         rc.revision = earlier_id->revision + 1;
-        rc.supersedes_serial = earlier_id->serial;
         rc.io.supersedes = earlier.number;
         rc.earlier = earlier_id;
+        rc.supersedes = true;
     } else if (sc_opt_has(opts, "supplement-to")) {
         if ((code = read_earlier(&earlier, &earlier_id, "supplement-to",
                                  sc_opt_get(opts, "supplement-to"))) != 0)
