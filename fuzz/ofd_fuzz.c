@@ -116,6 +116,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < sc_ofd_warning_count(ofd); i++)
         sum += strlen(sc_ofd_warning(ofd, i));
+    /* Every XML part and nested OFD file, walked for dynamic elements. */
+    if (sc_ofd_check_static(ofd) == SC_EINVALID && !strstr(sc_error_last()->message, "T/CMA"))
+        __builtin_trap();
     vo.at = 1622505600; /* 2021-06-01T00:00:00Z */
     if (sc_ofd_verify(&rep, ofd, &vo) == 0) {
         /* Invariant: a file verdict exists, and "signatures" is always reported. */

@@ -298,7 +298,8 @@ SC_EXTERN int sc_ecert_template_type(const sc_ecert_template *tpl);
 
 /** An attachment: an OFD file embedded in the certificate's Attachments (T/CMA 4.1.5). */
 typedef struct {
-    const char *name; /**< file name shown (e.g. "原始记录.ofd"); stored under a safe name */
+    const char *name; /**< Name readers list (e.g. "原始记录.ofd"), kept as it is; the file in
+                           the package gets a plain name; NULL: Attachment_<N>.ofd */
     const unsigned char *data; /**< the OFD file's bytes (checked to open as OFD), borrowed */
     size_t len;                /**< bytes */
 } sc_ecert_attachment;
@@ -360,8 +361,8 @@ SC_EXTERN void sc_ecert_issued_dispose(sc_ecert_issued *issued);
  * @param[out] out filled on success; untouched on failure
  * @return 0, SC_EFORMAT (data the template needs is missing; the message names the field),
  *         SC_ENOTFOUND (a character no configured font has: "customer.name: U+9F98 ..."),
- *         SC_EINVALID (content would lie under the code, bad options, signer refused),
- *         SC_ELIMIT or SC_ENOMEM
+ *         SC_EINVALID (content would lie under the code, bad options, signer refused, an
+ *         attachment with dynamic elements), SC_ELIMIT or SC_ENOMEM
  */
 SC_EXTERN int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *tpl,
                              const sc_ecert_data *data, const sc_ecert_issue_options *opts);

@@ -215,6 +215,17 @@ SC_EXTERN size_t sc_ofd_custom_tag_count(const sc_ofd *ofd, size_t doc);
 /** The i-th custom tag entry; borrowed. */
 SC_EXTERN const sc_ofd_item *sc_ofd_custom_tag_of(const sc_ofd *ofd, size_t doc, size_t i);
 
+/**
+ * Look for dynamic content, which an electronic certificate may not have (T/CMA 4.1.4): actions
+ * (clause 14, wherever they are) that play a sound or a movie, open a URI or are of an unknown
+ * kind, and MultiMedia other than images (audio, video), in every XML part of the package and
+ * of the OFD files inside it (two levels deep). Goto and GotoA actions (outlines, links within
+ * the document) are not dynamic.
+ * @return 0: none; SC_EINVALID: sc_error_last() names the first one's part, line and element;
+ *         SC_EFORMAT (a part is not well-formed XML), SC_ELIMIT or SC_ENOMEM
+ */
+SC_EXTERN int sc_ofd_check_static(const sc_ofd *ofd);
+
 /** A colour as 0xRRGGBB. */
 typedef uint32_t sc_ofd_rgb;
 #define SC_OFD_RGB(r, g, b) ((sc_ofd_rgb)(((r)&0xFFu) << 16 | ((g)&0xFFu) << 8 | ((b)&0xFFu)))
@@ -754,9 +765,12 @@ SC_EXTERN int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t page, const void 
 /**
  * Attach a file (Attachments.xml: Name, Format, CreationDate, Size in KB; the file under
  * Doc_0/Attachs/).
- * @param name the attachment name, also the file name (letters, digits, '.', '-', '_')
+ * @param name the attachment's Name as readers show it, any text (1-255 bytes of UTF-8, e.g.
+ *        "原始记录.ofd"). It is also the file's name when it is plain (letters, digits, '.', '-',
+ *        '_'); otherwise the file is Attach_<ID> with the name's extension.
  * @param format e.g. "xml", "pdf"; NULL: none
- * @return 0, SC_EINVALID (bad name), SC_EEXISTS (name used twice) or SC_ENOMEM
+ * @return 0, SC_EINVALID (bad name), SC_EFORMAT (not UTF-8, control characters), SC_EEXISTS
+ *         (name used twice, or a file name equal but for case) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char *format,
                                            const void *data, size_t len);

@@ -837,15 +837,22 @@ static int add_attachments(sc_ofd_writer *w, const sc_ecert_issue_options *o)
     int error = 0;
     for (size_t i = 0; i < o->attachment_count && error == 0; i++) {
         const sc_ecert_attachment *a = &o->attachments[i];
+        char fallback[48];
+        const char *name = a->name && *a->name ? a->name : fallback;
         sc_ofd *check = NULL;
-        char name[64];
-        /* T/CMA 4.1.5: attachments are OFD documents too. */
+        snprintf(fallback, sizeof(fallback), "Attachment_%zu.ofd", i + 1);
+        /* T/CMA 4.1.5: attachments are OFD documents too, and 4.1.4 holds for them as for the
+         * certificate: no dynamic elements. */
         if ((error = sc_ofd_open(&check, a->data, a->len, NULL)) < 0) {
-            sc_error_prefix("attachment %s: not an OFD document", a->name ? a->name : "");
+            sc_error_prefix("attachment %s: not an OFD document", name);
             break;
         }
+        error = sc_ofd_check_static(check);
         sc_ofd_free(check);
-        snprintf(name, sizeof(name), "Attachment_%zu.ofd", i + 1);
+        if (error < 0) {
+            sc_error_prefix("attachment %s", name);
+            break;
+        }
         error = sc_ofd_writer_add_attachment(w, name, "ofd", a->data, a->len);
     }
     return error;

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 
@@ -95,7 +96,8 @@ typedef struct {
 
 typedef struct {
     unsigned long id;    /* Attachment ID; 0 for custom tags */
-    char *name;          /* Attachment Name (also the file name) / CustomTag TypeID (owned) */
+    char *name;          /* Attachment Name / CustomTag TypeID (owned) */
+    char *file;          /* the attachment's file under Attachs/ (owned); NULL for tags */
     char *format;        /* Attachment Format or NULL (owned) */
     unsigned char *data; /* the file (owned) */
     size_t len;
@@ -300,20 +302,23 @@ static int check_string(const char *s, const char *what)
     return 0;
 }
 
-/* Attachment and tag names: they become file names in the package. */
+static bool is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
+}
+
+/* Tag types and attachment file names: they become file names in the package. */
 static int check_name(const char *s, const char *what)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 128 || s[0] == '.')
         return sc_error_set(SC_EINVALID, "%s \"%s\": 1-128 characters, not starting with '.'", what,
                             s);
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == '_'))
+    for (size_t i = 0; i < n; i++)
+        if (!is_name_char(s[i]))
             return sc_error_set(SC_EINVALID, "%s \"%s\": only letters, digits, '.', '-', '_'", what,
                                 s);
-    }
     return 0;
 }
 
@@ -343,6 +348,7 @@ static void page_dispose(page *p)
 static void item_dispose(item *it)
 {
     sc_free(it->name);
+    sc_free(it->file);
     sc_free(it->format);
     sc_free(it->data);
 }
@@ -1611,21 +1617,60 @@ static int add_item(item **arr, size_t *n, size_t *cap, const char *name, const 
     return 0;
 }
 
+/* The attachment's file under Attachs/: its name when that is a plain file name, else
+ * "Attach_<ID>" with the name's extension (or the format) when that one is plain. Readers match
+ * package paths without regard to case, so neither may differ from a file in use by case only. */
+static int attachment_file(char **out, const sc_ofd_writer *w, const char *name, const char *format)
+{
+    char file[SC_OFD_MAX_ATTACHMENT_NAME + 1];
+    size_t n = strlen(name);
+    bool plain = n > 0 && n <= 128 && name[0] != '.';
+    for (size_t i = 0; plain && i < n; i++)
+        plain = is_name_char(name[i]);
+    if (plain) {
+        snprintf(file, sizeof(file), "%s", name);
+    } else {
+        const char *dot = strrchr(name, '.');
+        const char *ext = dot && dot[1] ? dot + 1 : format;
+        bool ext_plain = ext && *ext && strlen(ext) <= 8;
+        for (const char *c = ext; ext_plain && *c; c++)
+            ext_plain = is_name_char(*c) && *c != '.';
+        snprintf(file, sizeof(file), "Attach_%lu%s%s", w->next_id, ext_plain ? "." : "",
+                 ext_plain ? ext : "");
+    }
+    if (strcasecmp(file, "Attachments.xml") == 0)
+        return sc_error_set(SC_EINVALID, "attachment name \"%s\" is reserved", name);
+    for (size_t i = 0; i < w->natts; i++)
+        if (strcasecmp(w->atts[i].file, file) == 0)
+            return sc_error_set(SC_EEXISTS, "attachment \"%s\": its file %s is taken by \"%s\"",
+                                name, file, w->atts[i].name);
+    if (!(*out = sc_strdup(file)))
+        return sc_error_oom();
+    return 0;
+}
+
 int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char *format,
                                  const void *data, size_t len)
 {
     int error;
+    char *file = NULL;
     SC_ASSERT_ARG(w);
     SC_ASSERT_ARG(name);
     SC_ASSERT_ARG(data || len == 0);
-    if ((error = check_open(w)) < 0 || (error = check_name(name, "attachment name")) < 0 ||
+    if ((error = check_open(w)) < 0 || (error = check_string(name, "attachment name")) < 0 ||
         (format && (error = check_string(format, "attachment format")) < 0))
         return error;
-    if (strcmp(name, "Attachments.xml") == 0)
-        return sc_error_set(SC_EINVALID, "attachment name \"%s\" is reserved", name);
-    if ((error = add_item(&w->atts, &w->natts, &w->atts_cap, name, format, data, len, w->next_id)) <
-        0)
+    if (!*name || strlen(name) > SC_OFD_MAX_ATTACHMENT_NAME)
+        return sc_error_set(SC_EINVALID, "attachment name \"%s\": 1-%d bytes", name,
+                            SC_OFD_MAX_ATTACHMENT_NAME);
+    if ((error = attachment_file(&file, w, name, format)) < 0)
         return error;
+    if ((error = add_item(&w->atts, &w->natts, &w->atts_cap, name, format, data, len, w->next_id)) <
+        0) {
+        sc_free(file);
+        return error;
+    }
+    w->atts[w->natts - 1].file = file;
     w->next_id++;
     return 0;
 }
@@ -1996,7 +2041,7 @@ static int emit_attachments(sc_buf *b, const sc_ofd_writer *w)
             (error = sc_buf_puts(b, when)) < 0 || (error = sc_buf_puts(b, "\" Size=\"")) < 0 ||
             (error = put_um(b, (int64_t)((a->len * 1000 + 512) / 1024))) < 0 ||
             (error = sc_buf_puts(b, "\"><ofd:FileLoc>")) < 0 ||
-            (error = put_escs(b, a->name)) < 0 ||
+            (error = put_escs(b, a->file)) < 0 ||
             (error = sc_buf_puts(b, "</ofd:FileLoc></ofd:Attachment>")) < 0)
             return error;
     }
@@ -2173,7 +2218,7 @@ int sc_ofd_writer_finish(sc_buf *out, sc_ofd_writer *w)
         for (size_t i = 0; i < w->natts; i++) {
             if ((error = pkg_add(&f, &k, "Doc_0/Attachs/", 0, NULL)) < 0)
                 goto done;
-            snprintf(f->name, sizeof(f->name), "Doc_0/Attachs/%s", w->atts[i].name);
+            snprintf(f->name, sizeof(f->name), "Doc_0/Attachs/%s", w->atts[i].file);
             f->ext = w->atts[i].data, f->ext_len = w->atts[i].len;
         }
     }

@@ -152,6 +152,9 @@
  * characters; 64K bounds the per-call arrays (advances, break opportunities) at about 2 MB. */
 #define SC_OFD_MAX_TEXT_CHARS 65536
 
+/* Longest attachment Name the writer takes, in bytes (a file name's limit on most systems). */
+#define SC_OFD_MAX_ATTACHMENT_NAME 255
+
 /* Most columns of a layout table: an A4 landscape table past 32 columns has cells under 9 mm. */
 #define SC_OFD_MAX_TABLE_COLUMNS 64
 

@@ -145,6 +145,33 @@ grep -q "\[##############################\] 7/7  3 failed" "$T/tty.log" ||
     fail "no full progress bar on the terminal: $(tr '\r' '\n' <"$T/tty.log" | head -5)"
 grep -q "4 issued, 3 failed" "$T/tty.log" || fail "no summary on the terminal"
 
+# Attachments (T/CMA 4.1.5) keep their file's name; one with a dynamic element (an action that
+# opens a URI) is refused, naming it (T/CMA 4.1.4), and nothing is written.
+cp "$CERT" "$T/原始记录.ofd"
+python3 - "$CERT" "$T/dynamic.ofd" <<'PY'
+import sys, zipfile
+page = ('<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="900">'
+        '<ofd:PathObject ID="901" Boundary="0 0 1 1"><ofd:Actions><ofd:Action Event="CLICK">'
+        '<ofd:URI URI="https://example.cn/"/></ofd:Action></ofd:Actions></ofd:PathObject>'
+        '</ofd:Layer></ofd:Content></ofd:Page>')
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w") as out:
+    for e in src.infolist():
+        data = src.read(e)
+        out.writestr(e, page if e.filename == "Doc_0/Pages/Page_0/Content.xml" else data)
+PY
+mkdir -p "$T/att"
+expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/att" \
+    --attach "$T/原始记录.ofd"
+expect_exit 0 "$SC" info "$(cat "$OUT")" --json
+expect_json documents.0.attachments.0.name 原始记录.ofd
+expect_json documents.0.attachments.0.format ofd
+rm -r "$T/att" && mkdir -p "$T/att"
+expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/att" \
+    --attach "$T/原始记录.ofd" --attach "$T/dynamic.ofd"
+expect_stderr_contains "attachment dynamic.ofd: /Doc_0/Pages/Page_0/Content.xml, line 1: <Action>"
+expect_stderr_contains "opens a URI"
+[[ -z "$(ls -A "$T/att")" ]] || fail "a certificate was written: $(ls "$T/att")"
+
 # Usage errors.
 expect_exit 2 "$SC" issue -t calibration "${SEAL[@]}" -o "$T/out"
 expect_stderr_contains "one of --data and --batch"

@@ -9,6 +9,7 @@
 #include "common/test.h"
 #include "ecert/ecert_int.h"
 #include "ofd/sign_fixture.h"
+#include "ofd/write_util.h"
 
 #define ISSUE_TIME ((sc_time)1780272000) /* 2026-06-01T00:00:00Z */
 #define NOTICE     "本证书为电子证书，请到发证机构官网验证"
@@ -203,10 +204,29 @@ static void test_ecert_issue__riding_both_codes_attachment(void **state)
     assert_int_equal(sc_ofd_report_signature_count(rep), 2);
     assert_int_equal(sc_ofd_report_signature(rep, 1)->page_count, r.page_count);
     assert_int_equal(sc_ofd_attachment_count(ofd, 0), 1);
-    assert_string_equal(sc_ofd_attachment_of(ofd, 0, 0)->format, "ofd");
+    /* Readers list it by the name it came with; the file in the package has a plain name. */
+    const sc_ofd_item *a = sc_ofd_attachment_of(ofd, 0, 0);
+    assert_string_equal(a->format, "ofd");
+    assert_string_equal(a->name, "原始记录.ofd");
+    assert_non_null(strstr(a->path, "/Doc_0/Attachs/Attach_"));
     sc_ofd_report_free(rep);
     sc_ofd_free(ofd);
     sc_ecert_issued_dispose(&r);
+
+    /* An attachment with a dynamic element (here a link out of the file) is refused, T/CMA
+     * 4.1.4; one that only moves within itself is not. */
+    sc_buf dyn = pkg_with_entry(
+        &f->doc, "Doc_0/Pages/Page_0/Content.xml",
+        "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"9\">"
+        "<ofd:PathObject ID=\"10\" Boundary=\"0 0 1 1\"><ofd:Actions><ofd:Action Event=\"CLICK\">"
+        "<ofd:URI URI=\"https://example.cn/\"/></ofd:Action></ofd:Actions></ofd:PathObject>"
+        "</ofd:Layer></ofd:Content></ofd:Page>");
+    att.data = dyn.ptr;
+    att.len = dyn.size;
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "attachment 原始记录.ofd: "));
+    assert_non_null(strstr(sc_error_last()->message, "opens a URI"));
+    sc_buf_dispose(&dyn);
 
     /* An attachment that is not OFD is refused (T/CMA 4.1.5). */
     att.data = (const unsigned char *)"not a zip";

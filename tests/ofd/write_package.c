@@ -242,7 +242,7 @@ static void test_ofd_write_package__minimal_and_misuse(void **state)
     sc_assert_ok(sc_ofd_writer_add_page(&page, w, 100, 50));
     assert_int_equal(sc_ofd_writer_add_line(w, 3, 0, 0, 1, 1, NULL), SC_EINVALID);
     assert_int_equal(sc_ofd_writer_add_image(w, page, "GIF89a", 6, 0, 0, 1, 1), SC_EUNSUPPORTED);
-    assert_int_equal(sc_ofd_writer_add_attachment(w, "../x", NULL, "a", 1), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "", NULL, "a", 1), SC_EINVALID);
     sc_assert_ok(sc_ofd_writer_add_attachment(w, "a.txt", NULL, "a", 1));
     assert_int_equal(sc_ofd_writer_add_attachment(w, "a.txt", NULL, "b", 1), SC_EEXISTS);
     assert_int_equal(sc_ofd_writer_add_custom_tag(w, "t", "<a><b></a>", 10), SC_EFORMAT);
@@ -264,23 +264,162 @@ static void test_ofd_write_package__minimal_and_misuse(void **state)
     sc_buf_dispose(&out);
 }
 
-/* The package @p in with entry @p name replaced by @p data. */
-static sc_buf with_entry(const sc_buf *in, const char *name, const char *data)
+/* An attachment keeps the name it was given (原始记录.ofd) in Attachments.xml, which readers
+ * show; its file in the package is that name when plain, else Attach_<ID> with its extension,
+ * and never a path out of Attachs/. */
+static void test_ofd_write_package__attachment_names(void **state)
 {
-    pkg_files q = pkg_read(in);
-    sc_ofd__zip_entry ze[32];
+    (void)state;
+    sc_ofd_writer *w;
     sc_buf out = SC_BUF_INIT;
-    assert_true(q.n <= 32);
-    for (size_t i = 0; i < q.n; i++) {
-        bool it = strcmp(q.e[i].name, name) == 0;
-        ze[i] = (sc_ofd__zip_entry){.name = q.e[i].name,
-                                    .data = it ? (const unsigned char *)data : q.e[i].data,
-                                    .len = it ? strlen(data) : q.e[i].len,
-                                    .compress = true};
+    size_t page;
+    sc_ofd *ofd;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    char long_name[SC_OFD_MAX_ATTACHMENT_NAME + 2];
+    memset(long_name, 'a', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = 0;
+    o.creation_time = SAMPLE_TIME;
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 100, 50));
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "原始记录.ofd", "ofd", "a", 1));
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "../../OFD.xml", NULL, "b", 1));
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "data.json", "json", "c", 1));
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "DATA.JSON", NULL, "d", 1), SC_EEXISTS);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "原始记录.ofd", NULL, "e", 1), SC_EEXISTS);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "attachments.XML", NULL, "f", 1), SC_EINVALID);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, "a\x01b", NULL, "g", 1), SC_EFORMAT);
+    assert_int_equal(sc_ofd_writer_add_attachment(w, long_name, NULL, "h", 1), SC_EINVALID);
+    long_name[SC_OFD_MAX_ATTACHMENT_NAME] = 0;
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, long_name, NULL, "i", 1));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
+
+    sc_assert_ok(sc_ofd_open(&ofd, out.ptr, out.size, NULL));
+    assert_int_equal(sc_ofd_attachment_count(ofd, 0), 4);
+    const char *names[] = {"原始记录.ofd", "../../OFD.xml", "data.json", long_name};
+    const char *paths[] = {"/Doc_0/Attachs/Attach_3.ofd", "/Doc_0/Attachs/Attach_4.xml",
+                           "/Doc_0/Attachs/data.json", "/Doc_0/Attachs/Attach_6"};
+    const char *bytes = "abci";
+    for (size_t i = 0; i < 4; i++) {
+        const sc_ofd_item *a = sc_ofd_attachment_of(ofd, 0, i);
+        const unsigned char *data;
+        size_t len;
+        assert_string_equal(a->name, names[i]);
+        assert_string_equal(a->path, paths[i]);
+        sc_assert_ok(sc_ofd_entry(&data, &len, ofd, a->path));
+        assert_int_equal(len, 1);
+        assert_int_equal(data[0], bytes[i]);
     }
-    sc_assert_ok(sc_ofd__zip_write(&out, ze, q.n, SAMPLE_TIME, 1));
-    pkg_dispose(&q);
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&out);
+}
+
+/* A one-page document drawn by @p draw. */
+static sc_buf one_page(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
+{
+    sc_ofd_writer *w;
+    sc_buf out = SC_BUF_INIT;
+    size_t page;
+    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+    o.creation_time = SAMPLE_TIME;
+    sc_assert_ok(sc_ofd_writer_new(&w, &o));
+    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+    sc_assert_ok(draw(w, page, arg));
+    sc_assert_ok(sc_ofd_writer_finish(&out, w));
+    sc_ofd_writer_free(w);
     return out;
+}
+
+/* A one-page package whose page Content.xml holds @p objects in its layer. */
+static int draw_nothing(sc_ofd_writer *w, size_t page, void *arg)
+{
+    (void)w, (void)page, (void)arg;
+    return 0;
+}
+
+static sc_buf page_with(const char *objects)
+{
+    sc_buf plain = one_page(draw_nothing, NULL), xml = SC_BUF_INIT;
+    sc_assert_ok(sc_buf_printf(&xml,
+                               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                               "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content>"
+                               "<ofd:Layer ID=\"9\">%s</ofd:Layer></ofd:Content></ofd:Page>",
+                               objects));
+    sc_buf out = pkg_with_entry(&plain, "Doc_0/Pages/Page_0/Content.xml", (const char *)xml.ptr);
+    sc_buf_dispose(&plain);
+    sc_buf_dispose(&xml);
+    return out;
+}
+
+static int attach_record(sc_ofd_writer *w, size_t page, void *arg)
+{
+    const sc_buf *record = arg;
+    (void)page;
+    return sc_ofd_writer_add_attachment(w, "record.ofd", "ofd", record->ptr, record->size);
+}
+
+static int check_static(const sc_buf *pkg)
+{
+    sc_ofd *ofd;
+    sc_assert_ok(sc_ofd_open(&ofd, pkg->ptr, pkg->size, NULL));
+    int error = sc_ofd_check_static(ofd);
+    sc_ofd_free(ofd);
+    return error;
+}
+
+#define ACTION(body)                                                                               \
+    "<ofd:PathObject ID=\"10\" Boundary=\"0 0 10 10\"><ofd:Actions><ofd:Action Event=\"CLICK\">"   \
+    "<ofd:Region><ofd:Area Start=\"0 0\"><ofd:Close/></ofd:Area></ofd:Region>" body                \
+    "</ofd:Action></ofd:Actions><ofd:AbbreviatedData>M 0 0 L 1 1</ofd:AbbreviatedData>"            \
+    "</ofd:PathObject>"
+
+/* T/CMA 4.1.4: sounds, movies, URIs and unknown actions, audio and video are dynamic; moving
+ * within the document (outlines, Goto links) is not. The message names part, line, element. */
+static void test_ofd_write_package__dynamic_elements(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *objects, *found;
+    } cases[] = {
+        {ACTION("<ofd:Goto><ofd:Dest Type=\"Fit\" PageID=\"1\"/></ofd:Goto>"), NULL},
+        {ACTION("<ofd:GotoA AttachID=\"3\"/>"), NULL},
+        {"<ofd:PathObject ID=\"10\" Boundary=\"0 0 1 1\"/>", NULL},
+        {ACTION("<ofd:URI URI=\"https://example.cn/\"/>"), "opens a URI"},
+        {ACTION("<ofd:Sound ResourceID=\"4\"/>"), "plays a sound"},
+        {ACTION("<ofd:Movie ResourceID=\"4\"/>"), "plays a movie"},
+        {ACTION("<ofd:Script>go()</ofd:Script>"), "unknown kind"},
+        {"<ofd:MultiMedia ID=\"4\" Type=\"Video\"><ofd:MediaFile>v.mp4</ofd:MediaFile>"
+         "</ofd:MultiMedia>",
+         "audio or video"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sc_buf pkg = page_with(cases[i].objects);
+        int error = check_static(&pkg);
+        if (!cases[i].found) {
+            sc_assert_ok(error);
+        } else {
+            assert_int_equal(error, SC_EINVALID);
+            const char *m = sc_error_last()->message;
+            assert_non_null(strstr(m, cases[i].found));
+            assert_non_null(strstr(m, "/Doc_0/Pages/Page_0/Content.xml, line 2"));
+            assert_non_null(strstr(m, "T/CMA 4.1.4"));
+        }
+        sc_buf_dispose(&pkg);
+    }
+
+    /* Inside an attachment that is an OFD file: named by both parts. */
+    sc_buf inner = page_with(ACTION("<ofd:Sound ResourceID=\"4\"/>"));
+    sc_buf outer = one_page(attach_record, &inner);
+    assert_int_equal(check_static(&outer), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message,
+                           "/Doc_0/Attachs/record.ofd: /Doc_0/Pages/Page_0/Content.xml"));
+    sc_buf_dispose(&inner);
+    sc_buf_dispose(&outer);
+
+    /* A real file's outline of Goto actions (WPS). */
+    sc_buf wps = sctest_read(sctest_sample("wild/wps_3pages_unsigned.ofd"));
+    sc_assert_ok(check_static(&wps));
+    sc_buf_dispose(&wps);
 }
 
 /* Two pages over one template page (a line and a label), page 1 with text of its own. */
@@ -389,7 +528,7 @@ static void test_ofd_write_package__templates(void **state)
 
     /* The same package with a malformed template file: the page keeps its own text in the
      * model and in sc_ofd_page_text_load (which agree), with a warning. */
-    sc_buf broken = with_entry(&plain, "Doc_0/Tpls/Tpl_0/Content.xml", "<ofd:Page");
+    sc_buf broken = pkg_with_entry(&plain, "Doc_0/Tpls/Tpl_0/Content.xml", "<ofd:Page");
     sc_assert_ok(sc_ofd_open(&ofd, broken.ptr, broken.size, NULL));
     assert_true(sc_ofd_warning_count(ofd) >= 1);
     assert_string_equal(sc_ofd_page_of(ofd, 0, 0)->text, "数据\n");
@@ -402,10 +541,10 @@ static void test_ofd_write_package__templates(void **state)
 
     /* Another producer's page naming the template twice, and once with a ZOrder that is neither
      * side: its text once, in the model and in sc_ofd_page_text_load. */
-    sc_buf twice = with_entry(&plain, "Doc_0/Pages/Page_1/Content.xml",
-                              "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\">"
-                              "<ofd:Template TemplateID=\"1\"/><ofd:Template TemplateID=\"1\"/>"
-                              "<ofd:Template TemplateID=\"1\" ZOrder=\"Body\"/></ofd:Page>");
+    sc_buf twice = pkg_with_entry(&plain, "Doc_0/Pages/Page_1/Content.xml",
+                                  "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\">"
+                                  "<ofd:Template TemplateID=\"1\"/><ofd:Template TemplateID=\"1\"/>"
+                                  "<ofd:Template TemplateID=\"1\" ZOrder=\"Body\"/></ofd:Page>");
     sc_assert_ok(sc_ofd_open(&ofd, twice.ptr, twice.size, NULL));
     const char *once = sc_ofd_page_of(ofd, 0, 1)->text;
     assert_non_null(strstr(once, "委托单位"));
@@ -460,22 +599,6 @@ static void test_ofd_write_package__template_text_budget(void **state)
     assert_true(warned);
     sc_ofd_free(ofd);
     sc_buf_dispose(&out);
-}
-
-/* A one-page document drawn by @p draw. */
-static sc_buf one_page(int (*draw)(sc_ofd_writer *, size_t, void *), void *arg)
-{
-    sc_ofd_writer *w;
-    sc_buf out = SC_BUF_INIT;
-    size_t page;
-    sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
-    o.creation_time = SAMPLE_TIME;
-    sc_assert_ok(sc_ofd_writer_new(&w, &o));
-    sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
-    sc_assert_ok(draw(w, page, arg));
-    sc_assert_ok(sc_ofd_writer_finish(&out, w));
-    sc_ofd_writer_free(w);
-    return out;
 }
 
 /* The page XML of a one-page document drawn by @p draw. */
@@ -848,6 +971,8 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__entries_and_schema_order),
         cmocka_unit_test(test_ofd_write_package__deterministic),
         cmocka_unit_test(test_ofd_write_package__minimal_and_misuse),
+        cmocka_unit_test(test_ofd_write_package__attachment_names),
+        cmocka_unit_test(test_ofd_write_package__dynamic_elements),
         cmocka_unit_test(test_ofd_write_package__templates),
         cmocka_unit_test(test_ofd_write_package__line_order_across_fonts),
         cmocka_unit_test(test_ofd_write_package__template_text_budget),

@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "common/test.h"
+#include "ofd/ofdw_int.h"
 
 typedef struct {
     char *name;          /* entry name */
@@ -67,6 +68,25 @@ static inline const pkg_entry *pkg_get(const pkg_files *p, const char *name)
         if (strcmp(p->e[i].name, name) == 0)
             return &p->e[i];
     return NULL;
+}
+
+/* The package @p in with entry @p name replaced by @p data (the zip written anew). */
+static inline sc_buf pkg_with_entry(const sc_buf *in, const char *name, const char *data)
+{
+    pkg_files q = pkg_read(in);
+    sc_ofd__zip_entry ze[32];
+    sc_buf out = SC_BUF_INIT;
+    assert_true(q.n <= 32);
+    for (size_t i = 0; i < q.n; i++) {
+        bool it = strcmp(q.e[i].name, name) == 0;
+        ze[i] = (sc_ofd__zip_entry){.name = q.e[i].name,
+                                    .data = it ? (const unsigned char *)data : q.e[i].data,
+                                    .len = it ? strlen(data) : q.e[i].len,
+                                    .compress = true};
+    }
+    sc_assert_ok(sc_ofd__zip_write(&out, ze, q.n, 1717200000 /* 2024-06-01 */, 1));
+    pkg_dispose(&q);
+    return out;
 }
 
 /* Parse XML strictly (no network, no entities); fails the test when not well-formed. */

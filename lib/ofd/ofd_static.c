@@ -1,0 +1,110 @@
+/*
+ * sealcert — dynamic content in an OFD package (T/CMA 4.1.4: an electronic certificate uses no
+ * dynamic elements). include/sealcert/ofd.h, sc_ofd_check_static().
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "ofd/ofd_int.h"
+
+/* Nested OFD files (an attachment's own attachments) are looked into this deep, each opened
+ * with at most this many bytes unpacked. */
+#define NESTED_DEPTH     2
+#define NESTED_MAX_TOTAL ((size_t)64 << 20)
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* What is dynamic about element @p n, or NULL. An Action (clause 14.2) that plays a sound or a
+ * movie or opens a URI (outside the file: a certificate is self-contained, T/CMA 4.1.6), or one
+ * of a kind this reader does not know; moving within the document (Goto, GotoA: the outlines
+ * and links of ordinary files) is not dynamic. MultiMedia other than Image: audio, video. */
+static const char *dynamic_kind(const xmlNode *n)
+{
+    if (sc_ofd__xml_is(n, "Action")) {
+        for (const xmlNode *c = n->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE || sc_ofd__xml_is(c, "Region") ||
+                sc_ofd__xml_is(c, "Goto") || sc_ofd__xml_is(c, "GotoA"))
+                continue;
+            if (sc_ofd__xml_is(c, "URI"))
+                return "an action that opens a URI";
+            if (sc_ofd__xml_is(c, "Sound"))
+                return "an action that plays a sound";
+            if (sc_ofd__xml_is(c, "Movie"))
+                return "an action that plays a movie";
+            return "an action of an unknown kind";
+        }
+        return NULL;
+    }
+    if (sc_ofd__xml_is(n, "MultiMedia")) {
+        xmlChar *type = xmlGetProp(n, (const xmlChar *)"Type");
+        bool image = type && strcasecmp((const char *)type, "Image") == 0;
+        xmlFree(type);
+        return image ? NULL : "audio or video";
+    }
+    return NULL;
+}
+
+static int check_xml(const char *name, const unsigned char *data, size_t len, const char *outer)
+{
+    xmlDoc *doc;
+    int error;
+    if ((error = sc_ofd__xml_parse(&doc, data, len, name)) < 0)
+        return error;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    for (const xmlNode *n = root; n && error == 0;) {
+        const char *kind = n->type == XML_ELEMENT_NODE ? dynamic_kind(n) : NULL;
+        if (kind) {
+            error = sc_error_set(SC_EINVALID,
+                                 "%s%s, line %ld: <%s> is %s, a dynamic element (T/CMA 4.1.4 "
+                                 "allows none)",
+                                 outer, name, xmlGetLineNo(n), (const char *)n->name, kind);
+            break;
+        }
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        n = n && n != root ? n->next : NULL;
+    }
+    xmlFreeDoc(doc);
+    return error;
+}
+
+static int check_package(const sc_ofd *ofd, const char *outer, int depth)
+{
+    int error = 0;
+    for (size_t i = 0; i < ofd->entry_count && error == 0; i++) {
+        const sc_ofd__entry *e = &ofd->entries[i];
+        if (ends_with(e->name, ".xml")) {
+            error = check_xml(e->name, e->data, e->len, outer);
+        } else if (ends_with(e->name, ".ofd") && depth < NESTED_DEPTH) {
+            sc_ofd *inner;
+            sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
+            char where[SC_OFD_MAX_PATH + 64];
+            oo.max_total_size = NESTED_MAX_TOTAL;
+            if ((error = sc_ofd_open(&inner, e->data, e->len, &oo)) < 0) {
+                if (error == SC_ENOMEM)
+                    break;
+                sc_error_clear();
+                error = 0;
+                continue; /* not an OFD package: then it has no OFD actions either */
+            }
+            snprintf(where, sizeof(where), "%s%s: ", outer, e->name);
+            error = check_package(inner, where, depth + 1);
+            sc_ofd_free(inner);
+        }
+    }
+    return error;
+}
+
+int sc_ofd_check_static(const sc_ofd *ofd)
+{
+    SC_ASSERT_ARG(ofd);
+    return check_package(ofd, "", 0);
+}
