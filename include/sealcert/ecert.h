@@ -35,6 +35,17 @@ SC_EXTERN const char *sc_ecert_type_name(int type);
 SC_EXTERN const char *sc_ecert_type_category(int type);
 
 /**
+ * Whether @p seal_name is a certificate seal for @p category (T/CMA 4.2): it says "电子证书"
+ * (4.2.1) and is of the kind the certificate needs (4.2.2: 检定, 校准, 检验 or 检测 电子证书专用章,
+ * also as riding seals). The kind is @p category when that is one of the four, else the type's:
+ * 检定 for types 1-3, 检测 for 4, 检验 for 5 and 6, 校准 for 7, any of the four for 8.
+ * @param[out] kind the kind needed ("校准"), NULL when any will do; static; may be NULL
+ * @return 1 or 0
+ */
+SC_EXTERN int sc_ecert_seal_name_fits(const char **kind, const char *seal_name, int type,
+                                      const char *category);
+
+/**
  * Check an organisation code: a 9-character 组织机构代码 (GB 11714-1997) or an 18-character
  * 统一社会信用代码 (GB 32100-2015), including its check character.
  * @return 0, or SC_EFORMAT with a message naming the problem (length, character, check character
@@ -292,6 +303,9 @@ SC_EXTERN const char *sc_ecert_template_name(const sc_ecert_template *tpl);
 
 /** The certificate type code the template is for (1..8). */
 SC_EXTERN int sc_ecert_template_type(const sc_ecert_template *tpl);
+
+/** The template's category (its `category`, else the type's: "校准", "检测"); borrowed. */
+SC_EXTERN const char *sc_ecert_template_category(const sc_ecert_template *tpl);
 
 /* ---- issuing ----------------------------------------------------------------------------------
  */

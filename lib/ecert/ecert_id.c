@@ -29,6 +29,32 @@ static const char *const type_categories[] = {
     "其他",
 };
 
+/* T/CMA 4.2.2: the four kinds of certificate seal, and the kind each type needs (NULL: any). */
+static const char *const seal_kinds[] = {"检定", "校准", "检验", "检测"};
+static const char *const type_seal_kinds[] = {
+    NULL, "检定", "检定", "检定", "检测", "检验", "检验", "校准", NULL,
+};
+
+int sc_ecert_seal_name_fits(const char **kind, const char *seal_name, int type,
+                            const char *category)
+{
+    const char *need = type >= 1 && type <= 8 ? type_seal_kinds[type] : NULL;
+    size_t n = sizeof(seal_kinds) / sizeof(seal_kinds[0]);
+    for (size_t i = 0; category && i < n; i++)
+        if (strcmp(category, seal_kinds[i]) == 0)
+            need = seal_kinds[i];
+    if (kind)
+        *kind = need;
+    if (!seal_name || !strstr(seal_name, "电子证书"))
+        return 0;
+    if (need)
+        return strstr(seal_name, need) != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strstr(seal_name, seal_kinds[i]))
+            return 1;
+    return 0;
+}
+
 const char *sc_ecert_type_name(int type)
 {
     return type >= 1 && type <= 8 ? type_names[type] : NULL;

@@ -915,6 +915,25 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
     return error;
 }
 
+/* T/CMA 4.2: the seal says it is an electronic certificate seal of the certificate's kind. */
+static int check_seal_name(const env *e)
+{
+    const char *kind, *name = sc_seal_name(e->o->seal);
+    const char *type = sc_ecert_type_name(e->f->type);
+    if (sc_ecert_seal_name_fits(&kind, name, e->f->type, e->t->category))
+        return 0;
+    if (kind)
+        return sc_error_set(SC_EINVALID,
+                            "seal \"%s\": a %s carries a %s电子证书专用章; the seal's name must "
+                            "say 电子证书 and %s (T/CMA 4.2.1, 4.2.2)",
+                            name ? name : "", type, kind, kind);
+    return sc_error_set(
+        SC_EINVALID,
+        "seal \"%s\": a %s carries an electronic certificate seal, a 检定, 校准, 检验 "
+        "or 检测电子证书专用章 (T/CMA 4.2.1, 4.2.2)",
+        name ? name : "", type);
+}
+
 /* T/CMA 4.4 with the template's category; a correction or a supplement says so at the end
  * ("-修改1", "-补充文件"), so that it never takes the name of the certificate it follows. */
 static int file_name(sc_buf *out, const env *e)
@@ -956,6 +975,8 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
                              sc_ecert_type_name(t->type));
         goto done;
     }
+    if (o->seal && (error = check_seal_name(&e)) < 0)
+        goto done;
     if (o->supplement_to && strcmp(e.f->serial, o->supplement_to) == 0) {
         error = sc_error_set(SC_EINVALID,
                              "serial: %s is the serial of the certificate this file supplements; "

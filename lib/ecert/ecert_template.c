@@ -1089,3 +1089,8 @@ int sc_ecert_template_type(const sc_ecert_template *t)
 {
     return t ? t->type : 0;
 }
+
+const char *sc_ecert_template_category(const sc_ecert_template *t)
+{
+    return t ? t->category : NULL;
+}

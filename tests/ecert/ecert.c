@@ -14,6 +14,42 @@ static void test_ecert_types__names(void **state)
     assert_null(sc_ecert_type_name(9));
 }
 
+/* T/CMA 4.2: a certificate carries an electronic certificate seal of its kind. */
+static void test_ecert_types__seal_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *seal, *category;
+        int type, fits;
+        const char *kind;
+    } cases[] = {
+        {"校准电子证书专用章", NULL, 7, 1, "校准"},
+        {"某某市计量测试研究院校准电子证书专用章", NULL, 7, 1, "校准"},
+        {"校准专用章（电子证书）", NULL, 7, 1, "校准"},
+        {"校准专用章", NULL, 7, 0, "校准"},           /* not 电子证书 (4.2.1) */
+        {"检定电子证书专用章", NULL, 7, 0, "校准"},   /* the wrong kind (4.2.2) */
+        {"检定电子证书专用章", NULL, 2, 1, "检定"},   /* 检定结果通知书 */
+        {"检测电子证书专用章", NULL, 4, 1, "检测"},   /* 型式评价报告 */
+        {"检验电子证书专用章", NULL, 6, 1, "检验"},   /* 能源效率标识检验报告 */
+        {"检测电子证书专用章", "检测", 8, 1, "检测"}, /* 检测报告 */
+        {"检验电子证书专用章", "检测", 8, 0, "检测"}, /* the template's category decides */
+        {"检验电子证书专用章", "其他", 8, 1, NULL},   /* 其他: any of the four */
+        {"电子证书专用章", NULL, 8, 0, NULL},
+        {"OFD R&W 测试用印章", NULL, 7, 0, "校准"},
+        {NULL, NULL, 7, 0, "校准"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *kind = "unset";
+        assert_int_equal(
+            sc_ecert_seal_name_fits(&kind, cases[i].seal, cases[i].type, cases[i].category),
+            cases[i].fits);
+        if (cases[i].kind)
+            assert_string_equal(kind, cases[i].kind);
+        else
+            assert_null(kind);
+    }
+}
+
 static void test_ecert_org_code__check_characters(void **state)
 {
     static const char *const good[] = {USCC,
@@ -149,6 +185,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ecert_types__names),
+        cmocka_unit_test(test_ecert_types__seal_names),
         cmocka_unit_test(test_ecert_org_code__check_characters),
         cmocka_unit_test(test_ecert_id__format_parse_roundtrip),
         cmocka_unit_test(test_ecert_id__every_part_checked),

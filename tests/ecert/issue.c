@@ -626,6 +626,19 @@ static void test_ecert_issue__every_template(void **state)
         sc_assert_ok(sc_ecert_data_parse(&d, text, strlen(text)));
         sc_ecert_issue_options o = sealed(f);
         sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+        /* Each with the seal of its kind (T/CMA 4.2.2), which the 校准 seal is not for most. */
+        const char *kind = NULL;
+        char seal_name[64];
+        int fits = sc_ecert_seal_name_fits(&kind, "校准电子证书专用章", sc_ecert_template_type(t),
+                                           sc_ecert_template_category(t));
+        assert_int_equal(fits, kind && strcmp(kind, "校准") == 0);
+        snprintf(seal_name, sizeof(seal_name), "%s电子证书专用章", kind ? kind : "检测");
+        sc_seal *seal = fixture_make_seal(f, seal_name);
+        if (!fits) {
+            assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+            assert_non_null(strstr(sc_error_last()->message, "T/CMA 4.2.1, 4.2.2"));
+        }
+        o.seal = seal;
         int rc = sc_ecert_issue(&r, t, d, &o);
         if (rc != 0)
             fail_msg("%s: %s", shipped[i], sc_error_last()->message);
@@ -639,6 +652,7 @@ static void test_ecert_issue__every_template(void **state)
         sc_ofd_report_free(rep);
         sc_ofd_free(ofd);
         sc_ecert_issued_dispose(&r);
+        sc_seal_free(seal);
         sc_ecert_data_free(d);
         free(text);
         json_decref(root);

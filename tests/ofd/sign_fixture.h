@@ -31,12 +31,36 @@ static inline sc_cert *fixture_issue(sc_key *key, sc_key *issuer_key, sc_cert *i
     return c;
 }
 
-static inline int sign_fixture_setup(void **state)
+/* A seal named @p name (its picture says it too) made by the fixture's maker for its signer. */
+static inline sc_seal *fixture_make_seal(const sign_fixture *f, const char *name)
 {
-    sign_fixture *f = calloc(1, sizeof(*f));
     sc_seal_make_options mo = SC_SEAL_MAKE_OPTIONS_INIT;
     sc_seal_draw_options d = SC_SEAL_DRAW_OPTIONS_INIT;
     sc_buf png = SC_BUF_INIT;
+    sc_seal *seal = NULL;
+    d.org = "某某市计量测试研究院";
+    d.name = name;
+    d.px_per_mm = 6;
+    sc_assert_ok(sc_seal_draw(&png, &d));
+    const sc_cert *signers[] = {f->signer};
+    mo.esid = "3201000000001";
+    mo.name = name;
+    mo.signer_certs = signers;
+    mo.signer_cert_count = 1;
+    mo.create_date = 1704067200;
+    mo.valid_start = 1704067200;
+    mo.valid_end = 1861920000; /* 2029-01-01 */
+    mo.picture_type = "png";
+    mo.picture = png.ptr;
+    mo.picture_size = png.size;
+    sc_assert_ok(sc_seal_make(&seal, f->maker_key, f->maker, &mo));
+    sc_buf_dispose(&png);
+    return seal;
+}
+
+static inline int sign_fixture_setup(void **state)
+{
+    sign_fixture *f = calloc(1, sizeof(*f));
 
     sc_assert_ok(sc_key_generate(&f->root_key));
     sc_assert_ok(sc_key_generate(&f->maker_key));
@@ -46,23 +70,7 @@ static inline int sign_fixture_setup(void **state)
         fixture_issue(f->maker_key, f->root_key, f->root, SC_CERT_SEAL_MAKER, "CN=制章人,C=CN");
     f->signer =
         fixture_issue(f->signer_key, f->root_key, f->root, SC_CERT_SIGNER, "CN=签章人,C=CN");
-    d.org = "某某市计量测试研究院";
-    d.name = "校准电子证书专用章";
-    d.px_per_mm = 6;
-    sc_assert_ok(sc_seal_draw(&png, &d));
-    const sc_cert *signers[] = {f->signer};
-    mo.esid = "3201000000001";
-    mo.name = "校准电子证书专用章";
-    mo.signer_certs = signers;
-    mo.signer_cert_count = 1;
-    mo.create_date = 1704067200;
-    mo.valid_start = 1704067200;
-    mo.valid_end = 1861920000; /* 2029-01-01 */
-    mo.picture_type = "png";
-    mo.picture = png.ptr;
-    mo.picture_size = png.size;
-    sc_assert_ok(sc_seal_make(&f->seal, f->maker_key, f->maker, &mo));
-    sc_buf_dispose(&png);
+    f->seal = fixture_make_seal(f, "校准电子证书专用章");
     sc_assert_ok(sc_ofd_font_load(&f->font, WQY_MICROHEI, 0));
     sc_assert_ok(sample_build(&f->doc, f->font, NULL, 1, NULL));
     *state = f;
