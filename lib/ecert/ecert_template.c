@@ -773,6 +773,12 @@ static int load_code(sc_ecert_template *t, ctx *c, const json_t *root)
     if ((error = get_num(&t->code_x, c, code, "x", 1, 0, 0, t->page_w)) == 0 &&
         (error = get_num(&t->code_y, c, code, "y", 1, 0, 0, t->page_h)) == 0)
         error = get_num(&t->code_size, c, code, "size", 0, 25, 10, 60);
+    /* T/CMA 4.3.4 gives the size: 25 mm x 25 mm, which readers and phones are made for. */
+    if (error == 0 && t->code_size != 25)
+        error = sc_error_set(SC_EFORMAT,
+                             "%s: code.size: %g mm, but the code is 25 mm x 25 mm "
+                             "(T/CMA 4.3.4)",
+                             c->file, t->code_size);
     pop(c, n);
     if (error == 0 && code2) {
         n = push(c, "code2", 0);

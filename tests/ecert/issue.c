@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -455,6 +456,14 @@ static void test_ecert_issue__template_code_overlap(void **state)
     assert_int_equal(parse_template(&t, root, "two.json"), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "code2: overlaps code"));
     json_decref(root);
+    /* T/CMA 4.3.4: 25 mm, no other size. */
+    root = template_json();
+    json_object_set_new(json_object_get(root, "code"), "size", json_real(20));
+    assert_int_equal(parse_template(&t, root, "small.json"), SC_EFORMAT);
+    assert_string_equal(
+        sc_error_last()->message,
+        "small.json: code.size: 20 mm, but the code is 25 mm x 25 mm (T/CMA 4.3.4)");
+    json_decref(root);
     /* Not JSON, a wrong member type, an unknown style: the message names the place. */
     assert_int_equal(sc_ecert__template_parse(&t, "{", 1, "x.json", NULL), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "x.json: line"));
@@ -611,6 +620,40 @@ static void test_ecert_issue__noto_two_pages_size(void **state)
     json_decref(root);
 }
 
+/* The characters a template's seals cover in certificate @p ofd (the seal's round picture, a
+ * circle as wide as the picture, meeting the character's cell by more than 0.3 mm); each is
+ * printed. A shipped template's seal hides nothing: not the phone number, not a result. */
+static int seal_covered_chars(const sc_ofd *ofd, const sc_ecert_template *t, const sc_seal *seal)
+{
+    int covered = 0;
+    double r = (double)sc_seal_picture_of(seal)->width_mm / 2 - 0.3;
+    for (size_t i = 0; i < t->seal_count; i++) {
+        size_t pages = sc_ofd_page_count(ofd, 0);
+        size_t page = t->seals[i].page <= 0 || (size_t)t->seals[i].page > pages
+                          ? pages - 1
+                          : (size_t)t->seals[i].page - 1;
+        sc_ofd_page_text *text = NULL;
+        sc_assert_ok(sc_ofd_page_text_load(&text, ofd, 0, page));
+        for (size_t k = 0; k < sc_ofd_page_text_count(text); k++) {
+            const sc_ofd_text_object *to = sc_ofd_page_text_object(text, k);
+            for (size_t c = 0; c < to->char_count; c++) {
+                const double *b = to->chars[c].box;
+                double dx = fmax(fmax(b[0] - t->seals[i].x, 0), t->seals[i].x - (b[0] + b[2]));
+                double dy = fmax(fmax(b[1] - t->seals[i].y, 0), t->seals[i].y - (b[1] + b[3]));
+                if (dx * dx + dy * dy < r * r) {
+                    print_message("%s: the seal on page %zu covers U+%04X at (%.1f, %.1f) in "
+                                  "\"%s\"\n",
+                                  t->name, page + 1, (unsigned)to->chars[c].cp, b[0], b[1],
+                                  to->text);
+                    covered++;
+                }
+            }
+        }
+        sc_ofd_page_text_free(text);
+    }
+    return covered;
+}
+
 /* Every shipped template issues the fixtures it is for. */
 static void test_ecert_issue__every_template(void **state)
 {
@@ -649,6 +692,7 @@ static void test_ecert_issue__every_template(void **state)
         sc_assert_ok(sc_ofd_verify(&rep, ofd, NULL));
         assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
         assert_non_null(strstr(page_text(ofd, 0), NOTICE));
+        assert_int_equal(seal_covered_chars(ofd, t, seal), 0);
         sc_ofd_report_free(rep);
         sc_ofd_free(ofd);
         sc_ecert_issued_dispose(&r);
