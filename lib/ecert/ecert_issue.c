@@ -127,6 +127,30 @@ typedef struct {
     uint32_t seen[256];
 } char_check;
 
+/* The error for a character none of the template's fonts has: the field, the character, and
+ * every font tried with its family, the fallbacks marked, so that the fix is clear. */
+static int missing_char(const sc_ecert_template *t, sc_ecert__path *path, uint32_t cp)
+{
+    char fonts[512] = "", ch[8] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < t->font_count && n < sizeof(fonts); i++) {
+        bool fallback = false;
+        for (size_t k = 0; k < t->fallback_count; k++)
+            fallback = fallback || t->fallbacks[k] == t->fonts[i].font;
+        n += (size_t)snprintf(fonts + n, sizeof(fonts) - n, "%s%s (%s%s)", i ? ", " : "",
+                              t->fonts[i].name, sc_ofd_font_family(t->fonts[i].font),
+                              fallback ? ", a fallback" : "");
+    }
+    /* The character itself when it can be shown (not a control, not a private-use point). */
+    if (cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) && !(cp >= 0xE000 && cp <= 0xF8FF) && cp < 0xF0000)
+        sc_utf8_put(ch, cp);
+    return sc_error_set(SC_ENOTFOUND,
+                        "%s: U+%04X%s%s%s is in none of the template's fonts, %s; add a font that "
+                        "has it to the template's fonts and fallbacks",
+                        sc_ecert__path_text(path), (unsigned)cp, *ch ? " \"" : "", ch,
+                        *ch ? "\"" : "", t->font_count ? fonts : "none");
+}
+
 /* Every character of a data value must be in some font of the template: "a character no
  * configured font has is an error, not a blank box". The message names the field. */
 static int check_chars(char_check *cc, sc_ecert__path *path, const char *s)
@@ -146,11 +170,7 @@ static int check_chars(char_check *cc, sc_ecert__path *path, const char *s)
         for (size_t i = 0; i < t->font_count && !found; i++)
             found = sc_ofd_font_has_char(t->fonts[i].font, cp);
         if (!found)
-            return sc_error_set(SC_ENOTFOUND,
-                                "%s: U+%04X is in none of the template's fonts (%s); add a font "
-                                "that has it to the template",
-                                sc_ecert__path_text(path), (unsigned)cp,
-                                t->font_count ? t->fonts[0].name : "none");
+            return missing_char(t, path, cp);
         *seen = cp + 1;
     }
     return 0;

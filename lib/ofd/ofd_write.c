@@ -257,28 +257,6 @@ static int put_rgb(sc_buf *b, sc_ofd_rgb c)
     return put_ulong(b, c & 0xFF);
 }
 
-static size_t utf8_put(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    } else if (c < 0x800) {
-        out[0] = (char)(0xC0 | c >> 6);
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    } else if (c < 0x10000) {
-        out[0] = (char)(0xE0 | c >> 12);
-        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | c >> 18);
-    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* Characters XML 1.0 cannot carry (section 2.2), plus C1 controls and non-characters. */
 static bool is_bad_char(uint32_t c)
 {
@@ -937,7 +915,7 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
         goto done;
     for (size_t i = 0; i < n; i++) {
         char u8[4];
-        if ((error = put_esc(b, u8, utf8_put(u8, chars[i].cp))) < 0)
+        if ((error = put_esc(b, u8, sc_utf8_put(u8, chars[i].cp))) < 0)
             goto done;
     }
     if ((error = sc_buf_puts(b, "</ofd:TextCode>")) < 0)

@@ -1,4 +1,4 @@
-/* UTF-8 decoding (strict: no overlong forms, surrogates or values over U+10FFFF). */
+/* UTF-8 decoding (strict: no overlong forms, surrogates or values over U+10FFFF) and encoding. */
 #include "util/util.h"
 
 bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp)
@@ -32,4 +32,26 @@ bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *c
     *cp = c;
     *s = p + n + 1;
     return true;
+}
+
+size_t sc_utf8_put(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    } else if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    } else if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | (c >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | (c >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
 }

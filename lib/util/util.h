@@ -196,6 +196,9 @@ sc_time sc_time_from_utc(int year, int month, int day, int hour, int minute, int
  */
 bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *cp);
 
+/** Write @p c (at most U+10FFFF) as 1-4 bytes of UTF-8 at @p out, no NUL; @return the bytes. */
+size_t sc_utf8_put(char *out, uint32_t c);
+
 /* ---- misc -------------------------------------------------------------------------------- */
 
 /** Wipe secret memory (not optimised away). */

@@ -388,7 +388,11 @@ static void test_ecert_issue__refusals(void **state)
     /* A character no font has: an error naming the field, not a blank box. */
     sc_ecert_data *d = calibration(0, set_emoji_customer);
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_ENOTFOUND);
-    assert_non_null(strstr(sc_error_last()->message, "customer.name: U+10FFFD"));
+    assert_non_null(strstr(sc_error_last()->message, "customer.name: U+10FFFD is in none"));
+    /* Every font tried is named, with its family, the fallbacks marked. */
+    assert_non_null(strstr(sc_error_last()->message,
+                           "hei (WenQuanYi Micro Hei), song (Noto Serif "
+                           "CJK SC), sans (Noto Sans CJK SC, a fallback)"));
     sc_ecert_data_free(d);
     d = calibration(0, set_emoji_extra);
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_ENOTFOUND);
