@@ -615,6 +615,21 @@ SC_EXTERN int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t page, size_t t
 
 #define SC_OFD_WRITER_MAX_PAGE_TEMPLATES 4
 
+/**
+ * Keep a box of page @p page (or of a template page) clear of text objects' Boundaries. The
+ * writer merges runs of one style into one TextObject whose Boundary is the box of them all; it
+ * does not merge runs into an object whose Boundary would then meet this box. For a 2D code,
+ * which must cover no other content (T/CMA 4.3.4) and which readers check against every
+ * object's Boundary. A run that itself meets the box is drawn as asked: the caller checks what
+ * it draws. Applies to text drawn after the call.
+ * @return 0, SC_EINVALID (no such page, a box that is not finite and positive) or SC_ELIMIT
+ *         (more than SC_OFD_WRITER_MAX_KEEP_CLEAR boxes on the page)
+ */
+SC_EXTERN int sc_ofd_writer_keep_clear(sc_ofd_writer *w, size_t page, double x, double y,
+                                       double width, double height);
+
+#define SC_OFD_WRITER_MAX_KEEP_CLEAR 4
+
 /** Layer types (CT_Layer/@Type). */
 typedef enum {
     SC_OFD_LAYER_BODY = 0,

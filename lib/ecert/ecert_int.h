@@ -145,4 +145,9 @@ int sc_ecert__data_each_string(const sc_ecert_data *data,
 /* 1 when the boxes (x, y, w, h) overlap. */
 int sc_ecert__boxes_overlap(const double a[4], const double b[4]);
 
+/* The boxes (x, y, w, h, mm) of the template's code positions ("code", then "code2") with a
+ * quiet zone of 6 modules of 25 mm / 40 around each: what nothing on page 1 may meet.
+ * @return the positions the template has, 1 or 2 */
+size_t sc_ecert__code_areas(const sc_ecert_template *t, double areas[2][4]);
+
 #endif

@@ -967,6 +967,19 @@ static int file_name(sc_buf *out, const env *e)
                                   e->f->instrument.serial, suffix);
 }
 
+/* Page 1 and its template: no merged text object's Boundary over the code positions (readers
+ * that check T/CMA 4.3.4 test every object's Boundary against the code). */
+static int keep_codes_clear(sc_ofd_writer *w, const sc_ecert_template *t, size_t page)
+{
+    double areas[2][4];
+    size_t n = sc_ecert__code_areas(t, areas);
+    int error = 0;
+    for (size_t i = 0; i < n && error == 0; i++)
+        error =
+            sc_ofd_writer_keep_clear(w, page, areas[i][0], areas[i][1], areas[i][2], areas[i][3]);
+    return error;
+}
+
 int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ecert_data *d,
                    const sc_ecert_issue_options *opts)
 {
@@ -1055,6 +1068,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     if (error == 0 && (any_static(t->every, t->every_count, NULL) ||
                        any_static(t->cover, t->cover_count, fixed))) {
         if ((error = sc_ofd_writer_add_template(&tpl[0], w)) < 0 ||
+            (error = keep_codes_clear(w, t, tpl[0])) < 0 ||
             (error = draw_elements(w, &e, &bx, tpl[0], t->every, t->every_count, "every_page",
                                    &text, NULL, DRAW_STATIC)) < 0 ||
             (error = draw_elements(w, &e, &bx, tpl[0], t->cover, t->cover_count, "cover", &text,
@@ -1077,6 +1091,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
         e.page = p + 1;
         boxes *pb = p == 0 ? &bx : NULL;
         if ((error = sc_ofd_writer_add_page(&page, w, 0, 0)) < 0 ||
+            (p == 0 && (error = keep_codes_clear(w, t, page)) < 0) ||
             (use != SIZE_MAX && (error = sc_ofd_writer_use_template(w, page, use)) < 0) ||
             (error = draw_elements(w, &e, pb, page, t->every, t->every_count, "every_page", &text,
                                    NULL, DRAW_DYNAMIC)) < 0 ||

@@ -603,15 +603,23 @@ int sc_ecert__boxes_overlap(const double a[4], const double b[4])
 
 /* The code boxes of the template must not cover its static content of page 1 (the check at
  * issue time repeats this with the real extents of the data). */
-static int check_code_area(const sc_ecert_template *t, const char *file)
+size_t sc_ecert__code_areas(const sc_ecert_template *t, double areas[2][4])
 {
     /* A quiet zone of 6 modules of the smallest sensible module (25 mm / 40) on each side. */
-    double q = t->code_size * 6.0 / 40.0;
-    double codes[2][4] = {
-        {t->code_x - q, t->code_y - q, t->code_size + 2 * q, t->code_size + 2 * q},
-        {t->code2_x - q, t->code2_y - q, t->code_size + 2 * q, t->code_size + 2 * q},
-    };
-    for (int k = 0; k < 1 + t->has_code2; k++) {
+    double q = t->code_size * 6.0 / 40.0, size = t->code_size + 2 * q;
+    double at[2][2] = {{t->code_x, t->code_y}, {t->code2_x, t->code2_y}};
+    for (int k = 0; k < 2; k++) {
+        areas[k][0] = at[k][0] - q, areas[k][1] = at[k][1] - q;
+        areas[k][2] = size, areas[k][3] = size;
+    }
+    return 1 + (t->has_code2 != 0);
+}
+
+static int check_code_area(const sc_ecert_template *t, const char *file)
+{
+    double codes[2][4];
+    size_t n = sc_ecert__code_areas(t, codes);
+    for (size_t k = 0; k < n; k++) {
         if (codes[k][0] < 0 || codes[k][1] < 0 || codes[k][0] + codes[k][2] > t->page_w ||
             codes[k][1] + codes[k][3] > t->page_h)
             return sc_error_set(SC_EFORMAT, "%s: %s: the code and its quiet zone leave the page",

@@ -70,6 +70,9 @@ typedef struct {
     size_t ntexts;      /* open entries of texts (the others keep their buffers) */
     unsigned long tpl_ids[SC_OFD_WRITER_MAX_PAGE_TEMPLATES]; /* TemplatePage IDs shown under it */
     size_t ntpl_ids;
+    int64_t keep[SC_OFD_WRITER_MAX_KEEP_CLEAR][4]; /* boxes no merged Boundary meets: x0 y0 x1 y1,
+                                                      um (sc_ofd_writer_keep_clear) */
+    size_t nkeep;
 } page;
 
 #define MAX_OPEN_TEXTS (sizeof(((page *)0)->texts) / sizeof(((page *)0)->texts[0]))
@@ -529,6 +532,24 @@ int sc_ofd_writer_use_template(sc_ofd_writer *w, size_t index, size_t tpl)
     return 0;
 }
 
+int sc_ofd_writer_keep_clear(sc_ofd_writer *w, size_t index, double x, double y, double width,
+                             double height)
+{
+    page *p;
+    int error;
+    SC_ASSERT_ARG(w);
+    if ((error = get_page(&p, w, index)) < 0)
+        return error;
+    if (!is_len(x) || !is_len(y) || !is_len(width) || !is_len(height) || width <= 0 || height <= 0)
+        return sc_error_set(SC_EINVALID, "keep-clear box: not finite, or not positive");
+    if (p->nkeep == SC_OFD_WRITER_MAX_KEEP_CLEAR)
+        return sc_error_set(SC_ELIMIT, "page %zu: more than %d keep-clear boxes", index,
+                            SC_OFD_WRITER_MAX_KEEP_CLEAR);
+    int64_t *k = p->keep[p->nkeep++];
+    k[0] = to_um(x), k[1] = to_um(y), k[2] = to_um(x + width), k[3] = to_um(y + height);
+    return 0;
+}
+
 int sc_ofd_writer_add_layer(sc_ofd_writer *w, size_t index, sc_ofd_layer_type type)
 {
     int error;
@@ -600,6 +621,23 @@ static int flush_text(page *p)
 static bool boxes_meet(const open_text *t, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
 {
     return x0 < t->x1 && t->x0 < x1 && y0 < t->y1 && t->y0 < y1;
+}
+
+/* Whether open text @p t grown by the box x0 y0 x1 y1 would meet a keep-clear box of the page
+ * (sc_ofd_writer_keep_clear): then the run gets an object of its own. */
+static bool union_meets_kept(const page *p, const open_text *t, int64_t x0, int64_t y0, int64_t x1,
+                             int64_t y1)
+{
+    open_text u = {.x0 = x0 < t->x0 ? x0 : t->x0,
+                   .y0 = y0 < t->y0 ? y0 : t->y0,
+                   .x1 = x1 > t->x1 ? x1 : t->x1,
+                   .y1 = y1 > t->y1 ? y1 : t->y1};
+    for (size_t i = 0; i < p->nkeep; i++) {
+        const int64_t *k = p->keep[i];
+        if (boxes_meet(&u, k[0], k[1], k[2], k[3]))
+            return true;
+    }
+    return false;
 }
 
 /* The buffer drawing an object with Boundary @p box (mm) on a page goes to, after the open text
@@ -898,6 +936,8 @@ static int draw_run(sc_ofd_writer *w, page *p, double x, double baseline, const 
     for (size_t j = k + 1; k < p->ntexts && j < p->ntexts; j++)
         if (boxes_meet(&p->texts[j], x0, y0, x1, y1))
             k = SIZE_MAX;
+    if (k < p->ntexts && union_meets_kept(p, &p->texts[k], x0, y0, x1, y1))
+        k = SIZE_MAX;
     if (k >= p->ntexts) { /* a new object */
         if (p->ntexts == MAX_OPEN_TEXTS && (error = flush_first_text(p)) < 0)
             goto done;

@@ -658,6 +658,30 @@ static int seal_covered_chars(const sc_ofd *ofd, const sc_ecert_template *t, con
     return covered;
 }
 
+/* The text objects of page 1 (its own and its template's) whose Boundary meets a code position
+ * with its quiet zone; each is printed. Readers that check T/CMA 4.3.4 test Boundaries, so
+ * merged objects must not span the code even where no character is under it. */
+static int boundaries_under_code(const sc_ofd *ofd, const sc_ecert_template *t)
+{
+    double areas[2][4];
+    size_t n = sc_ecert__code_areas(t, areas);
+    int under = 0;
+    sc_ofd_page_text *text = NULL;
+    sc_assert_ok(sc_ofd_page_text_load(&text, ofd, 0, 0));
+    for (size_t k = 0; k < sc_ofd_page_text_count(text); k++) {
+        const sc_ofd_text_object *to = sc_ofd_page_text_object(text, k);
+        for (size_t i = 0; i < n; i++)
+            if (sc_ecert__boxes_overlap(to->boundary, areas[i])) {
+                print_message("%s: TextObject %lu (%.1f %.1f %.1f %.1f) \"%.40s\" meets code %zu\n",
+                              t->name, to->id, to->boundary[0], to->boundary[1], to->boundary[2],
+                              to->boundary[3], to->text, i + 1);
+                under++;
+            }
+    }
+    sc_ofd_page_text_free(text);
+    return under;
+}
+
 /* Every shipped template issues the fixtures it is for. */
 static void test_ecert_issue__every_template(void **state)
 {
@@ -697,6 +721,7 @@ static void test_ecert_issue__every_template(void **state)
         assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
         assert_non_null(strstr(page_text(ofd, 0), NOTICE));
         assert_int_equal(seal_covered_chars(ofd, t, seal), 0);
+        assert_int_equal(boundaries_under_code(ofd, t), 0);
         sc_ofd_report_free(rep);
         sc_ofd_free(ofd);
         sc_ecert_issued_dispose(&r);

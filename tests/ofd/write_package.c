@@ -788,6 +788,50 @@ static void test_ofd_write_package__grid_path(void **state)
  * the union Boundary), as long as no object opened after it would then be drawn under a run that
  * was drawn over it; anything else drawn closes the objects it meets. Every character stays
  * where it was asked for. */
+/* A keep-clear box (a certificate's code): runs either side of it are not merged into an object
+ * whose Boundary would span it; runs that stay on one side still are. */
+static void test_ofd_write_package__keep_clear(void **state)
+{
+    (void)state;
+    for (int keep = 0; keep < 2; keep++) {
+        sc_ofd_writer *w;
+        sc_buf out = SC_BUF_INIT;
+        size_t page;
+        sc_ofd_writer_options o = SC_OFD_WRITER_OPTIONS_INIT;
+        o.creation_time = SAMPLE_TIME;
+        sc_ofd_text_style ts = SC_OFD_TEXT_STYLE_INIT;
+        ts.font = wqy;
+        ts.size = 5;
+        sc_assert_ok(sc_ofd_writer_new(&w, &o));
+        sc_assert_ok(sc_ofd_writer_add_page(&page, w, 0, 0));
+        if (keep)
+            sc_assert_ok(sc_ofd_writer_keep_clear(w, page, 160, 10, 30, 30));
+        assert_int_equal(sc_ofd_writer_keep_clear(w, page, 0, 0, 0, 5), SC_EINVALID);
+        assert_int_equal(sc_ofd_writer_keep_clear(w, 7, 0, 0, 5, 5), SC_EINVALID);
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 20, 20, 0, "甲", &ts));  /* left */
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 20, 60, 0, "乙", &ts));  /* below */
+        sc_assert_ok(sc_ofd_writer_add_text(NULL, w, page, 180, 60, 0, "丙", &ts)); /* its box
+                                                                                    spans it */
+        sc_assert_ok(sc_ofd_writer_finish(&out, w));
+        sc_ofd_writer_free(w);
+        sc_ofd *ofd = NULL;
+        sc_ofd_page_text *t = NULL;
+        sc_assert_ok(sc_ofd_open(&ofd, out.ptr, out.size, NULL));
+        sc_assert_ok(sc_ofd_page_text_load(&t, ofd, 0, 0));
+        assert_int_equal(sc_ofd_page_text_count(t), keep ? 2 : 1);
+        double kept[4] = {160, 10, 30, 30};
+        for (size_t i = 0; keep && i < sc_ofd_page_text_count(t); i++) {
+            const double *b = sc_ofd_page_text_object(t, i)->boundary;
+            assert_false(b[0] < kept[0] + kept[2] && kept[0] < b[0] + b[2] &&
+                         b[1] < kept[1] + kept[3] && kept[1] < b[1] + b[3]);
+        }
+        assert_string_equal(sc_ofd_page_text_object(t, 0)->text, keep ? "甲乙" : "甲乙丙");
+        sc_ofd_page_text_free(t);
+        sc_ofd_free(ofd);
+        sc_buf_dispose(&out);
+    }
+}
+
 static void test_ofd_write_package__text_runs_merged(void **state)
 {
     sc_ofd_writer *w;
@@ -978,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_ofd_write_package__template_text_budget),
         cmocka_unit_test(test_ofd_write_package__text_object),
         cmocka_unit_test(test_ofd_write_package__text_runs_merged),
+        cmocka_unit_test(test_ofd_write_package__keep_clear),
         cmocka_unit_test(test_ofd_write_package__grid_path),
         cmocka_unit_test(test_ofd_write_package__zip_writer),
     };
