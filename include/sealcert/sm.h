@@ -121,7 +121,8 @@ SC_EXTERN int sc_key_generate(sc_key **out);
  * SubjectPublicKeyInfo, or PKCS#12 (key part; legacy PBE such as 3DES/RC2 accepted).
  * @param password for encrypted forms; NULL when none was given
  * @return 0, SC_EFORMAT (not a key), SC_EUNSUPPORTED (not an SM2 key), SC_EPASSWORD (encrypted
- *         and no or a wrong password)
+ *         and no or a wrong password), SC_ELIMIT (over 1 MiB, or a key derivation of more than
+ *         1,000,000 iterations, 4,000,000 in all; checked before any runs)
  */
 SC_EXTERN int sc_key_parse(sc_key **out, const void *data, size_t len, const char *password);
 
@@ -232,7 +233,8 @@ SC_EXTERN int sc_cert_read_file(sc_cert **out, const char *path, const char *pas
  * Read a PKCS#12 file's key and certificate (legacy PBE such as 3DES/RC2-40 accepted).
  * @param[out] key_out may be NULL when the key is not wanted
  * @param[out] cert_out may be NULL when the certificate is not wanted
- * @return 0, SC_EFORMAT or SC_EPASSWORD
+ * @return 0, SC_EFORMAT, SC_EPASSWORD or SC_ELIMIT (as sc_key_parse(): file size, key
+ *         derivation iterations of the MAC, encrypted safes and key bags)
  */
 SC_EXTERN int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size_t len,
                               const char *password);

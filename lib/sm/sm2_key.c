@@ -1,6 +1,7 @@
 /* SM2 keys (GB/T 32918): generation, reading (PEM/DER, PKCS#8, SEC1, SPKI, PKCS#12), writing. */
 #include "sm/sm_int.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <openssl/decoder.h>
@@ -159,6 +160,222 @@ static bool looks_pkcs12(const unsigned char *p, size_t len)
     return true;
 }
 
+/* ---- bounding the key derivation of encrypted keys ---------------------------------------- */
+
+/*
+ * An encrypted PKCS#8 key or a PKCS#12 file names the cost of its own key derivation, and OpenSSL
+ * runs whatever it says. So before OpenSSL derives anything, every PBE parameter set it would use
+ * is read and its work added up: the iteration count for PBES1, PKCS#12 PBE and PBKDF2 (PBES2),
+ * N*r*p for scrypt (PBES2). Each must stay within SC_SM_MAX_KDF_ITERATIONS, their sum within
+ * SC_SM_MAX_KDF_TOTAL. Parameters that do not decode are left alone: OpenSSL decodes them with
+ * the same templates (RFC 8018 A.3, A.4, PKCS#12 PBE RFC 7292 C) and refuses them too. Unknown
+ * algorithms pass for the same reason.
+ */
+
+/* The value of a count; UINT64_MAX when negative or wider than 64 bits, as OpenSSL converts
+ * counts to long or int, where a negative one can wrap to a large positive one. An absent count
+ * (the PKCS#12 MAC's is optional) is 1. */
+static uint64_t count_value(const ASN1_INTEGER *count)
+{
+    uint64_t v;
+    if (!count)
+        return 1;
+    if (!ASN1_INTEGER_get_uint64(&v, count)) {
+        ERR_clear_error();
+        return UINT64_MAX;
+    }
+    return v;
+}
+
+/* Add one derivation of @p work units (@p kind names them) to the file's *total. */
+static int add_kdf_work(uint64_t *total, uint64_t work, const char *what, const char *kind)
+{
+    if (work == UINT64_MAX)
+        return sc_error_set(SC_ELIMIT, "%s: %s is negative or out of range", what, kind);
+    if (work > SC_SM_MAX_KDF_ITERATIONS)
+        return sc_error_set(SC_ELIMIT, "%s: %s %" PRIu64 " is over the limit %d", what, kind, work,
+                            SC_SM_MAX_KDF_ITERATIONS);
+    *total += work; /* both at most SC_SM_MAX_KDF_TOTAL: no overflow */
+    if (*total > SC_SM_MAX_KDF_TOTAL)
+        return sc_error_set(SC_ELIMIT,
+                            "%s: the key derivations of the file add up to %" PRIu64
+                            " iterations, over the limit %d",
+                            what, *total, SC_SM_MAX_KDF_TOTAL);
+    return 0;
+}
+
+/* The NID of @p alg and in *params its parameters, or NID_undef when they are not a SEQUENCE
+ * (no PBE or KDF we check has other parameters). */
+static int algor_params(const ASN1_STRING **params, const X509_ALGOR *alg)
+{
+    const ASN1_OBJECT *obj;
+    const void *pval;
+    int ptype;
+    X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+    *params = pval;
+    return ptype == V_ASN1_SEQUENCE ? OBJ_obj2nid(obj) : NID_undef;
+}
+
+/* Add the work of the PBE @p alg (@p what names its place in the file) to *total. */
+static int check_pbe_algor(uint64_t *total, const X509_ALGOR *alg, const char *what)
+{
+    const ASN1_STRING *params;
+    PBE2PARAM *pbe2 = NULL;
+    int error = 0, nid = algor_params(&params, alg);
+
+    if (nid == NID_pbes2 || nid == NID_pbmac1) {
+        /* PBES2-params and PBMAC1-params (RFC 8018 A.4, A.5; the PKCS#12 MAC of RFC 9579, which
+         * OpenSSL 3.4 reads) are both SEQUENCE { keyDerivationFunc, second AlgorithmIdentifier }:
+         * the cost is in keyDerivationFunc */
+        if (!(pbe2 = ASN1_item_unpack(params, ASN1_ITEM_rptr(PBE2PARAM))))
+            goto done;
+        nid = algor_params(&params, pbe2->keyfunc);
+        if (nid == NID_id_pbkdf2) {
+            PBKDF2PARAM *kdf = ASN1_item_unpack(params, ASN1_ITEM_rptr(PBKDF2PARAM));
+            if (kdf)
+                error = add_kdf_work(total, count_value(kdf->iter), what, "PBKDF2 iteration count");
+            PBKDF2PARAM_free(kdf);
+        }
+#ifndef OPENSSL_NO_SCRYPT
+        else if (nid == NID_id_scrypt) {
+            /* RFC 7914 7: time grows with N*r*p; memory (128*r*(N+p)) OpenSSL caps at 32 MB */
+            SCRYPT_PARAMS *sp = ASN1_item_unpack(params, ASN1_ITEM_rptr(SCRYPT_PARAMS));
+            uint64_t nr, nrp;
+            if (sp) {
+                if (__builtin_mul_overflow(count_value(sp->costParameter),
+                                           count_value(sp->blockSize), &nr) ||
+                    __builtin_mul_overflow(nr, count_value(sp->parallelizationParameter), &nrp))
+                    nrp = UINT64_MAX;
+                error = add_kdf_work(total, nrp, what, "scrypt cost N*r*p");
+            }
+            SCRYPT_PARAMS_free(sp);
+        }
+#endif
+    } else if (nid != NID_undef && EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, NULL, NULL, NULL)) {
+        /* every other PBE OpenSSL knows (PBES1, PKCS#12 PBE) takes PBEParameter (RFC 8018 A.3) */
+        PBEPARAM *pbe = ASN1_item_unpack(params, ASN1_ITEM_rptr(PBEPARAM));
+        if (pbe)
+            error = add_kdf_work(total, count_value(pbe->iter), what, "PBE iteration count");
+        PBEPARAM_free(pbe);
+    }
+done:
+    PBE2PARAM_free(pbe2);
+    ERR_clear_error();
+    return error;
+}
+
+/* If @p der starts with an EncryptedPrivateKeyInfo (RFC 5958 3), add the work of its PBE. */
+static int check_epki(uint64_t *total, const unsigned char *der, long len)
+{
+    X509_SIG *sig = d2i_X509_SIG(NULL, &der, len);
+    const X509_ALGOR *alg;
+    int error;
+    if (!sig) {
+        ERR_clear_error();
+        return 0;
+    }
+    X509_SIG_get0(sig, &alg, NULL);
+    error = check_pbe_algor(total, alg, "encrypted PKCS#8 key");
+    X509_SIG_free(sig);
+    return error;
+}
+
+/*
+ * Every EncryptedPrivateKeyInfo OSSL_DECODER might decrypt in a key file: the input as DER, and
+ * the body of each PEM block whatever its label (the decoders try every structure on a label
+ * they do not know). A PEM block with a header is first freed of its legacy encryption as
+ * decode_pem2der.c does (same condition: a header over 10 characters): that is one MD5 round
+ * (EVP_BytesToKey), but it may wrap a PBES2 key.
+ */
+static int check_pkcs8_kdf(const unsigned char *data, size_t len, const char *password)
+{
+    uint64_t total = 0;
+    BIO *bio = NULL;
+    char *name = NULL, *header = NULL;
+    unsigned char *der = NULL;
+    long der_len = 0;
+    int error;
+
+    if ((error = check_epki(&total, data, (long)len)) < 0)
+        return error;
+    if (!(bio = BIO_new_mem_buf(data, (int)len)))
+        return sc_error_set_ossl(SC_ENOMEM, "memory BIO");
+    while (error == 0 && PEM_read_bio(bio, &name, &header, &der, &der_len)) {
+        EVP_CIPHER_INFO cipher;
+        long body_len = der_len;
+        if (strlen(header) <= 10 ||
+            (password && PEM_get_EVP_CIPHER_INFO(header, &cipher) &&
+             PEM_do_header(&cipher, der, &body_len, NULL, (void *)password)))
+            error = check_epki(&total, der, body_len);
+        OPENSSL_free(name);
+        OPENSSL_free(header);
+        OPENSSL_clear_free(der, (size_t)der_len);
+    }
+    ERR_clear_error(); /* PEM_read_bio's "no start line" at the end */
+    BIO_free(bio);
+    return error;
+}
+
+/* Add the work of the shrouded key bags among @p bags, also inside SafeContents bags (their
+ * nesting is bounded by the DER decoder, ASN1_MAX_CONSTRUCTED_NEST). */
+static int check_pkcs12_bags(uint64_t *total, const STACK_OF(PKCS12_SAFEBAG) * bags)
+{
+    int error = 0;
+    for (int i = 0; error == 0 && i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+        const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+        const X509_ALGOR *alg;
+        switch (PKCS12_SAFEBAG_get_nid(bag)) {
+        case NID_pkcs8ShroudedKeyBag:
+            X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
+            error = check_pbe_algor(total, alg, "PKCS#12 file: shrouded key bag");
+            break;
+        case NID_safeContentsBag:
+            error = check_pkcs12_bags(total, PKCS12_SAFEBAG_get0_safes(bag));
+            break;
+        default:
+            break;
+        }
+    }
+    return error;
+}
+
+/*
+ * Add the work of the derivations PKCS12_parse runs after the MAC (RFC 7292 4.1): it decrypts
+ * every encrypted safe and a shrouded key bag. The first pass reads what needs no password: the
+ * PBE of each encrypted safe and the key bags of plain safes, so that a file whose sum is over
+ * the limit costs nothing. Key bags inside an encrypted safe can only be seen by decrypting it,
+ * which the second pass (@p decrypt) does once the first has passed its cost; such a safe is
+ * then derived twice, here and in PKCS12_parse. A safe that does not decrypt is skipped:
+ * PKCS12_parse fails on it as well and reports it.
+ */
+static int check_pkcs12_safes(uint64_t *total, const PKCS12 *p12, bool decrypt,
+                              const char *password)
+{
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    int error = 0;
+    for (int i = 0; error == 0 && i < sk_PKCS7_num(safes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(safes, i);
+        STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+        if (PKCS7_type_is_data(p7)) {
+            if (!decrypt)
+                bags = PKCS12_unpack_p7data(p7);
+        } else if (PKCS7_type_is_encrypted(p7) && p7->d.encrypted && p7->d.encrypted->enc_data &&
+                   p7->d.encrypted->enc_data->algorithm) {
+            if (decrypt)
+                bags = PKCS12_unpack_p7encdata(p7, password, -1);
+            else
+                error = check_pbe_algor(total, p7->d.encrypted->enc_data->algorithm,
+                                        "PKCS#12 file: encrypted safe contents");
+        }
+        if (error == 0 && bags)
+            error = check_pkcs12_bags(total, bags);
+        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+    }
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    ERR_clear_error();
+    return error;
+}
+
 int sc_key_parse(sc_key **out, const void *data, size_t len, const char *password)
 {
     OSSL_DECODER_CTX *dctx = NULL;
@@ -177,6 +394,8 @@ int sc_key_parse(sc_key **out, const void *data, size_t len, const char *passwor
         return sc_error_set(SC_ELIMIT, "key of %zu bytes is over the limit", len);
     if (looks_pkcs12(p, len))
         return sc_pkcs12_parse(out, NULL, data, len, password);
+    if ((error = check_pkcs8_kdf(p, len, password)) < 0)
+        return error;
 
     dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, NULL, NULL, NULL, 0, NULL, NULL);
     if (!dctx) {
@@ -231,6 +450,7 @@ int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size
     STACK_OF(X509) *ca = NULL;
     sc_key *key = NULL;
     sc_cert *cert = NULL;
+    uint64_t kdf_total = 0; /* key derivation work the file asks for (iterations) */
     int error = 0;
 
     SC_ASSERT_ARG((key_out || cert_out) && (data || len == 0));
@@ -248,11 +468,24 @@ int sc_pkcs12_parse(sc_key **key_out, sc_cert **cert_out, const void *data, size
         error = sc_error_set(SC_EPASSWORD, "PKCS#12 file: a password is needed");
         goto done;
     }
+    if (PKCS12_mac_present(p12)) {
+        const X509_ALGOR *mac_alg = NULL;
+        const ASN1_INTEGER *mac_iter = NULL;
+        PKCS12_get0_mac(NULL, &mac_alg, NULL, &mac_iter, p12);
+        if ((error = add_kdf_work(&kdf_total, count_value(mac_iter), "PKCS#12 file",
+                                  "MAC iteration count")) < 0 ||
+            (error = check_pbe_algor(&kdf_total, mac_alg, "PKCS#12 file: MAC")) < 0)
+            goto done;
+    }
+    if ((error = check_pkcs12_safes(&kdf_total, p12, false, NULL)) < 0)
+        goto done;
     if (PKCS12_mac_present(p12) && !PKCS12_verify_mac(p12, password, -1)) {
         error = sc_error_set(SC_EPASSWORD, "PKCS#12 file: wrong password (MAC check failed)");
         ERR_clear_error();
         goto done;
     }
+    if ((error = check_pkcs12_safes(&kdf_total, p12, true, password)) < 0)
+        goto done;
     if (!PKCS12_parse(p12, password, &pkey, &x509, &ca)) {
         /* A legacy PBE (3DES, RC2-40) without the legacy provider lands here. */
         error = sc_error_set_ossl(SC_EFORMAT, "PKCS#12 file cannot be decrypted");

@@ -36,6 +36,22 @@
  * plus 2 for [0] EXPLICIT extDatas; 16 leaves room and bounds the recursion of the DER check. */
 #define SC_SES_MAX_DER_DEPTH 16
 
+/* Largest iteration count of one password-based key derivation in a key file: PBKDF2, PBES1 or
+ * PKCS#12 PBE iterations of an encrypted PKCS#8 key, a PKCS#12 key bag or encrypted safe, the
+ * PKCS#12 MAC's iterations, or N*r*p of scrypt. OpenSSL runs whatever count a file names (2^31
+ * kept one read busy for hours). Real files: OpenSSL 3 writes 2048, Windows 2000-10000, Java
+ * keytool 10000, the ofdrw samples (BouncyCastle) 51200 and a MAC of 102400; OWASP's advice for
+ * PBKDF2-SHA256 is 600000. 1,000,000 PBKDF2-HMAC-SM3 iterations take ~0.6 s, and scrypt with
+ * N*r*p = 2^20 ~0.4 s, so one unit of either costs about the same. */
+#define SC_SM_MAX_KDF_ITERATIONS 1000000
+
+/* Largest sum of those counts over one file: a PKCS#12 file runs several derivations (the MAC,
+ * each encrypted safe, a key bag), and a 1 MB file can hold thousands of encrypted safes, each
+ * under SC_SM_MAX_KDF_ITERATIONS. Four items at that limit fit; the ofdrw samples need 204800.
+ * The MAC and the encrypted safes are derived twice (checked by us, then by PKCS12_parse), so a
+ * file at the limit costs a few seconds. */
+#define SC_SM_MAX_KDF_TOTAL (4 * SC_SM_MAX_KDF_ITERATIONS)
+
 /* Most certificates loaded from a trust directory. */
 #define SC_SM_MAX_TRUST_CERTS 4096
 
