@@ -75,6 +75,7 @@ int main(void)
     io.key = bs.signer_key;
     io.cert = bs.signer;
     io.time = 1780272000;
+    io.id_root = "1.2.156.112600.1"; /* an example: the shipped templates have none */
 
     job j = {tpl, &io, sc_strndup((const char *)json.ptr, json.size), json.size, NULL};
     job j2 = {tpl, &io, sc_strndup((const char *)json.ptr, json.size), json.size, NULL};

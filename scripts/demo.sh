@@ -56,8 +56,10 @@ show seal picture seal.esl -o seal.png
 
 step "a sealed calibration certificate from the shipped template and example data"
 mkdir -p certificates
+# --id-root: the identifier's root code (T/CMA 4.5.5). This one is an example; a laboratory
+# configures the OID its organisation uses, as identifiers never change once issued.
 show issue --template calibration --data "$src/templates/examples/calibration.json" \
-    --seal seal.esl --key signer.key --cert signer.pem -o certificates
+    --id-root 1.2.156.112600.1 --seal seal.esl --key signer.key --cert signer.pem -o certificates
 cert=$(ls "$PWD"/certificates/*.ofd)
 show verify "$cert" --trust ca
 show info "$cert"

@@ -900,8 +900,10 @@ static int make_id(sc_buf *id, sc_buf *url, const env *e, const char *root)
                          f->serial, f->revision};
     int error;
     if (!root || !*root)
-        return sc_error_set(SC_EINVALID, "no identifier root OID: the template has no id_root "
-                                         "and none was configured");
+        return sc_error_set(SC_EINVALID,
+                            "no identifier root code: configure the OID your organisation uses "
+                            "for electronic certificates (T/CMA 4.5.5; sealcert issue --id-root "
+                            "or SEALCERT_ID_ROOT, or the template's id_root)");
     if ((error = sc_ecert_id_format(id, &parts)) < 0 ||
         (error = sc_ecert_id_url_encode(&enc, (const char *)id->ptr)) < 0 ||
         (error = sc_buf_printf(url, "%s/v/%s", f->issuer.base_url, (const char *)enc.ptr)) < 0)

@@ -3,6 +3,8 @@
 
 DATA="$SEALCERT_SOURCE/tests/data/ecert"
 export SEALCERT_TEMPLATES="$SEALCERT_SOURCE/templates"
+# An example identifier root code (T/CMA 4.5.5): the shipped templates have none.
+export SEALCERT_ID_ROOT=1.2.156.112600.1
 
 make_seal_setup "Issue Test"
 
@@ -24,6 +26,19 @@ ID=$(json_get documents.0.custom_tags.0.values.id)
 expect_exit 0 "$SC" id parse "$ID"
 expect_exit 0 "$SC" info "$CERT"
 expect_stdout_contains "id: $ID"
+
+# The root code is configuration: none, an error saying so and nothing written; --id-root wins
+# over SEALCERT_ID_ROOT.
+mkdir -p "$T/root"
+SEALCERT_ID_ROOT= expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" \
+    "${SEAL[@]}" -o "$T/root"
+expect_stderr_contains "no identifier root code: configure the OID your organisation uses"
+[[ -z "$(ls -A "$T/root")" ]] || fail "a certificate was written without a root code"
+expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/root" \
+    --id-root 1.2.156.99
+expect_exit 0 "$SC" info "$(cat "$OUT")" --json
+[[ "$(json_get documents.0.custom_tags.0.values.id)" == 1.2.156.99·7·* ]] ||
+    fail "--id-root not used: $(json_get documents.0.custom_tags.0.values.id)"
 
 # Existing files are not replaced without --force.
 expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out"

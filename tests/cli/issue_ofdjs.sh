@@ -6,6 +6,8 @@
 WEB="$SEALCERT_SOURCE/tests/web"
 DATA="$SEALCERT_SOURCE/tests/data/ecert"
 export SEALCERT_TEMPLATES="$SEALCERT_SOURCE/templates"
+# An example identifier root code (T/CMA 4.5.5): the shipped templates have none.
+export SEALCERT_ID_ROOT=1.2.156.112600.1
 for need in node zbarimg "${OFDJS_CHROMIUM:-/usr/bin/chromium}"; do
     command -v "$need" >/dev/null || { echo "FAIL: $need is missing (scripts/install-deps)" >&2; exit 1; }
 done

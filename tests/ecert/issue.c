@@ -13,7 +13,9 @@
 #include "ofd/write_util.h"
 
 #define ISSUE_TIME ((sc_time)1780272000) /* 2026-06-01T00:00:00Z */
-#define NOTICE     "本证书为电子证书，请到发证机构官网验证"
+/* An example root code: the shipped templates have none, an organisation configures its own. */
+#define ID_ROOT "1.2.156.112600.1"
+#define NOTICE  "本证书为电子证书，请到发证机构官网验证"
 
 static const char *const shipped[] = {"calibration", "verification", "verification-notice",
                                       "test-report", "inspection-report"};
@@ -76,7 +78,7 @@ static sc_ecert_issue_options sealed(const sign_fixture *f)
     o.seal = f->seal;
     o.key = f->signer_key;
     o.cert = f->signer;
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
     return o;
 }
 
@@ -246,7 +248,7 @@ static void test_ecert_issue__deterministic(void **state)
     sc_ecert_data *d = calibration(30, NULL);
     sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
     sc_ecert_issued a = SC_ECERT_ISSUED_INIT, b = SC_ECERT_ISSUED_INIT;
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
     sc_assert_ok(sc_ecert_issue(&a, t, d, &o));
     sc_assert_ok(sc_ecert_issue(&b, t, d, &o));
     assert_int_equal(a.ofd.size, b.ofd.size);
@@ -298,7 +300,7 @@ static void test_ecert_issue__template_pages(void **state)
     sc_ecert_data *d3 = calibration(30, set_long_address);
     sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
     sc_ecert_issued a = SC_ECERT_ISSUED_INIT, b = SC_ECERT_ISSUED_INIT, c = SC_ECERT_ISSUED_INIT;
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
     sc_assert_ok(sc_ecert_issue(&a, t, d1, &o));
     sc_assert_ok(sc_ecert_issue(&b, t, d2, &o));
     sc_assert_ok(sc_ecert_issue(&c, t, d3, &o));
@@ -383,7 +385,7 @@ static void test_ecert_issue__refusals(void **state)
     sc_ecert_template *t = load("calibration");
     sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
 
     /* A character no font has: an error naming the field, not a blank box. */
     sc_ecert_data *d = calibration(0, set_emoji_customer);
@@ -540,7 +542,7 @@ static void test_ecert_issue__template_images(void **state)
             sc_ecert_data *d = calibration(0, NULL);
             sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
             sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
-            o.time = ISSUE_TIME;
+            o.time = ISSUE_TIME, o.id_root = ID_ROOT;
             sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
             sc_ofd *ofd = NULL;
             sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
@@ -582,7 +584,7 @@ static void test_ecert_issue__both_codes_need_code2(void **state)
     sc_ecert_data *d = calibration(0, NULL);
     sc_ecert_issue_options o = SC_ECERT_ISSUE_OPTIONS_INIT;
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
     o.codes = SC_ECERT_CODES_BOTH;
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
     assert_non_null(strstr(sc_error_last()->message, "no code2"));
@@ -743,7 +745,7 @@ static void test_ecert_issue__revisions(void **state)
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
     sc_ofd *ofd = NULL;
     sc_ecert_tags tags = {0};
-    o.time = ISSUE_TIME;
+    o.time = ISSUE_TIME, o.id_root = ID_ROOT;
     o.supplement_to = "JZ2026-000001";
     sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
     /* named as such, never as the certificate it supplements */

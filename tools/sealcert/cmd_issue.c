@@ -29,7 +29,10 @@ static const sc_opt_spec issue_options[] = {
      "issue the corrected certificate of OLD.ofd: same serial, revision + 1 (T/CMA 6.4.1)", 0},
     {"supplement-to", 0, "OLD.ofd",
      "issue a supplementary file to the certificate OLD.ofd (T/CMA 6.4.2)", 0},
-    {"id-root", 0, "OID", "the identifier's root code (default: the template's id_root)", 0},
+    {"id-root", 0, "OID",
+     "the identifier's root code, your organisation's OID (default: $SEALCERT_ID_ROOT, then the "
+     "template's id_root)",
+     0},
     {"time", 0, "TIME", "issue and signing time (RFC 3339; default: now); fixes the output", 0},
     {"jobs", 'j', "N", "with --batch: N worker threads (default 1)", 0},
     {"pass-env", 0, "VAR", "the key's password is in environment variable VAR", 0},
@@ -464,7 +467,11 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
     rc.tpl = tpl;
     rc.dir = dir;
     rc.force = sc_opt_has(opts, "force");
+    /* The root code is configuration (T/CMA 4.5.5), never a made-up default: identifiers
+     * never change once issued (4.5.4). */
     rc.io.id_root = sc_opt_get(opts, "id-root");
+    if (!rc.io.id_root && getenv("SEALCERT_ID_ROOT") && *getenv("SEALCERT_ID_ROOT"))
+        rc.io.id_root = getenv("SEALCERT_ID_ROOT");
     rc.io.seal = seal;
     rc.io.key = key;
     rc.io.cert = cert;
