@@ -340,13 +340,19 @@ typedef struct {
                                     every page; NULL: none */
     const sc_ecert_attachment *attachments; /**< attachment_count OFD files */
     size_t attachment_count;                /**< entries in attachments */
+    const sc_ecert_id *earlier; /**< with supersedes or supplement_to: the identifier of the
+                                     certificate corrected or supplemented (sc_ecert_tags_read,
+                                     sc_ecert_id_parse), which the data must agree with: the same
+                                     issuer; a correction also the same type, accreditation and
+                                     serial and the next revision, a supplement the serial in
+                                     supplement_to and its own; NULL: not checked */
 } sc_ecert_issue_options;
 
 #define SC_ECERT_ISSUE_OPTIONS_VERSION 1
 #define SC_ECERT_ISSUE_OPTIONS_INIT                                                                \
     {                                                                                              \
         SC_ECERT_ISSUE_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, 0, SC_TIME_NOW, NULL, NULL,     \
-            NULL, 0                                                                                \
+            NULL, 0, NULL                                                                          \
     }
 
 /** An issued certificate. Release with sc_ecert_issued_dispose(). */

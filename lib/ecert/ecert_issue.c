@@ -937,6 +937,56 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
     return error;
 }
 
+/* T/CMA 6.4: a correction or a supplement comes from the issuer of the certificate it follows
+ * (o->earlier). A correction keeps the serial, type and accreditation, so that the identifiers
+ * differ only in the revision, the next one; a supplement has a serial of its own. */
+static int check_earlier(const sc_ecert_issue_options *o, const sc_ecert_fields *f)
+{
+    const sc_ecert_id *e = o->earlier;
+    if (o->supersedes && o->supplement_to)
+        return sc_error_set(SC_EINVALID, "a certificate corrects another or supplements it, not "
+                                         "both");
+    if (o->supplement_to && strcmp(f->serial, o->supplement_to) == 0)
+        return sc_error_set(SC_EINVALID,
+                            "serial: %s is the serial of the certificate this file supplements; "
+                            "a supplementary file has its own (T/CMA 4.5.3, 6.4.2)",
+                            f->serial);
+    if (!e)
+        return 0;
+    if (!o->supersedes && !o->supplement_to)
+        return sc_error_set(SC_EINVALID, "an earlier certificate, but neither supersedes nor "
+                                         "supplement_to");
+    if (strcmp(f->issuer.org_code, e->issuer) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "issuer.org_code: %s, but the earlier certificate was issued by %s",
+                            f->issuer.org_code, e->issuer);
+    if (o->supplement_to)
+        return strcmp(o->supplement_to, e->serial) == 0
+                   ? 0
+                   : sc_error_set(SC_EINVALID,
+                                  "supplement_to: %s, but the supplemented certificate has "
+                                  "serial %s",
+                                  o->supplement_to, e->serial);
+    if (strcmp(f->serial, e->serial) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "serial: %s, but the superseded certificate has serial %s (a "
+                            "correction keeps the serial, T/CMA 6.4.1)",
+                            f->serial, e->serial);
+    if (f->type != e->type)
+        return sc_error_set(SC_EFORMAT, "type: %d, but the superseded certificate is of type %d",
+                            f->type, e->type);
+    if (strcmp(f->issuer.accreditation, e->accreditation) != 0)
+        return sc_error_set(SC_EFORMAT,
+                            "issuer.accreditation: %s, but the superseded certificate has %s",
+                            f->issuer.accreditation, e->accreditation);
+    if (f->revision != e->revision + 1)
+        return sc_error_set(SC_EFORMAT,
+                            "revision: %d, but the correction of a revision %d certificate is "
+                            "revision %d (T/CMA 6.4.1)",
+                            f->revision, e->revision, e->revision + 1);
+    return 0;
+}
+
 /* T/CMA 4.2: the seal says it is an electronic certificate seal of the certificate's kind. */
 static int check_seal_name(const env *e)
 {
@@ -1012,13 +1062,8 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     }
     if (o->seal && (error = check_seal_name(&e)) < 0)
         goto done;
-    if (o->supplement_to && strcmp(e.f->serial, o->supplement_to) == 0) {
-        error = sc_error_set(SC_EINVALID,
-                             "serial: %s is the serial of the certificate this file supplements; "
-                             "a supplementary file has its own (T/CMA 4.5.3, 6.4.2)",
-                             e.f->serial);
+    if ((error = check_earlier(o, e.f)) < 0)
         goto done;
-    }
     if ((error = check_required(t, d)) < 0 || (error = check_data_chars(t, d)) < 0 ||
         (error = make_id(&r.id, &r.url, &e, o->id_root ? o->id_root : t->id_root)) < 0 ||
         (error = file_name(&r.file_name, &e)) < 0)

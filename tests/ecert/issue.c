@@ -783,6 +783,58 @@ static void test_ecert_issue__revisions(void **state)
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
     assert_non_null(strstr(sc_error_last()->message, "serial"));
     assert_null(r.ofd.ptr);
+
+    /* With the earlier certificate's identifier, the data must agree with it (T/CMA 6.4): each
+     * part a correction keeps, the next revision, the issuer of a supplement. */
+    const sc_ecert_fields *f = sc_ecert_data_fields(d); /* revision 1 */
+    sc_ecert_id old = {ID_ROOT, f->type, f->issuer.org_code, f->issuer.accreditation, f->serial, 0};
+    o.supplement_to = NULL;
+    o.supersedes = "JZ2026-000123";
+    o.earlier = &old;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_ecert_issued_dispose(&r);
+    static const struct {
+        int part;
+        const char *value, *message;
+    } mismatch[] = {
+        {0, "91350100M000100Y43", "issuer.org_code: 12350000488010235N, but the earlier"},
+        {1, "JZ2026-000999", "serial: JZ2026-000123, but the superseded certificate has"},
+        {2, "CNAS L9999", "issuer.accreditation: CNAS L0001, but the superseded"},
+        {3, NULL, "type: 7, but the superseded certificate is of type 1"},
+        {4, NULL, "revision: 1, but the correction of a revision 1 certificate is revision 2"},
+    };
+    for (size_t i = 0; i < sizeof(mismatch) / sizeof(mismatch[0]); i++) {
+        sc_ecert_id bad = old;
+        const char **strs[] = {&bad.issuer, &bad.serial, &bad.accreditation};
+        if (mismatch[i].part < 3)
+            *strs[mismatch[i].part] = mismatch[i].value;
+        else if (mismatch[i].part == 3)
+            bad.type = 1;
+        else
+            bad.revision = 1;
+        o.earlier = &bad;
+        assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+        assert_non_null(strstr(sc_error_last()->message, mismatch[i].message));
+        assert_null(r.ofd.ptr);
+    }
+    /* A supplement: its own serial, the earlier one's issuer, supplement_to its serial. */
+    sc_ecert_id sup = old;
+    sup.serial = "JZ2026-000001";
+    o.supersedes = NULL;
+    o.supplement_to = "JZ2026-000001";
+    o.earlier = &sup;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_ecert_issued_dispose(&r);
+    o.supplement_to = "JZ2026-000002";
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "supplement_to: JZ2026-000002, but"));
+    sup.issuer = "91350100M000100Y43";
+    o.supplement_to = "JZ2026-000001";
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "issuer.org_code"));
+    o.supersedes = "JZ2026-000123";
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "not both"));
     sc_ecert_data_free(d);
     sc_ecert_template_free(t);
 }

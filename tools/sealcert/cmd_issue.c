@@ -49,41 +49,10 @@ static const sc_opt_spec issue_options[] = {
 typedef struct {
     const sc_ecert_template *tpl;
     sc_ecert_issue_options io;
-    const char *dir;            /* output directory */
-    bool force;                 /* replace existing files */
-    int revision;               /* --supersedes: the revision to issue; -1: the data's */
-    const sc_ecert_id *earlier; /* --supersedes / --supplement-to: the earlier certificate */
-    bool supersedes;            /* earlier is superseded (else supplemented) */
+    const char *dir; /* output directory */
+    bool force;      /* replace existing files */
+    int revision;    /* --supersedes: the revision to issue; -1: the data's */
 } run_ctx;
-
-/* A correction or a supplement comes from the issuer of the certificate it follows; a
- * correction also keeps its serial, type and accreditation (the identifier's other parts,
- * T/CMA 4.5.5), so that the two identifiers differ only in the revision. */
-static int check_earlier(const run_ctx *rc, const sc_ecert_fields *f)
-{
-    const sc_ecert_id *e = rc->earlier;
-    if (!e)
-        return 0;
-    if (strcmp(f->issuer.org_code, e->issuer) != 0)
-        return sc_error_set(SC_EFORMAT,
-                            "issuer.org_code: %s, but the earlier certificate was issued by %s",
-                            f->issuer.org_code, e->issuer);
-    if (!rc->supersedes)
-        return 0;
-    if (strcmp(f->serial, e->serial) != 0)
-        return sc_error_set(SC_EFORMAT,
-                            "serial: %s, but the superseded certificate has serial %s (a "
-                            "correction keeps the serial, T/CMA 6.4.1)",
-                            f->serial, e->serial);
-    if (f->type != e->type)
-        return sc_error_set(SC_EFORMAT, "type: %d, but the superseded certificate is of type %d",
-                            f->type, e->type);
-    if (strcmp(f->issuer.accreditation, e->accreditation) != 0)
-        return sc_error_set(SC_EFORMAT,
-                            "issuer.accreditation: %s, but the superseded certificate has %s",
-                            f->issuer.accreditation, e->accreditation);
-    return 0;
-}
 
 /* Issue one certificate from JSON text; on success @p path_out gets the file written. On
  * failure returns the library code with the message in sc_error_last(). */
@@ -93,8 +62,6 @@ static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
     int error;
     if ((error = sc_ecert_data_parse(&data, json, len)) < 0)
-        goto done;
-    if ((error = check_earlier(rc, sc_ecert_data_fields(data))) < 0)
         goto done;
     if (rc->revision >= 0 && (error = sc_ecert_data_set_revision(data, rc->revision)) < 0)
         goto done;
@@ -437,14 +404,13 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
         }
         rc.revision = earlier_id->revision + 1;
         rc.io.supersedes = earlier.number;
-        rc.earlier = earlier_id;
-        rc.supersedes = true;
+        rc.io.earlier = earlier_id;
     } else if (sc_opt_has(opts, "supplement-to")) {
         if ((code = read_earlier(&earlier, &earlier_id, "supplement-to",
                                  sc_opt_get(opts, "supplement-to"))) != 0)
             goto done;
         rc.io.supplement_to = earlier_id->serial;
-        rc.earlier = earlier_id;
+        rc.io.earlier = earlier_id;
     }
     if ((natt = sc_opt_all(opts, "attach", &attach)) == (size_t)-1) {
         code = sc_out_lib_error(NULL, SC_ENOMEM);
