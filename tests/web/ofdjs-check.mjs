@@ -11,6 +11,29 @@
 //   --expect-seal PAGE,X,Y,W,H  a seal picture is drawn on PAGE (1-based) at this box in mm
 //   --tolerance-mm T            slack for --expect-seal (default 0.5 mm)
 //   --expect-text TEXT          TEXT is on some page (whitespace ignored)
+//   --expect-text-at PAGES,X,Y,[ALIGN,]TEXT
+//                               on each of PAGES (N, N-M or * for every page) ofd.js drew TEXT
+//                               (whitespace ignored) on one line with its baseline at Y mm and
+//                               its left end (ALIGN left, the default), middle (center) or right
+//                               end (right) at X mm; X or Y * leaves that coordinate free
+//   --expect-text-in PAGES,X,Y,W,H,TEXT
+//                               on each of PAGES ofd.js drew TEXT on one line starting (left end
+//                               of the baseline) inside the box X,Y,W,H mm
+//   --text-tolerance-mm T       slack for --expect-text-at (default 1.5 mm)
+//   --expect-page-size W,H      every page is W x H mm as ofd.js draws it (within 0.5 mm)
+// Pixel expectations, on a screenshot of each page they name (device scale 1: 1 mm is
+// scale_px_per_mm pixels; a pixel is ink when one of its channels is below 192 of 255):
+//   --expect-ink PAGES,X,Y,W,H[,MIN]
+//                               at least the fraction MIN (default 0.05) of the box's pixels is ink
+//   --expect-blank PAGES,X,Y,W,H
+//                               no pixel of the box is ink
+//   --expect-glyphs TEXT        wherever ofd.js drew TEXT (at least once), every one of its
+//                               characters has ink in its own cell (from its origin to the end of
+//                               its advance, from the baseline up 0.7 of the font size): at least
+//                               3 pixels and 2 % of the cell (a '.' has 5 %, a CJK character 30 to
+//                               80 %), so a character drawn as a blank or an empty glyph fails
+//   --screenshot-box PAGE,X,Y,W,H OUT.png
+//                               a picture of that box of a page (mm), e.g. for zbarimg
 //   --expect-valid              at least one signature, and ofd.js reports every one valid
 //   --expect-invalid            at least one signature, and ofd.js reports some signature invalid
 //   --expect-signatures N       ofd.js found exactly N signatures
@@ -20,6 +43,8 @@
 //   --expect-no-errors          no console error, page error or unhandled rejection in the page
 //   --screenshot OUT.png        a picture of a page (--screenshot-page N, default 1)
 //   --dump-text                 put each page's text in the output
+//   --dump-lines                put each page's lines of text in the output, as ofd.js placed
+//                               them: [baseline y, left x, right x, text] in mm
 // Output: one JSON object per file; with several files, {"files": [...], "exit_code": N}.
 // Exit: 0 every file opened and every expectation held; 1 some file did not open or some
 // expectation failed (the "failed" array says which); 2 the harness itself could not run
@@ -44,13 +69,50 @@ const CHROMIUM_ARGS = [
 class HarnessError extends Error {}
 
 function usage(msg) {
-    throw new HarnessError(`${msg}\nusage: node ofdjs-check.mjs [--timeout S] [--width PX] FILE.ofd [--expect-seal PAGE,X,Y,W,H] [--expect-text TEXT]... [--expect-valid|--expect-invalid] [--expect-references N] [--expect-no-errors] [--screenshot OUT.png] [FILE.ofd ...]`);
+    throw new HarnessError(`${msg}\nusage: node ofdjs-check.mjs [--timeout S] [--width PX] FILE.ofd [--expect-seal PAGE,X,Y,W,H] [--expect-text TEXT]... [--expect-text-at PAGES,X,Y,[ALIGN,]TEXT]... [--expect-ink|--expect-blank PAGES,X,Y,W,H]... [--expect-valid|--expect-invalid] [--expect-references N] [--expect-no-errors] [--screenshot OUT.png] [FILE.ofd ...] (--help: every option)`);
 }
 
 function positiveNumber(opt, v) {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) usage(`${opt}: expected a positive number, got '${v}'`);
     return n;
+}
+
+function finiteNumber(opt, v, free = false) {
+    if (free && v === '*') return null;
+    const n = Number(v);
+    if (v === undefined || v.trim() === '' || !Number.isFinite(n)) usage(`${opt}: expected a number${free ? ' or *' : ''}, got '${v}'`);
+    return n;
+}
+
+// PAGES: N (from 1), N-M, or * (every page).
+function parsePages(opt, v) {
+    if (v === '*') return { all: true, label: v };
+    const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+    if (!m || Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) {
+        usage(`${opt}: expected pages N, N-M or *, got '${v}'`);
+    }
+    return { all: false, from: Number(m[1]), to: Number(m[2] ?? m[1]), label: v };
+}
+
+// PAGES,X,Y,W,H[,MORE...]: the pages, a box in mm and the rest of the fields.
+function parseBox(opt, v, what) {
+    const f = v.split(',');
+    if (f.length < 5) usage(`${opt}: expected ${what}, got '${v}'`);
+    const box = f.slice(1, 5).map((x) => finiteNumber(opt, x));
+    if (box[2] <= 0 || box[3] <= 0) usage(`${opt}: the box needs a positive width and height, got '${v}'`);
+    return { pages: parsePages(opt, f[0]), box, rest: f.slice(5) };
+}
+
+const ALIGNS = ['left', 'center', 'right'];
+
+function parseTextAt(opt, v) {
+    const f = v.split(',');
+    if (f.length < 4) usage(`${opt}: expected PAGES,X,Y,[ALIGN,]TEXT, got '${v}'`);
+    const align = ALIGNS.includes(f[3]) ? f[3] : 'left';
+    const text = f.slice(ALIGNS.includes(f[3]) ? 4 : 3).join(',');
+    if (squash(text) === '') usage(`${opt}: no text in '${v}'`);
+    return { pages: parsePages(opt, f[0]), x: finiteNumber(opt, f[1], true), y: finiteNumber(opt, f[2], true), align, text };
 }
 
 function parseArgs(argv) {
@@ -81,6 +143,49 @@ function parseArgs(argv) {
         }
         case '--tolerance-mm': need().toleranceMm = positiveNumber(a, val()); break;
         case '--expect-text': need().texts.push(val()); break;
+        case '--expect-text-at': need().textAt.push(parseTextAt(a, val())); break;
+        case '--expect-text-in': {
+            const b = parseBox(a, val(), 'PAGES,X,Y,W,H,TEXT');
+            const text = b.rest.join(',');
+            if (squash(text) === '') usage(`${a}: no text given`);
+            need().textIn.push({ pages: b.pages, box: b.box, text });
+            break;
+        }
+        case '--text-tolerance-mm': need().textToleranceMm = positiveNumber(a, val()); break;
+        case '--expect-page-size': {
+            const v = val();
+            const p = v.split(',').map((x) => positiveNumber(a, x));
+            if (p.length !== 2) usage(`${a}: expected W,H in mm, got '${v}'`);
+            need().pageSize = p;
+            break;
+        }
+        case '--expect-ink': {
+            const b = parseBox(a, val(), 'PAGES,X,Y,W,H[,MIN]');
+            if (b.rest.length > 1) usage(`${a}: expected PAGES,X,Y,W,H[,MIN], got too many fields`);
+            const min = b.rest.length ? positiveNumber(a, b.rest[0]) : 0.05;
+            if (min > 1) usage(`${a}: MIN is a fraction of the box's pixels, got ${min}`);
+            need().ink.push({ pages: b.pages, box: b.box, min });
+            break;
+        }
+        case '--expect-blank': {
+            const b = parseBox(a, val(), 'PAGES,X,Y,W,H');
+            if (b.rest.length) usage(`${a}: expected PAGES,X,Y,W,H, got too many fields`);
+            need().blank.push({ pages: b.pages, box: b.box });
+            break;
+        }
+        case '--expect-glyphs': {
+            const t = val();
+            if (squash(t) === '') usage(`${a}: no text given`);
+            need().glyphTexts.push(t);
+            break;
+        }
+        case '--screenshot-box': {
+            const b = parseBox(a, val(), 'PAGE,X,Y,W,H');
+            if (b.rest.length || b.pages.all || b.pages.from !== b.pages.to) usage(`${a}: expected PAGE,X,Y,W,H (one page) and a file name`);
+            need().shotBoxes.push({ page: b.pages.from, box: b.box, file: val() });
+            break;
+        }
+        case '--dump-lines': need().dumpLines = true; break;
         case '--expect-valid': need().valid = true; break;
         case '--expect-invalid': need().valid = false; break;
         case '--expect-signatures': {
@@ -108,7 +213,9 @@ function parseArgs(argv) {
         default:
             if (a.startsWith('--')) usage(`unknown option ${a}`);
             cur = { file: a, seals: [], texts: [], toleranceMm: 0.5, valid: null, signatures: null,
-                pages: null, references: null, noErrors: false, screenshot: null, screenshotPage: 1, dumpText: false };
+                pages: null, references: null, noErrors: false, screenshot: null, screenshotPage: 1, dumpText: false,
+                textAt: [], textIn: [], textToleranceMm: 1.5, pageSize: null, ink: [], blank: [], glyphTexts: [],
+                shotBoxes: [], dumpLines: false };
             files.push(cur);
         }
     }
@@ -177,6 +284,69 @@ function withTimeout(promise, ms, what) {
 const near = (a, b, tol) => Math.abs(a - b) <= tol;
 const squash = (s) => s.replace(/\s+/g, '');
 
+// The lines of text of a page, from the glyphs the probe read ([char, x, baseline y, x end,
+// size], mm): glyphs whose baselines lie within 0.3 mm of a line's first one, in x order. A line
+// drawn in several TextObjects (a font subset each) is one line here, as on paper.
+function linesOf(glyphs) {
+    const sorted = [...glyphs].sort((a, b) => a[2] - b[2] || a[1] - b[1]);
+    const lines = [];
+    for (const g of sorted) {
+        const l = lines[lines.length - 1];
+        if (l && g[2] - l.y <= 0.3) l.glyphs.push(g);
+        else lines.push({ y: g[2], glyphs: [g] });
+    }
+    for (const l of lines) {
+        l.glyphs.sort((a, b) => a[1] - b[1]);
+        l.text = '';
+        l.at = []; // index in l.text -> index in l.glyphs
+        l.glyphs.forEach((g, i) => { for (let k = 0; k < g[0].length; k++) l.at.push(i); l.text += g[0]; });
+    }
+    return lines;
+}
+
+// Where TEXT (whitespace ignored) is drawn in @p lines: runs of glyphs on one line with no gap
+// wider than 1.5 em between two of them (so that two cells or two columns that happen to share a
+// baseline do not make up a text). Each as {x, x2, y, glyphs} in mm.
+function findText(lines, text) {
+    const want = squash(text);
+    const found = [];
+    for (const l of lines) {
+        for (let i = l.text.indexOf(want); i !== -1; i = l.text.indexOf(want, i + 1)) {
+            const run = l.glyphs.slice(l.at[i], l.at[i + want.length - 1] + 1);
+            const apart = run.some((g, k) => k > 0 && g[1] - run[k - 1][3] > 1.5 * Math.max(g[4], run[k - 1][4]));
+            if (!apart) found.push({ x: run[0][1], x2: run[run.length - 1][3], y: run[0][2], glyphs: run });
+        }
+    }
+    return found;
+}
+
+function pagesIn(sel, n) {
+    if (sel.all) return Array.from({ length: n }, (_, i) => i + 1);
+    return Array.from({ length: sel.to - sel.from + 1 }, (_, i) => sel.from + i);
+}
+
+const anchorOf = (o, align) => (align === 'center' ? (o.x + o.x2) / 2 : align === 'right' ? o.x2 : o.x);
+const mm = (v) => (v === null ? '*' : Number(v.toFixed(2)));
+
+// A glyph's cell, where its ink must be: from its origin to the end of its advance, from its
+// baseline up 0.7 em (above the baseline, below the accents: a blank glyph has no ink there).
+const glyphCell = (g) => [g[1], g[2] - 0.7 * g[4], Math.max(g[3] - g[1], 0.1), 0.7 * g[4]];
+
+// The boxes (mm) that need pixels from each page: [{page, kind, index, box}].
+function pixelJobs(spec, r) {
+    const jobs = [];
+    spec.ink.forEach((e, index) => { for (const page of pagesIn(e.pages, r.pages)) jobs.push({ page, kind: 'ink', index, box: e.box }); });
+    spec.blank.forEach((e, index) => { for (const page of pagesIn(e.pages, r.pages)) jobs.push({ page, kind: 'blank', index, box: e.box }); });
+    spec.glyphTexts.forEach((t, index) => {
+        r.lines.forEach((lines, p) => {
+            for (const o of findText(lines, t)) {
+                for (const g of o.glyphs) jobs.push({ page: p + 1, kind: 'glyph', index, char: g[0], box: glyphCell(g) });
+            }
+        });
+    });
+    return jobs.filter((j) => j.page <= r.pages);
+}
+
 function judge(spec, r) {
     const failed = [];
     if (!r.opened) failed.push('ofd.js did not open the file');
@@ -202,6 +372,54 @@ function judge(spec, r) {
     const text = squash(r.page_text.join('\n'));
     r.text_found = spec.texts.filter((t) => text.includes(squash(t)));
     for (const t of spec.texts) if (!r.text_found.includes(t)) failed.push(`text not found: ${t}`);
+    if (spec.pageSize) {
+        const [w, h] = spec.pageSize;
+        r.page_sizes_px.forEach(([pw, ph], i) => {
+            const got = [pw / r.scale_px_per_mm, ph / r.scale_px_per_mm];
+            if (!near(got[0], w, 0.5) || !near(got[1], h, 0.5)) {
+                failed.push(`page ${i + 1} is ${mm(got[0])} x ${mm(got[1])} mm in ofd.js, expected ${w} x ${h}`);
+            }
+        });
+    }
+    const tol = spec.textToleranceMm;
+    const missingPage = (sel, what) => {
+        if (!sel.all && sel.to > r.pages) failed.push(`${what}: page ${sel.to} does not exist (${r.pages} pages)`);
+    };
+    const drawnAt = (found, align) => found.map((o) => `(${mm(anchorOf(o, align))}, ${mm(o.y)})`).join(', ') || 'nowhere';
+    for (const e of spec.textAt) {
+        const what = `text '${e.text}' at ${e.align} x ${mm(e.x)}, baseline y ${mm(e.y)} mm`;
+        missingPage(e.pages, what);
+        for (const page of pagesIn(e.pages, r.pages).filter((p) => p <= r.pages)) {
+            const found = findText(r.lines[page - 1], e.text);
+            const hit = found.some((o) => (e.x === null || near(anchorOf(o, e.align), e.x, tol)) && (e.y === null || near(o.y, e.y, tol)));
+            if (!hit) failed.push(`page ${page}: ${what} (tolerance ${tol} mm): drawn at ${drawnAt(found, e.align)}`);
+        }
+    }
+    for (const e of spec.textIn) {
+        const [bx, by, bw, bh] = e.box;
+        const what = `text '${e.text}' starting in the box [${e.box.join(', ')}] mm`;
+        missingPage(e.pages, what);
+        for (const page of pagesIn(e.pages, r.pages).filter((p) => p <= r.pages)) {
+            const found = findText(r.lines[page - 1], e.text);
+            const hit = found.some((o) => o.x >= bx && o.x <= bx + bw && o.y >= by && o.y <= by + bh);
+            if (!hit) failed.push(`page ${page}: ${what}: drawn at ${drawnAt(found, 'left')}`);
+        }
+    }
+    for (const e of [...spec.ink, ...spec.blank]) missingPage(e.pages, `${'min' in e ? 'ink' : 'blank'} box [${e.box.join(', ')}] mm`);
+    for (const j of r.pixel_jobs) {
+        const frac = j.pixels ? j.ink / j.pixels : 0;
+        const where = `page ${j.page}, box [${j.box.map(mm).join(', ')}] mm`;
+        if (j.kind === 'ink' && !(frac >= spec.ink[j.index].min)) {
+            failed.push(`${where}: ${j.ink} of ${j.pixels} pixels are ink (${(100 * frac).toFixed(1)} %), expected at least ${100 * spec.ink[j.index].min} %`);
+        } else if (j.kind === 'blank' && j.ink > 0) {
+            failed.push(`${where}: expected blank, ${j.ink} of ${j.pixels} pixels are ink`);
+        } else if (j.kind === 'glyph' && !(frac >= 0.02 && j.ink >= 3)) {
+            failed.push(`${where}: '${j.char}' of '${spec.glyphTexts[j.index]}' has ${j.ink} of ${j.pixels} pixels of ink in its cell (${(100 * frac).toFixed(1)} %): not drawn`);
+        }
+    }
+    spec.glyphTexts.forEach((t, index) => {
+        if (!r.pixel_jobs.some((j) => j.kind === 'glyph' && j.index === index)) failed.push(`--expect-glyphs: text '${t}' is not drawn on one line on any page`);
+    });
     const scale = r.scale_px_per_mm;
     for (const [page, x, y, w, h] of spec.seals) {
         const want = [x, y, w, h].map((v) => v * scale);
@@ -247,6 +465,23 @@ class Session {
         this.page = null;
     }
 
+    // Screenshot each page that a pixel expectation or --screenshot-box names, and count the ink
+    // of its boxes in the page (a canvas decodes the PNG: node needs no image library).
+    async measurePixels(spec, r, timeoutMs) {
+        const s = r.scale_px_per_mm;
+        const pages = new Set([...r.pixel_jobs.map((j) => j.page), ...spec.shotBoxes.map((b) => b.page)]);
+        for (const n of [...pages].sort((a, b) => a - b)) {
+            if (n > r.pages) throw new HarnessError(`--screenshot-box: page ${n}: the document has ${r.pages} pages`);
+            const png = await this.page.locator('#content > div').nth(n - 1).screenshot({ timeout: timeoutMs });
+            const jobs = r.pixel_jobs.filter((j) => j.page === n);
+            const crops = spec.shotBoxes.filter((b) => b.page === n);
+            const got = await this.page.evaluate(([b64, boxes, cuts]) => window.sealcertPixels(b64, boxes, cuts),
+                [png.toString('base64'), jobs.map((j) => j.box.map((v) => v * s)), crops.map((c) => c.box.map((v) => v * s))]);
+            jobs.forEach((j, i) => { [j.ink, j.pixels] = got.counts[i]; });
+            crops.forEach((c, i) => fs.writeFileSync(c.file, Buffer.from(got.pngs[i], 'base64')));
+        }
+    }
+
     async check(spec, index, timeoutMs) {
         if (!this.page) await this.open();
         const page = this.page;
@@ -266,8 +501,11 @@ class Session {
             if (e instanceof HarnessError || /harness:/.test(e.message)) throw e;
             await this.close();
             r = { opened: false, documents: 0, pages: 0, scale_px_per_mm: null, page_sizes_px: [], signatures: [],
-                seals_drawn: [], page_text: [], errors: [`the page stopped answering: ${e.message}`] };
+                seals_drawn: [], page_text: [], glyphs: [], errors: [`the page stopped answering: ${e.message}`] };
         }
+        r.lines = (r.glyphs || []).map(linesOf);
+        r.pixel_jobs = r.opened ? pixelJobs(spec, r) : [];
+        if (r.opened) await this.measurePixels(spec, r, timeoutMs);
         if (spec.screenshot && r.opened) {
             const n = spec.screenshotPage;
             if (n > r.pages) throw new HarnessError(`--screenshot-page ${n}: the document has ${r.pages} pages`);
@@ -339,7 +577,14 @@ async function main() {
                 elapsed_ms: r.elapsed_ms,
                 timing_ms: r.timing_ms,
             };
+            if (r.pixel_jobs.length) {
+                out.pixels = r.pixel_jobs.map((j) => ({ kind: j.kind, page: j.page, box_mm: j.box.map(mm),
+                    ...(j.char ? { char: j.char } : {}), ink: j.ink, pixels: j.pixels }));
+            }
             if (spec.dumpText) out.page_text = r.page_text;
+            if (spec.dumpLines) {
+                out.lines = r.lines.map((ls) => ls.map((l) => [mm(l.y), mm(l.glyphs[0][1]), mm(l.glyphs[l.glyphs.length - 1][3]), l.text]));
+            }
             if (spec.screenshot && r.opened) out.screenshot = spec.screenshot;
             results.push(out);
             for (const f of failed) process.stderr.write(`ofdjs-check: ${spec.file}: ${f}\n`);

@@ -53,6 +53,28 @@
         return s;
     }
 
+    // Every character ofd.js drew as SVG text (calTextPoint makes one <text> per UTF-16 unit), in
+    // mm from the page's top-left corner: [char, x, baseline y, x where its advance ends, font
+    // size]. Taken through each element's screen CTM, so the TextObject's Boundary, a CTM and the
+    // page's scale are all applied as the browser applied them; blanks are left out.
+    function glyphsOf(pageDiv, origin, scale) {
+        const out = [];
+        for (const t of pageDiv.querySelectorAll('text')) {
+            const c = t.textContent;
+            if (!c || /^\s+$/.test(c) || t.getNumberOfChars() < 1) continue;
+            const m = t.getScreenCTM();
+            if (!m) continue;
+            const x = t.x.baseVal.length ? t.x.baseVal[0].value : 0;
+            const y = t.y.baseVal.length ? t.y.baseVal[0].value : 0;
+            const p0 = new DOMPoint(x, y).matrixTransform(m);
+            const p1 = new DOMPoint(x + t.getComputedTextLength(), y).matrixTransform(m);
+            const size = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.c, m.d);
+            out.push([c, (p0.x - origin.left) / scale, (p0.y - origin.top) / scale,
+                (p1.x - origin.left) / scale, size / scale].map((v, i) => (i ? round2(v) : v)));
+        }
+        return out;
+    }
+
     // An <image> counts as drawn when the browser decodes its picture (a seal whose PNG is broken
     // is laid out all the same, as an empty box).
     async function imageDecodes(href) {
@@ -67,6 +89,43 @@
         }
     }
 
+    // Ink in boxes of a page's screenshot (PNG as base64; boxes [x, y, w, h] in pixels, every
+    // pixel they touch counted): [ink, pixels] each, a pixel being ink when a channel is below
+    // 192 (text in #404040 and the notice's #B00000 are; paper and anti-aliasing fringes are not).
+    // Also the screenshot cut to the boxes @p cuts, as PNG in base64.
+    window.sealcertPixels = async function (b64, boxes, cuts) {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth;
+        canvas.height = img.naturalHeight;
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(img, 0, 0);
+        const clamp = ([x, y, w, h]) => {
+            const x0 = Math.max(0, Math.floor(x)), y0 = Math.max(0, Math.floor(y));
+            const x1 = Math.min(canvas.width, Math.ceil(x + w)), y1 = Math.min(canvas.height, Math.ceil(y + h));
+            return [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
+        };
+        const counts = boxes.map((b) => {
+            const [x, y, w, h] = clamp(b);
+            if (!w || !h) return [0, 0];
+            const d = ctx.getImageData(x, y, w, h).data;
+            let ink = 0;
+            for (let i = 0; i < d.length; i += 4) if (Math.min(d[i], d[i + 1], d[i + 2]) < 192) ink++;
+            return [ink, w * h];
+        });
+        const pngs = cuts.map((b) => {
+            const [x, y, w, h] = clamp(b);
+            const c = document.createElement('canvas');
+            c.width = Math.max(1, w);
+            c.height = Math.max(1, h);
+            c.getContext('2d').drawImage(canvas, x, y, w, h, 0, 0, w, h);
+            return c.toDataURL('image/png').split(',')[1];
+        });
+        return { counts, pngs };
+    };
+
     window.sealcertOpen = async function (url, screenWidth, timeoutMs) {
         const result = {
             opened: false,
@@ -77,6 +136,7 @@
             signatures: [],
             seals_drawn: [],
             page_text: [],
+            glyphs: [],
             errors: pageErrors,
             timing_ms: {},
         };
@@ -115,6 +175,13 @@
         const content = document.getElementById('content');
         content.innerHTML = '';
         for (const d of divs) content.appendChild(d);
+        // ofd.js's page heights are fractional (297 mm at 4.7 px/mm is 1395.9 px) and it puts
+        // 20 px between pages: a page after the first would start inside a pixel, and its
+        // screenshot's first row be the grey gap. A little more gap puts every page on a pixel.
+        for (const d of divs) {
+            const h = d.getBoundingClientRect().height;
+            d.style.marginBottom = `${20 + Math.ceil(h) - h}px`;
+        }
         lap('render');
         result.opened = divs.length > 0;
         result.pages = doc.pages.length;
@@ -126,6 +193,7 @@
         const origin = pageDivs.map((d) => d.getBoundingClientRect());
         result.page_sizes_px = origin.map((r) => [round2(r.width), round2(r.height)]);
         result.page_text = pageDivs.map(pageTextOf);
+        result.glyphs = pageDivs.map((d, i) => glyphsOf(d, origin[i], result.scale_px_per_mm));
 
         // Signatures as ofd.js parsed them: only those whose seal picture type it can draw (png,
         // gif, jpg, jpeg, ofd) reach doc.stampAnnot; others are dropped with a console.log.
