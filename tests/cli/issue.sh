@@ -99,29 +99,32 @@ expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}
     --supplement-to "$CERT"
 expect_stderr_contains "a supplementary file has its own"
 
-# A batch: good lines are issued, bad ones reported by line number; exit 2.
-mkdir -p "$T/batch"
-$PY - "$DATA/calibration.json" "$T/batch.jsonl" <<'PY'
+# make_batch OUT COUNT PREFIX TWEAK: COUNT lines of the calibration data, line i+1 (a blank line
+# after the first: skipped but counted) with number and serial JZ2026-<PREFIX><i>, changed by
+# the Python statements TWEAK (i, d).
+make_batch() {
+    $PY - "$DATA/calibration.json" "$@" <<'PY'
 import json, sys
 base = json.load(open(sys.argv[1], encoding="utf-8"))
+count, prefix, tweak = int(sys.argv[3]), sys.argv[4], sys.argv[5]
 with open(sys.argv[2], "w", encoding="utf-8") as out:
-    for i in range(6):
+    for i in range(count):
         d = json.loads(json.dumps(base))
-        d["number"] = f"JZ2026-B{i:04d}"
-        d["serial"] = f"JZ2026-B{i:04d}"
+        d["number"] = d["serial"] = f"JZ2026-{prefix}{i:04d}"
         d["instrument"]["serial"] = f"SN{i:05d}"
-        if i == 2:
-            del d["customer"]["name"]
-        if i == 4:
-            d["dates"]["issued"] = "2026-02-30"
-        out.write(json.dumps(d, ensure_ascii=False) + "\n")
-        if i == 0:
-            out.write("\n")  # blank lines are skipped but counted
-    # line 8: another number, but line 1's serial: the same identifier (T/CMA 4.5.3)
-    d = json.loads(json.dumps(base))
-    d["number"], d["serial"] = "JZ2026-B0099", "JZ2026-B0000"
-    out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        exec(tweak)
+        out.write(json.dumps(d, ensure_ascii=False) + "\n" + ("\n" if i == 0 else ""))
 PY
+}
+
+# A batch: good lines are issued, bad ones reported by line number; exit 2.
+mkdir -p "$T/batch"
+make_batch "$T/batch.jsonl" 7 B '
+if i == 2: del d["customer"]["name"]
+if i == 4: d["dates"]["issued"] = "2026-02-30"
+# line 8: another number, but line 1'"'"'s serial: the same identifier (T/CMA 4.5.3)
+if i == 6: d["number"], d["serial"] = "JZ2026-B0099", "JZ2026-B0000"
+'
 expect_exit 2 "$SC" issue -t calibration --batch "$T/batch.jsonl" -j 2 "${SEAL[@]}" -o "$T/batch"
 expect_stderr_contains "batch.jsonl:4: customer.name"
 expect_stderr_contains "batch.jsonl:6: dates.issued"
@@ -134,6 +137,17 @@ n=$(ls "$T/batch" | wc -l)
 for f in "$T"/batch/*.ofd; do
     expect_exit 0 "$SC" verify "$f"
 done
+
+# A batch longer than a chunk (256 lines are parsed, checked and issued at a time): a line
+# repeating an identifier of an earlier chunk fails too, and every other line is issued once.
+mkdir -p "$T/long"
+make_batch "$T/long.jsonl" 300 L 'if i == 280: d["serial"] = "JZ2026-L0003"'
+expect_exit 2 "$SC" issue -t calibration --batch "$T/long.jsonl" -j 2 "${SEAL[@]}" -o "$T/long"
+expect_stderr_contains "long.jsonl:282: serial: the identifier (issuer, type, accreditation, serial, revision) is that of line 5"
+expect_stderr_contains "299 issued, 1 failed, 300 lines"
+n=$(ls "$T/long" | wc -l)
+[[ $n -eq 299 ]] || fail "the long batch wrote $n files, expected 299"
+[[ $(grep -c '\.ofd$' "$OUT") -eq 299 ]] || fail "the long batch printed $(grep -c '\.ofd$' "$OUT") paths"
 
 # On a terminal (stderr a pseudo-terminal): the bar, ending full, with the failed count.
 rm -rf "$T/batch_tty"

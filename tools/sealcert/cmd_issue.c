@@ -54,17 +54,24 @@ typedef struct {
     int revision;    /* --supersedes: the revision to issue; -1: the data's */
 } run_ctx;
 
-/* Issue one certificate from JSON text; on success @p path_out gets the file written. On
- * failure returns the library code with the message in sc_error_last(). */
-static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size_t len)
+/* Parse one certificate's JSON text, with the revision --supersedes gives. */
+static int parse_data(sc_ecert_data **out, const run_ctx *rc, const char *json, size_t len)
 {
-    sc_ecert_data *data = NULL;
+    int error = sc_ecert_data_parse(out, json, len);
+    if (error == 0 && rc->revision >= 0 &&
+        (error = sc_ecert_data_set_revision(*out, rc->revision)) < 0) {
+        sc_ecert_data_free(*out);
+        *out = NULL;
+    }
+    return error;
+}
+
+/* Issue one certificate; on success @p path_out gets the file written. On failure returns the
+ * library code with the message in sc_error_last(). */
+static int issue_data(sc_buf *path_out, const run_ctx *rc, const sc_ecert_data *data)
+{
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
     int error;
-    if ((error = sc_ecert_data_parse(&data, json, len)) < 0)
-        goto done;
-    if (rc->revision >= 0 && (error = sc_ecert_data_set_revision(data, rc->revision)) < 0)
-        goto done;
     if ((error = sc_ecert_issue(&r, rc->tpl, data, &rc->io)) < 0)
         goto done;
     sc_buf_clear(path_out);
@@ -73,27 +80,98 @@ static int issue_one(sc_buf *path_out, const run_ctx *rc, const char *json, size
     error = sc_fs_write_atomic((const char *)path_out->ptr, r.ofd.ptr, r.ofd.size, rc->force, 0644);
 done:
     sc_ecert_issued_dispose(&r);
-    sc_ecert_data_free(data);
     return error;
 }
 
-/* ---- batch ---- */
+/* ---- batch ----
+ *
+ * Lines go in chunks of BATCH_CHUNK: the workers parse a chunk's lines, one thread checks their
+ * identifiers against every earlier line's, the workers issue the chunk. Each line is parsed
+ * once, and at most a chunk of parsed data is held. */
+
+#define BATCH_CHUNK 256
 
 typedef struct {
     const char *text; /* the line, borrowed from the file's bytes */
     size_t len;
-    size_t number; /* 1-based line number */
-    int error;     /* 0 or the library code */
-    char *message; /* the error message or the path written, owned */
+    size_t number;       /* 1-based line number */
+    int error;           /* 0 or the library code */
+    char *message;       /* the error message or the path written, owned */
+    sc_ecert_data *data; /* parsed, until issued; owned */
 } batch_line;
+
+/* The identifiers seen so far (issuer, type, accreditation, serial, revision), each with the
+ * line that had it first: open addressing, FNV-1a. */
+typedef struct {
+    char **keys; /* owned; NULL: empty slot */
+    size_t *lines;
+    size_t cap, count;
+} id_set;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of @p key, or of the empty slot it would go to. */
+static size_t id_slot(const id_set *set, const char *key)
+{
+    size_t i = (size_t)fnv1a(key) & (set->cap - 1);
+    while (set->keys[i] && strcmp(set->keys[i], key) != 0)
+        i = (i + 1) & (set->cap - 1);
+    return i;
+}
+
+/* 1 and *@p first when @p key was seen (the key stays the caller's); 0 when added (the set takes
+ * it); SC_ENOMEM. */
+static int id_set_add(id_set *set, char *key, size_t line, size_t *first)
+{
+    if (2 * (set->count + 1) > set->cap) {
+        id_set g = {sc_calloc(set->cap ? 2 * set->cap : 1024, sizeof(char *)),
+                    sc_calloc(set->cap ? 2 * set->cap : 1024, sizeof(size_t)),
+                    set->cap ? 2 * set->cap : 1024, set->count};
+        if (!g.keys || !g.lines) {
+            sc_free(g.keys);
+            sc_free(g.lines);
+            return SC_ENOMEM;
+        }
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->keys[i]) {
+                size_t k = id_slot(&g, set->keys[i]);
+                g.keys[k] = set->keys[i], g.lines[k] = set->lines[i];
+            }
+        sc_free(set->keys);
+        sc_free(set->lines);
+        *set = g;
+    }
+    size_t k = id_slot(set, key);
+    if (set->keys[k]) {
+        *first = set->lines[k];
+        return 1;
+    }
+    set->keys[k] = key, set->lines[k] = line, set->count++;
+    return 0;
+}
+
+static void id_set_dispose(id_set *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        sc_free(set->keys[i]);
+    sc_free(set->keys);
+    sc_free(set->lines);
+}
 
 typedef struct {
     const run_ctx *rc;
     batch_line *lines;
     size_t count;
-    atomic_size_t next, done, failed;
-    pthread_mutex_t lock; /* serialises progress output */
-    bool progress;        /* stderr is a terminal */
+    size_t end;                       /* the current chunk's end */
+    atomic_size_t next, done, failed; /* next: the next line of the chunk to take */
+    pthread_mutex_t lock;             /* serialises progress output */
+    bool progress;                    /* stderr is a terminal */
     struct timespec start;
 } batch;
 
@@ -119,19 +197,39 @@ static void show_progress(batch *b, bool final)
     pthread_mutex_unlock(&b->lock);
 }
 
-static void *worker(void *payload)
+static void line_failed(batch_line *l, int error)
+{
+    l->error = error;
+    l->message = sc_strdup(sc_error_last()->message);
+}
+
+static void *parse_worker(void *payload)
+{
+    batch *b = payload;
+    size_t i;
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->end) {
+        batch_line *l = &b->lines[i];
+        int error = parse_data(&l->data, b->rc, l->text, l->len);
+        if (error < 0)
+            line_failed(l, error);
+    }
+    return NULL;
+}
+
+static void *issue_worker(void *payload)
 {
     batch *b = payload;
     sc_buf path = SC_BUF_INIT;
-    for (;;) {
-        size_t i = atomic_fetch_add(&b->next, 1);
-        if (i >= b->count)
-            break;
+    size_t i;
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->end) {
         batch_line *l = &b->lines[i];
-        if (!l->message) { /* not refused beforehand (mark_duplicate_ids) */
-            l->error = issue_one(&path, b->rc, l->text, l->len);
-            l->message =
-                sc_strdup(l->error < 0 ? sc_error_last()->message : (const char *)path.ptr);
+        if (l->data) {
+            if ((l->error = issue_data(&path, b->rc, l->data)) < 0)
+                line_failed(l, l->error);
+            else
+                l->message = sc_strdup((const char *)path.ptr);
+            sc_ecert_data_free(l->data);
+            l->data = NULL;
         }
         if (l->error < 0)
             atomic_fetch_add(&b->failed, 1);
@@ -143,72 +241,57 @@ static void *worker(void *payload)
     return NULL;
 }
 
-/* ---- identifiers unique within a batch ---- */
-
-typedef struct {
-    char *key; /* the identifier's parts of the line's data, owned */
-    size_t line;
-} id_key;
-
-static int key_cmp(const void *a, const void *b)
+/* Lines [from, b->end) through @p fn on @p jobs threads, this one included. */
+static void run_chunk(batch *b, size_t from, void *(*fn)(void *), long jobs)
 {
-    const id_key *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->line > y->line) - (x->line < y->line);
+    pthread_t threads[64];
+    long started;
+    atomic_store(&b->next, from);
+    for (started = 0; started < jobs - 1; started++)
+        if (pthread_create(&threads[started], NULL, fn, b) != 0)
+            break;
+    fn(b);
+    for (long i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
 }
 
 /*
  * T/CMA 4.5.3: identifiers are unique. Two lines whose data give the same identifier (issuer,
  * type, accreditation, serial, revision) would make two certificates of one identity, the
  * second possibly replacing the first's file: the later line fails, naming the earlier one,
- * whatever -j is. Lines whose data do not parse are left to the issuing pass to report.
+ * whatever -j is. Lines [from, b->end), parsed, against every earlier line.
  */
-static int mark_duplicate_ids(batch *b)
+static int mark_duplicate_ids(batch *b, id_set *seen, size_t from)
 {
-    id_key *keys = sc_calloc(b->count ? b->count : 1, sizeof(*keys));
-    size_t n = 0;
-    int error = 0;
-    if (!keys)
-        return SC_ENOMEM;
-    for (size_t i = 0; i < b->count && error == 0; i++) {
-        sc_ecert_data *d = NULL;
-        if (sc_ecert_data_parse(&d, b->lines[i].text, b->lines[i].len) < 0) {
-            sc_error_clear();
+    for (size_t i = from; i < b->end; i++) {
+        batch_line *l = &b->lines[i];
+        if (!l->data)
             continue;
-        }
-        const sc_ecert_fields *f = sc_ecert_data_fields(d);
+        const sc_ecert_fields *f = sc_ecert_data_fields(l->data);
         sc_buf k = SC_BUF_INIT;
-        int rev = b->rc->revision >= 0 ? b->rc->revision : f->revision;
-        if ((error = sc_buf_printf(&k, "%s\x1f%d\x1f%s\x1f%s\x1f%d", f->issuer.org_code, f->type,
-                                   f->issuer.accreditation, f->serial, rev)) == 0)
-            keys[n].key = (char *)sc_buf_detach(&k, NULL), keys[n++].line = i;
+        size_t first = 0;
+        int error = sc_buf_printf(&k, "%s\x1f%d\x1f%s\x1f%s\x1f%d", f->issuer.org_code, f->type,
+                                  f->issuer.accreditation, f->serial, f->revision);
+        if (error == 0 && (error = id_set_add(seen, (char *)k.ptr, l->number, &first)) == 0)
+            k = (sc_buf)SC_BUF_INIT; /* the set has it */
         sc_buf_dispose(&k);
-        sc_ecert_data_free(d);
-    }
-    if (error == 0 && n > 1)
-        qsort(keys, n, sizeof(*keys), key_cmp);
-    /* sorted by key, then line: each run of equal keys starts with its earliest line */
-    for (size_t i = 1, first = 0; i < n && error == 0; i++) {
-        if (strcmp(keys[first].key, keys[i].key) != 0) {
-            first = i;
-            continue;
-        }
-        batch_line *l = &b->lines[keys[i].line];
-        sc_buf m = SC_BUF_INIT;
-        if ((error = sc_buf_printf(&m,
-                                   "serial: the identifier (issuer, type, accreditation, serial, "
-                                   "revision) is that of line %zu of this batch; identifiers "
-                                   "are unique (T/CMA 4.5.3)",
-                                   b->lines[keys[first].line].number)) == 0) {
+        if (error < 0)
+            return error;
+        if (error == 1) {
+            sc_buf_clear(&k);
             l->error = SC_EEXISTS;
-            l->message = (char *)sc_buf_detach(&m, NULL);
+            sc_ecert_data_free(l->data);
+            l->data = NULL;
+            if ((error = sc_buf_printf(&k,
+                                       "serial: the identifier (issuer, type, accreditation, "
+                                       "serial, revision) is that of line %zu of this batch; "
+                                       "identifiers are unique (T/CMA 4.5.3)",
+                                       first)) < 0)
+                return error;
+            l->message = (char *)sc_buf_detach(&k, NULL);
         }
-        sc_buf_dispose(&m);
     }
-    for (size_t i = 0; i < n; i++)
-        sc_free(keys[i].key);
-    sc_free(keys);
-    return error;
+    return 0;
 }
 
 /* Split the file into non-blank lines (JSON Lines: one object per line). */
@@ -234,7 +317,7 @@ static int split_lines(batch_line **out, size_t *count, const sc_buf *file)
                 }
                 lines = g;
             }
-            lines[n++] = (batch_line){p, (size_t)(e - p), number, 0, NULL};
+            lines[n++] = (batch_line){p, (size_t)(e - p), number, 0, NULL, NULL};
         }
         p = nl ? nl + 1 : end;
     }
@@ -247,8 +330,7 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
 {
     sc_buf file = SC_BUF_INIT;
     batch b = {0};
-    pthread_t threads[64];
-    long started = 0;
+    id_set seen = {0};
     int code = SC_EXIT_OK, error;
 
     if ((error = sc_fs_read_file(&file, sc_cli_input(file_name), BATCH_MAX_SIZE)) < 0)
@@ -258,23 +340,24 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
         goto done;
     }
     b.rc = rc;
-    if ((error = mark_duplicate_ids(&b)) < 0) {
-        code = sc_out_lib_error(file_name, error);
-        goto done;
-    }
     b.progress = isatty(STDERR_FILENO);
     pthread_mutex_init(&b.lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &b.start);
-    for (started = 0; started < jobs - 1; started++)
-        if (pthread_create(&threads[started], NULL, worker, &b) != 0)
+    size_t issued_to = 0; /* lines [0, issued_to) went through */
+    for (size_t from = 0; from < b.count; from = b.end) {
+        b.end = from + BATCH_CHUNK < b.count ? from + BATCH_CHUNK : b.count;
+        run_chunk(&b, from, parse_worker, jobs);
+        if ((error = mark_duplicate_ids(&b, &seen, from)) < 0) {
+            code = sc_out_lib_error(file_name, error);
             break;
-    worker(&b);
-    for (long i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
+        }
+        run_chunk(&b, from, issue_worker, jobs);
+        issued_to = b.end;
+    }
     if (b.progress)
         show_progress(&b, true);
     double t = elapsed(&b.start);
-    for (size_t i = 0; i < b.count; i++) {
+    for (size_t i = 0; i < issued_to; i++) {
         batch_line *l = &b.lines[i];
         char where[64];
         snprintf(where, sizeof(where), "%s:%zu", file_name, l->number);
@@ -287,12 +370,16 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
     }
     size_t failed = atomic_load(&b.failed);
     sc_out_to(stderr, "sealcert: issue: %zu issued, %zu failed, %zu lines, %.2f s (%.0f/s)\n",
-              b.count - failed, failed, b.count, t, t > 0 ? (double)(b.count - failed) / t : 0.0);
+              issued_to - failed, failed, b.count, t,
+              t > 0 ? (double)(issued_to - failed) / t : 0.0);
     pthread_mutex_destroy(&b.lock);
 done:
-    for (size_t i = 0; i < b.count; i++)
+    for (size_t i = 0; i < b.count; i++) {
         sc_free(b.lines[i].message);
+        sc_ecert_data_free(b.lines[i].data);
+    }
     sc_free(b.lines);
+    id_set_dispose(&seen);
     sc_buf_dispose(&file);
     return code;
 }
@@ -452,10 +539,14 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
         code = sc_out_lib_error(data_file, error);
         goto done;
     }
-    if ((error = issue_one(&path, &rc, (const char *)data.ptr, data.size)) < 0) {
+    sc_ecert_data *parsed = NULL;
+    if ((error = parse_data(&parsed, &rc, (const char *)data.ptr, data.size)) < 0 ||
+        (error = issue_data(&path, &rc, parsed)) < 0) {
+        sc_ecert_data_free(parsed);
         code = sc_out_lib_error(data_file, error);
         goto done;
     }
+    sc_ecert_data_free(parsed);
     sc_out("%s\n", (const char *)path.ptr);
     code = SC_EXIT_OK;
 done:
