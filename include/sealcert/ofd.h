@@ -952,12 +952,16 @@ typedef struct {
     int digital;          /**< 1: a digital signature (Type="Sign"): GB/T 35275 SignedData, no
                                seal (pass NULL), no StampAnnot unless page, x_mm, y_mm, riding or
                                keyword is given (then a SC_OFD_DIGITAL_STAMP_MM square) */
+    int no_seal_file;     /**< 1: no Sign_N/Seal.esl and no Seal element (optional in GB/T
+                               33190 18.2.2): the seal is inside SignedValue.dat's SES_Signature
+                               anyway, and most producers (Suwell, DianJu, gomain, KingGrid,
+                               12306) write it so; a file a seal-picture size smaller */
 } sc_ofd_sign_options;
 
 #define SC_OFD_SIGN_OPTIONS_VERSION 1
 #define SC_OFD_SIGN_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0, NULL, 0                            \
+        SC_OFD_SIGN_OPTIONS_VERSION, SC_TIME_NOW, 0, -1, -1, 0, NULL, 0, 0                         \
     }
 
 /** Side of the square a digital signature's StampAnnot covers, mm (there is no seal picture to

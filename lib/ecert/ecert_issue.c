@@ -924,6 +924,7 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
     for (size_t i = 0; i < rounds && error == 0; i++) {
         sc_ofd_sign_options so = SC_OFD_SIGN_OPTIONS_INIT;
         so.time = o->time;
+        so.no_seal_file = 1; /* the seal is in the SES_Signature: not twice per signature */
         if (i < t->seal_count) {
             long p = t->seals[i].page;
             so.page = p <= 0 || (size_t)p > pages ? pages : (size_t)p;

@@ -643,6 +643,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
             break;
     }
     snprintf(seal_path, sizeof(seal_path), "%sSeal.esl", sign_dir);
+    const bool seal_file = seal && !o.no_seal_file;
     snprintf(sig_path, sizeof(sig_path), "%sSignature.xml", sign_dir);
     snprintf(sv_path, sizeof(sv_path), "%sSignedValue.dat", sign_dir);
     if ((error = max_sign_id(&max_id, list)) < 0)
@@ -681,8 +682,8 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         if (error < 0 || (error = add_reference(&xml, f->name, digest)) < 0)
             goto done;
     }
-    if ((seal && ((error = sc_seal_sm3(digest, seal)) < 0 ||
-                  (error = add_reference(&xml, seal_path, digest)) < 0)) ||
+    if ((seal_file && ((error = sc_seal_sm3(digest, seal)) < 0 ||
+                       (error = add_reference(&xml, seal_path, digest)) < 0)) ||
         (error = sc_buf_puts(&xml, "</ofd:References>")) < 0)
         goto done;
 
@@ -711,9 +712,9 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         if ((error = add_stamp(&xml, next_id++, pg->id, b, NULL)) < 0)
             goto done;
     }
-    if (seal && ((error = sc_buf_puts(&xml, "<ofd:Seal><ofd:BaseLoc>")) < 0 ||
-                 (error = put_escaped(&xml, seal_path)) < 0 ||
-                 (error = sc_buf_puts(&xml, "</ofd:BaseLoc></ofd:Seal>")) < 0))
+    if (seal_file && ((error = sc_buf_puts(&xml, "<ofd:Seal><ofd:BaseLoc>")) < 0 ||
+                      (error = put_escaped(&xml, seal_path)) < 0 ||
+                      (error = sc_buf_puts(&xml, "</ofd:BaseLoc></ofd:Seal>")) < 0))
         goto done;
     if ((error = sc_buf_puts(&xml, "</ofd:SignedInfo><ofd:SignedValue>")) < 0 ||
         (error = put_escaped(&xml, sv_path)) < 0 ||
@@ -739,9 +740,10 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
     /* Everything is made: now the set changes, and nothing below fails but for memory, after
      * which the caller discards the set. The seal and the SignedValue are mostly the seal
      * picture, already compressed: stored. */
-    char *tail[3] = {seal ? sc_strdup(seal_path) : NULL, sc_strdup(sig_path), sc_strdup(sv_path)};
+    char *tail[3] = {seal_file ? sc_strdup(seal_path) : NULL, sc_strdup(sig_path),
+                     sc_strdup(sv_path)};
     char *sigs = p->signatures ? NULL : sc_strdup(list_path);
-    if ((seal && !tail[0]) || !tail[1] || !tail[2] || (!p->signatures && !sigs)) {
+    if ((seal_file && !tail[0]) || !tail[1] || !tail[2] || (!p->signatures && !sigs)) {
         for (size_t i = 0; i < 3; i++)
             sc_free(tail[i]);
         sc_free(sigs);
@@ -756,7 +758,7 @@ int sc_ofd__sign_pkg_seal(sc_ofd__sign_pkg *p, const sc_seal *seal, const sc_key
         p->signatures = sigs;
     if ((new_ofd.ptr && (error = put_file(p, ofd_xml->name, &new_ofd, NULL, 0, true)) < 0) ||
         (error = put_file(p, list_path, &new_list, NULL, 0, true)) < 0 ||
-        (seal && (error = put_file(p, seal_path, NULL, seal_der, seal_len, false)) < 0) ||
+        (seal_file && (error = put_file(p, seal_path, NULL, seal_der, seal_len, false)) < 0) ||
         (error = put_file(p, sig_path, &xml, NULL, 0, true)) < 0 ||
         (error = put_file(p, sv_path, &sv, NULL, 0, false)) < 0)
         goto done;

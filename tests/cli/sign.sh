@@ -23,6 +23,16 @@ expect_json signatures.1.path /Doc_0/Signs/Sign_1/Signature.xml
 expect_json signatures.1.provider sealcert
 expect_finding signer_chain ok signatures.1.
 
+# --no-seal-file: the seal only inside SignedValue.dat; still valid, and the seal shows.
+expect_exit 0 "$SC" sign "$DOC" -o "$T/noseal.ofd" "${SIGN[@]}" --no-seal-file
+expect_exit 0 "$SC" verify "$T/noseal.ofd" --json
+expect_json verdict valid
+expect_json signatures.1.seal_name 校准电子证书专用章
+unzip -l "$T/noseal.ofd" | grep -q "Sign_1/Seal.esl" && fail "--no-seal-file wrote Sign_1/Seal.esl"
+sig=$(unzip -p "$T/noseal.ofd" Doc_0/Signs/Sign_1/Signature.xml)
+[[ $sig == *"<ofd:StampAnnot "* ]] || fail "no Sign_1/Signature.xml with a StampAnnot"
+[[ $sig == *"<ofd:Seal>"* ]] && fail "--no-seal-file wrote a Seal element"
+
 # A second seal at a given place, then a riding seal.
 expect_exit 0 "$SC" sign "$T/one.ofd" -o "$T/two.ofd" "${SIGN[@]}" --page 1 --x 100 --y 100
 expect_exit 0 "$SC" sign "$T/two.ofd" -o "$T/three.ofd" "${SIGN[@]}" --riding

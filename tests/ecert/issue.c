@@ -209,6 +209,16 @@ static void test_ecert_issue__riding_both_codes_attachment(void **state)
     assert_int_equal(sc_ofd_report_verdict(rep), SC_VERDICT_VALID);
     assert_int_equal(sc_ofd_report_signature_count(rep), 2);
     assert_int_equal(sc_ofd_report_signature(rep, 1)->page_count, r.page_count);
+    /* The seal once per signature, inside SignedValue.dat: no Seal.esl beside it. */
+    const unsigned char *entry;
+    size_t entry_len;
+    for (size_t i = 0; i < 2; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/Doc_0/Signs/Sign_%zu/Seal.esl", i);
+        assert_int_equal(sc_ofd_entry(&entry, &entry_len, ofd, path), SC_ENOTFOUND);
+        snprintf(path, sizeof(path), "/Doc_0/Signs/Sign_%zu/SignedValue.dat", i);
+        sc_assert_ok(sc_ofd_entry(&entry, &entry_len, ofd, path));
+    }
     assert_int_equal(sc_ofd_attachment_count(ofd, 0), 1);
     /* Readers list it by the name it came with; the file in the package has a plain name. */
     const sc_ofd_item *a = sc_ofd_attachment_of(ofd, 0, 0);

@@ -166,6 +166,53 @@ static void test_ofd_sign__one_seal_verifies(void **state)
     sc_buf_dispose(&signed_doc);
 }
 
+/* Open @p doc into *@p ofd, check that its first signature has no Seal.esl beside it, and return
+ * that signature's Signature.xml (borrowed from *@p ofd). */
+static const char *first_signature_xml(sc_ofd **ofd, const sc_buf *doc)
+{
+    const unsigned char *x;
+    size_t len;
+    sc_assert_ok(sc_ofd_open(ofd, doc->ptr, doc->size, NULL));
+    assert_int_equal(sc_ofd_entry(&x, &len, *ofd, "/Doc_0/Signs/Sign_0/Seal.esl"), SC_ENOTFOUND);
+    sc_assert_ok(sc_ofd_entry(&x, &len, *ofd, "/Doc_0/Signs/Sign_0/Signature.xml"));
+    return (const char *)x;
+}
+
+/* no_seal_file: the seal only inside SignedValue.dat, as most producers write it; the signature
+ * verifies, shows the seal, and the file is smaller by the seal. */
+static void test_ofd_sign__without_seal_file(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ofd_sign_options o = SC_OFD_SIGN_OPTIONS_INIT;
+    sc_trust *trust = NULL;
+    const sc_cert *anchors[] = {f->root};
+    o.time = SIGN_TIME;
+    sc_buf with = fixture_sign(f, &f->doc, &o);
+    o.no_seal_file = 1;
+    sc_buf without = fixture_sign(f, &f->doc, &o);
+    sc_assert_ok(sc_trust_new(&trust, anchors, 1));
+    sc_ofd_report *rep = verify_bytes(&without, trust);
+    assert_clean(rep);
+    const sc_ofd_signature_result *s = sc_ofd_report_signature(rep, 0);
+    assert_string_equal(s->seal_name, "校准电子证书专用章");
+    assert_int_equal(s->page_count, 1);
+    sc_ofd_report_free(rep);
+    sc_trust_free(trust);
+
+    size_t seal_len;
+    sc_seal_der(f->seal, &seal_len);
+    assert_true(without.size + seal_len <= with.size + 200 &&
+                without.size + seal_len / 2 < with.size);
+    sc_ofd *ofd = NULL;
+    const char *x = first_signature_xml(&ofd, &without);
+    assert_null(strstr((const char *)x, "<ofd:Seal>"));
+    assert_null(strstr((const char *)x, "Seal.esl"));
+    assert_non_null(strstr((const char *)x, "StampAnnot"));
+    sc_ofd_free(ofd);
+    sc_buf_dispose(&with);
+    sc_buf_dispose(&without);
+}
+
 /* A second and a third seal leave the earlier ones valid (continue-sign). */
 static void test_ofd_sign__several_seals(void **state)
 {
@@ -641,11 +688,8 @@ static void test_ofd_sign__digital_verifies(void **state)
 
     /* no seal, no stamp; the list says Sign; the SignedValue is a GB/T 35275 ContentInfo */
     sc_ofd *ofd = NULL;
-    const unsigned char *x;
+    const unsigned char *x = (const unsigned char *)first_signature_xml(&ofd, &doc);
     size_t len;
-    sc_assert_ok(sc_ofd_open(&ofd, doc.ptr, doc.size, NULL));
-    assert_int_equal(sc_ofd_entry(&x, &len, ofd, "/Doc_0/Signs/Sign_0/Seal.esl"), SC_ENOTFOUND);
-    sc_assert_ok(sc_ofd_entry(&x, &len, ofd, "/Doc_0/Signs/Sign_0/Signature.xml"));
     assert_null(strstr((const char *)x, "Seal"));
     assert_null(strstr((const char *)x, "StampAnnot"));
     sc_assert_ok(sc_ofd_entry(&x, &len, ofd, "/Doc_0/Signs/Signatures.xml"));
@@ -752,6 +796,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ofd_sign__one_seal_verifies),
+        cmocka_unit_test(test_ofd_sign__without_seal_file),
         cmocka_unit_test(test_ofd_sign__reader_checks_deflated_entries),
         cmocka_unit_test(test_ofd_sign__several_seals),
         cmocka_unit_test(test_ofd_sign__tampering_names_the_file),

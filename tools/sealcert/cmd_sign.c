@@ -16,6 +16,8 @@ static const sc_opt_spec sign_options[] = {
     {"y", 0, "MM", "seal centre from the top page edge (default: 30 mm above the bottom)", 0},
     {"riding", 0, NULL, "riding seal (骑缝章): one slice on every page at the right edge", 0},
     {"keyword", 0, "TEXT", "centre a stamp on each occurrence of TEXT (all pages, or --page)", 0},
+    {"no-seal-file", 0, NULL, "no Seal.esl beside the signature: the seal only in SignedValue.dat",
+     0},
     {"time", 0, "TIME", "signing time (RFC 3339; default: now); fixes the output bytes", 0},
     {"pass-env", 0, "VAR", "the key's password is in environment variable VAR", 0},
     {"pass-file", 0, "FILE", "the key's password is on the first line of FILE", 0},
@@ -61,6 +63,7 @@ static int run_sign(const sc_cli_cmd *cmd, const sc_opts *opts)
     so.page = (size_t)page;
     so.riding = sc_opt_has(opts, "riding");
     so.digital = sc_opt_has(opts, "digital");
+    so.no_seal_file = sc_opt_has(opts, "no-seal-file");
     so.keyword = sc_opt_get(opts, "keyword");
     if (so.riding && (sc_opt_has(opts, "page") || sc_opt_has(opts, "x"))) {
         code = sc_cli_usage_error(cmd, "--riding: stamps every page at the right edge; --page and "
