@@ -90,8 +90,9 @@ typedef struct {
 
 /* A seal position. */
 typedef struct {
-    long page;   /* 1-based; 0: the last page */
-    double x, y; /* centre */
+    long page;      /* 1-based; 0: the last page */
+    double x, y;    /* centre */
+    bool over_text; /* "over_text": the seal may lie over page 1's text (else: an error) */
 } sc_ecert__seal_pos;
 
 struct sc_ecert_template {

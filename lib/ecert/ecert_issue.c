@@ -1,6 +1,7 @@
 /* Issuing a metrology electronic certificate (T/CMA draft, clauses 4.1-4.5 and 6.4): the data laid
  * out on a template, the identifier and facts in CustomTags, the code on page 1, the seal. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -264,23 +265,22 @@ static int push_op(layout *l, const op *o)
 
 /* A wrapped paragraph at the cursor; a new page first when it does not fit (and @p keep more mm
  * must fit below it: headings stay with what follows). */
-static int place_text(layout *l, const char *text, const sc_ofd_text_style *st, sc_ofd_align al,
-                      double indent, double keep)
+static int place_box(layout *l, const char *text, const sc_ofd_text_style *st, sc_ofd_align al,
+                     double indent, double keep, double h, size_t lines)
 {
     const sc_ecert_template *t = l->e->t;
-    double h = 0, w = t->flow_w - indent;
-    size_t lines = 0;
     int error;
-    sc_ofd_text_style s = *st;
-    s.align = al;
-    if ((error = sc_ofd_text_box_measure(&lines, &h, text, w, &s)) < 0)
-        return error;
-    if (h > t->flow_bottom - t->flow_top)
-        return sc_error_set(SC_ELIMIT, "a paragraph of %zu lines is taller than a page: \"%.40s\"",
-                            lines, text);
+    if (h > t->flow_bottom - t->flow_top) {
+        char ex[64];
+        return sc_error_set(SC_ELIMIT,
+                            "a paragraph of %zu lines without a line break is taller than a page: "
+                            "\"%s\"; break it into lines",
+                            lines, sc_utf8_excerpt(ex, sizeof(ex), text, 40));
+    }
     if (l->y + h + keep > flow_bottom(l) && l->y > flow_top(l) && (error = new_page(l)) < 0)
         return error;
-    op o = {OP_TEXTBOX, l->page, t->flow_x + indent, l->y, w, NULL, st, al, NULL, 0, 0};
+    op o = {OP_TEXTBOX, l->page, t->flow_x + indent, l->y, t->flow_w - indent, NULL, st, al, NULL,
+            0,          0};
     if (!(o.text = sc_strdup(text)))
         return sc_error_oom();
     if ((error = push_op(l, &o)) < 0) {
@@ -289,6 +289,36 @@ static int place_text(layout *l, const char *text, const sc_ofd_text_style *st, 
     }
     l->y += h;
     return 0;
+}
+
+/* A paragraph; when not all of it fits here, its lines go on as far as they fit and the rest on
+ * the next page, as a paragraph of several lines does in print. */
+static int place_text(layout *l, const char *text, const sc_ofd_text_style *st, sc_ofd_align al,
+                      double indent, double keep)
+{
+    double h = 0, w = l->e->t->flow_w - indent;
+    size_t lines = 0;
+    int error;
+    sc_ofd_text_style s = *st;
+    s.align = al;
+    if ((error = sc_ofd_text_box_measure(&lines, &h, text, w, &s)) < 0)
+        return error;
+    if (!strchr(text, '\n') || l->y + h + keep <= flow_bottom(l))
+        return place_box(l, text, st, al, indent, keep, h, lines);
+    for (const char *p = text; error == 0;) {
+        const char *nl = strchr(p, '\n');
+        char *line = nl ? sc_strndup(p, (size_t)(nl - p)) : NULL;
+        if (nl && !line)
+            return sc_error_oom();
+        const char *one = nl ? line : p;
+        if ((error = sc_ofd_text_box_measure(&lines, &h, one, w, &s)) == 0)
+            error = place_box(l, one, st, al, indent, nl ? 0 : keep, h, lines);
+        sc_free(line);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return error;
 }
 
 /* Display width of a cell's text in half-width units (CJK counts 2), its longest line. */
@@ -426,18 +456,23 @@ static int place_table(layout *l, const sc_ecert__block *b)
     }
     l->tables = tables;
     l->tables[l->table_count++] = tab;
-    /* Rows flow across pages under a repeated header; a row taller than a page is drawn alone
-     * (clipped) so that pagination always advances (sc_ofd_table_rows_fit). */
+    /* Rows flow across pages under a repeated header; a row taller than a whole page's room
+     * would run off the page: refused, naming it. */
     size_t rows = sc_ofd_table_row_count(tab), first = 0;
     while (first < rows) {
         size_t fit = sc_ofd_table_rows_fit(tab, first, flow_bottom(l) - l->y);
         if (fit == 0) {
-            if (l->y > flow_top(l)) {
+            if (l->y > flow_top(l) || l->page == 0) {
                 if ((error = new_page(l)) < 0)
                     return error;
                 continue;
             }
-            fit = 1;
+            return sc_error_set(SC_EINVALID,
+                                "%s%s[%zu]: a row %.0f mm tall, but a page has %.0f mm for the "
+                                "table under its header; split its lines over several rows",
+                                b->cols ? b->source : "results", b->cols ? "" : ".rows", first,
+                                sc_ofd_table_row_height(tab, first),
+                                flow_bottom(l) - flow_top(l) - sc_ofd_table_header_height(tab));
         }
         op o = {OP_TABLE, l->page, t->flow_x, l->y, 0, NULL, NULL, 0, tab, first, fit};
         if ((error = push_op(l, &o)) < 0)
@@ -505,10 +540,21 @@ static void layout_dispose(layout *l)
 
 /* ---- drawing ---- */
 
-/* What page 1 shows, for the code's no-overlap rule: boxes (x, y, w, h). */
+/* What page 1 shows, for the code's no-overlap rule and for content running into content:
+ * boxes (x, y, w, h), each with the element that drew it and the template text it came from. */
+typedef struct {
+    const char *list; /* "every_page", "cover", "flow" */
+    size_t index;     /* in the list */
+    const char *text; /* the template's text of it ("{customer.name}", "批准人"); borrowed */
+    const char *grew; /* in a "fields" element: the first value above or at it that wrapped
+                         onto more lines than one, moving what follows down; NULL: none */
+} box_owner;
+
 typedef struct {
     double (*box)[4];
+    box_owner *owner;
     size_t count, cap;
+    box_owner now; /* the owner of the boxes added next */
 } boxes;
 
 static int add_box(boxes *b, double x, double y, double w, double h)
@@ -516,12 +562,16 @@ static int add_box(boxes *b, double x, double y, double w, double h)
     if (b->count == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 64;
         double(*n)[4] = sc_realloc(b->box, cap * sizeof(*n));
-        if (!n)
+        if (n)
+            b->box = n;
+        box_owner *o = n ? sc_realloc(b->owner, cap * sizeof(*o)) : NULL;
+        if (!n || !o)
             return sc_error_oom();
-        b->box = n, b->cap = cap;
+        b->owner = o, b->cap = cap;
     }
     b->box[b->count][0] = x, b->box[b->count][1] = y;
     b->box[b->count][2] = w, b->box[b->count][3] = h;
+    b->owner[b->count] = b->now;
     b->count++;
     return 0;
 }
@@ -635,11 +685,14 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
     sc_ofd_text_style s = field_value_style(el);
     /* The label's baseline: the first line of the value box is centred in its line. */
     double line_h = s.line_height > 0 ? s.line_height : 1.5 * style_size(vs);
+    const char *grew = NULL;
     int error = 0;
     for (size_t i = 0; i < el->field_count && error == 0; i++) {
         const sc_ecert__field *f = &el->fields[i];
         double h = line_h, lh = style_size(ls) * 1.3;
         double base = y + line_h / 2 + 0.35 * style_size(vs);
+        if (bx)
+            bx->now.text = f->label;
         if (labels &&
             ((error = draw_line_text(w, bx, page, el->x, base, 0, f->label, ls,
                                      SC_OFD_ALIGN_LEFT)) < 0 ||
@@ -647,10 +700,17 @@ static int draw_fields(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const s
                                                      f->label_en, es, SC_OFD_ALIGN_LEFT)) < 0)))
             return error;
         if (values) {
+            if (bx)
+                bx->now.text = f->value;
             if ((error = subst(text, e, f->value)) < 0 ||
                 (error = sc_ofd_writer_add_text_box(&h, w, page, el->x + el->label_width, y, vw,
-                                                    (const char *)text->ptr, &s)) < 0 ||
-                (error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
+                                                    (const char *)text->ptr, &s)) < 0)
+                return error;
+            if (!grew && h > line_h + 0.01)
+                grew = f->value;
+            if (bx)
+                bx->now.grew = grew;
+            if ((error = add_box(bx, el->x + el->label_width, y, vw, h)) < 0)
                 return error;
             if (SC_NEVER(fixed && h != line_h))
                 return sc_error_set(SC_ERROR, "fields: a value measured on one line took %.1f mm",
@@ -722,9 +782,12 @@ static int draw_elements(sc_ofd_writer *w, env *e, boxes *bx, size_t page, const
                          draw_pass pass)
 {
     int error = 0;
-    for (size_t i = 0; i < count && error == 0; i++)
+    for (size_t i = 0; i < count && error == 0; i++) {
+        if (bx)
+            bx->now = (box_owner){list, i, els[i].text, NULL};
         if ((error = draw_element(w, e, bx, page, &els[i], text, fixed && fixed[i], pass)) < 0)
             sc_error_prefix("template %s[%zu]", list, i);
+    }
     return error;
 }
 
@@ -753,6 +816,118 @@ static int draw_op(sc_ofd_writer *w, boxes *bx, const op *o, double flow_w)
     if ((error = sc_ofd_writer_add_text_box(&h, w, o->page, o->x, o->y, o->w, o->text, &s)) < 0)
         return error;
     return o->page == 0 && bx ? add_box(bx, o->x, o->y, o->w, h) : 0;
+}
+
+/* ---- content running into content ---- */
+
+/* Boxes may touch (line heights are generous): they collide when they share more than this
+ * in both directions. */
+#define COLLIDE_MM 0.3
+
+/* The data field of a template text: the path of its first placeholder ("customer.name" of
+ * "{customer.name}"), in @p out; "" when it has none. */
+static const char *field_of(char out[128], const char *text)
+{
+    const char *a = text ? strchr(text, '{') : NULL, *b = a ? strchr(a, '}') : NULL;
+    size_t n = a && b && b > a + 1 ? (size_t)(b - a - 1) : 0;
+    if (n >= 128)
+        n = 127;
+    memcpy(out, n ? a + 1 : "", n);
+    out[n] = 0;
+    return out;
+}
+
+typedef struct {
+    double top;
+    size_t index;
+} box_top;
+
+static int box_order(const void *a, const void *b)
+{
+    const box_top *x = a, *y = b;
+    return x->top < y->top   ? -1
+           : x->top > y->top ? 1
+                             : (x->index > y->index) - (x->index < y->index);
+}
+
+/* "instrument.model: page 1: it wraps onto more lines than the template has room for, and "
+ * or "customer.name: page 1: ": the field whose data took the room, for messages. */
+static const char *culprit(char out[256], const box_owner *o)
+{
+    char f[128];
+    if (o->grew && o->grew != o->text)
+        snprintf(out, 256,
+                 "%s: page 1: it wraps onto more lines than the template has room for, "
+                 "and ",
+                 field_of(f, o->grew));
+    else if (*field_of(f, o->text))
+        snprintf(out, 256, "%s: page 1: ", f);
+    else
+        snprintf(out, 256, "page 1: ");
+    return out;
+}
+
+static int collision(const boxes *bx, size_t i, size_t k)
+{
+    const box_owner *a = &bx->owner[i], *b = &bx->owner[k];
+    char fa[128], c[256], ta[64], tb[64];
+    /* Name the data that grew: a wrapped value, or one with a placeholder, else the later. */
+    if ((!a->grew && b->grew) || (!a->grew && !*field_of(fa, a->text) && *field_of(fa, b->text))) {
+        const box_owner *t = a;
+        a = b, b = t;
+    }
+    return sc_error_set(SC_EINVALID,
+                        "%s\"%s\" (template %s[%zu]) runs into \"%s\" (%s[%zu]) at (%.1f, %.1f "
+                        "mm): the data needs more room than the template gives it; shorten it, or "
+                        "give it more room in the template",
+                        culprit(c, a), sc_utf8_excerpt(ta, sizeof(ta), a->text, 40), a->list,
+                        a->index, sc_utf8_excerpt(tb, sizeof(tb), b->text, 40), b->list, b->index,
+                        bx->box[k][0], bx->box[k][1]);
+}
+
+/* Page 1: no element's content over another's (a value wrapped onto more lines than the
+ * template has room for runs into what follows it), and no text under the seal unless the
+ * template's seal says "over_text". Boxes are swept in order of their tops. */
+static int check_page1(const boxes *bx, const double *seal, bool over_text, size_t seal_index)
+{
+    box_top *order = sc_malloc((bx->count ? bx->count : 1) * sizeof(*order));
+    int error = 0;
+    if (!order)
+        return sc_error_oom();
+    for (size_t i = 0; i < bx->count; i++)
+        order[i] = (box_top){bx->box[i][1], i};
+    qsort(order, bx->count, sizeof(*order), box_order);
+    for (size_t i = 0; i < bx->count && error == 0; i++) {
+        const double *a = bx->box[order[i].index];
+        const box_owner *oa = &bx->owner[order[i].index];
+        for (size_t k = i + 1; k < bx->count && error == 0; k++) {
+            const double *b = bx->box[order[k].index];
+            const box_owner *ob = &bx->owner[order[k].index];
+            if (b[1] >= a[1] + a[3] - COLLIDE_MM)
+                break; /* this one and every later one start below a */
+            if (oa->list == ob->list && oa->index == ob->index)
+                continue;
+            if (a[0] + COLLIDE_MM < b[0] + b[2] && b[0] + COLLIDE_MM < a[0] + a[2])
+                error = collision(bx, order[i].index, order[k].index);
+        }
+        if (error == 0 && seal && !over_text) {
+            /* The seal's picture is round: its circle, not its square. */
+            double r = seal[2] / 2 - COLLIDE_MM, cx = seal[0] + seal[2] / 2,
+                   cy = seal[1] + seal[3] / 2;
+            double dx = a[0] > cx ? a[0] - cx : cx > a[0] + a[2] ? cx - (a[0] + a[2]) : 0;
+            double dy = a[1] > cy ? a[1] - cy : cy > a[1] + a[3] ? cy - (a[1] + a[3]) : 0;
+            char c[256], t[64];
+            if (dx * dx + dy * dy < r * r)
+                error = sc_error_set(SC_EINVALID,
+                                     "%s\"%s\" (template %s[%zu]) lies under the seal "
+                                     "(seals[%zu]); shorten it, or move the seal in the template "
+                                     "(\"over_text\": true allows a seal over text)",
+                                     culprit(c, oa), sc_utf8_excerpt(t, sizeof(t), oa->text, 40),
+                                     oa->list, oa->index, seal_index);
+        }
+    }
+    sc_free(order);
+    return error;
 }
 
 /* ---- the code ---- */
@@ -1081,8 +1256,17 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     l.page = t->flow_cover_top > 0 ? 0 : 1;
     l.y = flow_top(&l);
     for (size_t i = 0; i < t->block_count && error == 0; i++)
-        if ((error = place_block(&l, &t->blocks[i])) < 0)
-            sc_error_prefix("template flow.blocks[%zu]", i);
+        if ((error = place_block(&l, &t->blocks[i])) < 0) {
+            /* The data a block shows ("notes: ..."), else the template's block. */
+            char field[128];
+            const sc_ecert__block *b = &t->blocks[i];
+            if (b->kind == SC_ECERT__BL_LIST && b->source)
+                sc_error_prefix("%s (template flow.blocks[%zu])", b->source, i);
+            else if (b->kind != SC_ECERT__BL_TABLE && *field_of(field, b->text))
+                sc_error_prefix("%s (template flow.blocks[%zu])", field, i);
+            else if (b->kind != SC_ECERT__BL_TABLE)
+                sc_error_prefix("template flow.blocks[%zu]", i);
+        }
     if (error < 0)
         goto done;
     size_t pages = l.page + 1;
@@ -1149,11 +1333,15 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
                                              "flow.header", &text, NULL, DRAW_DYNAMIC)) < 0))
             goto done;
     }
-    for (size_t i = 0; i < l.op_count && error == 0; i++)
+    for (size_t i = 0; i < l.op_count && error == 0; i++) {
+        bx.now =
+            (box_owner){"flow", i, l.ops[i].kind == OP_TEXTBOX ? l.ops[i].text : "a table", NULL};
         error = draw_op(w, l.ops[i].page == 0 ? &bx : NULL, &l.ops[i], t->flow_w);
+    }
     if (error < 0)
         goto done;
     double seal_box[4], *sb = NULL;
+    size_t seal_at = 0;
     for (size_t i = 0; o->seal && i < t->seal_count && !sb; i++) {
         const sc_seal_picture *pic = sc_seal_picture_of(o->seal);
         long p = t->seals[i].page;
@@ -1162,9 +1350,11 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
             seal_box[1] = t->seals[i].y - (double)pic->height_mm / 2;
             seal_box[2] = (double)pic->width_mm, seal_box[3] = (double)pic->height_mm;
             sb = seal_box;
+            seal_at = i;
         }
     }
-    if ((error = draw_codes(w, &e, &bx, sb)) < 0 || (error = add_tags(w, &e)) < 0 ||
+    if ((error = check_page1(&bx, sb, sb ? t->seals[seal_at].over_text : true, seal_at)) < 0 ||
+        (error = draw_codes(w, &e, &bx, sb)) < 0 || (error = add_tags(w, &e)) < 0 ||
         (error = add_attachments(w, o)) < 0 || (o->seal && (error = add_seals(w, &e, pages)) < 0) ||
         (error = sc_ofd_writer_finish(&r.ofd, w)) < 0)
         goto done;
@@ -1176,6 +1366,7 @@ done:
     sc_ofd_writer_free(w);
     layout_dispose(&l);
     sc_free(bx.box);
+    sc_free(bx.owner);
     sc_free(fixed);
     sc_buf_dispose(&text);
     sc_buf_dispose(&title);

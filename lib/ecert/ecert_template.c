@@ -761,8 +761,13 @@ static int load_seals(sc_ecert_template *t, ctx *c, const json_t *root)
         if (!json_is_object(d))
             error = bad(c, "not an object", NULL);
         else if ((error = get_num(&page, c, d, "page", 0, 0, 0, SC_ECERT_MAX_PAGES)) == 0 &&
-                 (error = get_num(&s->x, c, d, "x", 1, 0, 0, t->page_w)) == 0)
-            error = get_num(&s->y, c, d, "y", 1, 0, 0, t->page_h);
+                 (error = get_num(&s->x, c, d, "x", 1, 0, 0, t->page_w)) == 0 &&
+                 (error = get_num(&s->y, c, d, "y", 1, 0, 0, t->page_h)) == 0) {
+            const json_t *over = json_object_get(d, "over_text");
+            if (over && !json_is_boolean(over))
+                error = bad(c, "over_text: not true or false", NULL);
+            s->over_text = json_is_true(over);
+        }
         s->page = (long)page;
         pop(c, m);
     }

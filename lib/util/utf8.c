@@ -55,3 +55,18 @@ size_t sc_utf8_put(char *out, uint32_t c)
     out[3] = (char)(0x80 | (c & 0x3F));
     return 4;
 }
+
+const char *sc_utf8_excerpt(char *out, size_t size, const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0, keep = n;
+    if (max + 4 > size)
+        max = size - 4; /* room for "…" and the NUL */
+    if (keep > max) {
+        keep = max;
+        while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+            keep--; /* not inside a character */
+    }
+    memcpy(out, n ? s : "", keep);
+    memcpy(out + keep, keep < n ? "\u2026" : "", keep < n ? 4 : 1);
+    return out;
+}

@@ -199,6 +199,13 @@ bool sc_utf8_next(const unsigned char **s, const unsigned char *end, uint32_t *c
 /** Write @p c (at most U+10FFFF) as 1-4 bytes of UTF-8 at @p out, no NUL; @return the bytes. */
 size_t sc_utf8_put(char *out, uint32_t c);
 
+/**
+ * The start of @p s for a message, in @p out (@p size bytes, at least 8): at most @p max bytes,
+ * cut at a character boundary, "…" appended when cut, so that a message stays valid UTF-8.
+ * NULL is "". @return out
+ */
+const char *sc_utf8_excerpt(char *out, size_t size, const char *s, size_t max);
+
 /* ---- misc -------------------------------------------------------------------------------- */
 
 /** Wipe secret memory (not optimised away). */

@@ -79,9 +79,9 @@ MARGINS=(--expect-blank '*,0,0,19.5,297' --expect-blank '*,190.5,0,19.5,297'
 GLYPHS=(--expect-glyphs "龘龘精密仪器有限公司" --expect-glyphs "34465A (6½ 位)"
     --expect-glyphs "(20.3 ± 0.5) ℃" --expect-glyphs "100 Ω" --expect-glyphs "30 μΩ/Ω"
     --expect-glyphs "±0.4 ℃" --expect-glyphs "本证书为电子证书，请到发证机构官网验证")
-# The template's seal: centre (152, 222) on page 1, the 40 mm picture of make_seal_setup's seal.
+# The template's seal: centre (152, 232) on page 1, the 40 mm picture of make_seal_setup's seal.
 COMMON=(--expect-pages 2 --expect-page-size 210,297 --expect-valid --expect-signatures 1
-    --expect-no-errors --expect-seal 1,132,202,40,40 "${MARGINS[@]}" "${GLYPHS[@]}"
+    --expect-no-errors --expect-seal 1,132,212,40,40 "${MARGINS[@]}" "${GLYPHS[@]}"
     --expect-text "扩展不确定度" --expect-text "±" --expect-text "℃" --expect-text "Ω")
 
 # The harness's command line (one browser for every file) and, by certificate, its URL and where

@@ -382,6 +382,50 @@ static void set_long_issuer(json_t *root)
                                     "检验检测中心）某某分院"));
 }
 
+static void set_long_model(json_t *root)
+{
+    char model[1024] = "34465A ";
+    for (int i = 0; i < 50; i++)
+        strcat(model, "很长型号");
+    json_object_set_new(json_object_get(root, "instrument"), "model", json_string(model));
+}
+
+static void set_two_line_customer(json_t *root)
+{
+    json_object_set_new(
+        json_object_get(root, "customer"), "name",
+        json_string("很长的公司名称很长的公司名称很长的公司名称很长的公司名称很长的"));
+}
+
+static void set_notes(json_t *root, int lines, const char *sep)
+{
+    char *notes = calloc(1, 64 * 1024);
+    for (int i = 0; i < lines; i++)
+        snprintf(notes + strlen(notes), 64 * 1024 - strlen(notes),
+                 "%s%d. 这是一条很长的备注，说明校准的条件和结果的使用限制。", i ? sep : "", i);
+    json_object_set_new(root, "notes", json_string(notes));
+    free(notes);
+}
+
+static void set_notes_80_lines(json_t *root)
+{
+    set_notes(root, 80, "\n");
+}
+
+static void set_notes_one_long_line(json_t *root)
+{
+    set_notes(root, 100, "");
+}
+
+static void set_tall_cell(json_t *root)
+{
+    char cell[2048] = "";
+    for (int i = 0; i < 70; i++)
+        snprintf(cell + strlen(cell), sizeof(cell) - strlen(cell), "%s第%d行", i ? "\n" : "", i);
+    json_t *row = json_array_get(json_object_get(json_object_get(root, "results"), "rows"), 0);
+    json_array_set_new(row, 0, json_string(cell));
+}
+
 static void drop_calibrated(json_t *root)
 {
     json_object_del(json_object_get(root, "dates"), "calibrated");
@@ -454,6 +498,86 @@ static int parse_template(sc_ecert_template **t, json_t *root, const char *name)
     int rc = sc_ecert__template_parse(t, text, strlen(text), name, NULL);
     free(text);
     return rc;
+}
+
+/* Data that takes more room than the template leaves runs into nothing: a value that wraps and
+ * pushes the rows below it into the approvals or under the seal is refused, naming the field
+ * that wrapped; a value that wraps within the room is fine. The seal covers no text unless the
+ * template's seal position says "over_text". */
+static void test_ecert_issue__content_collisions(void **state)
+{
+    sign_fixture *f = *state;
+    sc_ecert_template *t = load("calibration");
+    sc_ecert_issue_options o = sealed(f), unsealed = SC_ECERT_ISSUE_OPTIONS_INIT;
+    sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
+    unsealed.time = ISSUE_TIME, unsealed.id_root = ID_ROOT;
+    sc_ecert_data *d = calibration(0, set_long_model);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message,
+                           "instrument.model: page 1: it wraps onto more lines than the template "
+                           "has room for, and"));
+    assert_null(r.ofd.ptr);
+    /* Unsealed, it runs into the approvals all the same. */
+    assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "instrument.model: page 1: it wraps"));
+    assert_non_null(strstr(sc_error_last()->message, "runs into"));
+    sc_ecert_data_free(d);
+    d = calibration(0, set_two_line_customer);
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+
+    /* Notes of 80 lines go on over the pages, line by line; one line longer than a page, or a
+     * table row taller than a page, would run off it: refused, naming the data. */
+    d = calibration(0, set_notes_80_lines);
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &unsealed));
+    sc_ofd *ofd = NULL;
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    size_t pages = sc_ofd_page_count(ofd, 0);
+    assert_true(pages >= 3);
+    assert_non_null(strstr(page_text(ofd, pages - 1), "79. 这是一条很长的备注"));
+    assert_null(strstr(page_text(ofd, pages - 2), "79. 这是一条很长的备注"));
+    assert_non_null(strstr(page_text(ofd, pages - 2), NOTICE));
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
+    sc_ecert_data_free(d);
+    d = calibration(0, set_notes_one_long_line);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_ELIMIT);
+    assert_non_null(strstr(sc_error_last()->message, "notes (template flow.blocks["));
+    assert_non_null(strstr(sc_error_last()->message, "without a line break is taller than a page"));
+    sc_ecert_data_free(d);
+    d = calibration(3, set_tall_cell);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "results.rows[0]: a row "));
+    sc_ecert_data_free(d);
+    sc_ecert_template_free(t);
+
+    /* A seal put over the cover's fields: refused, unless over_text says it may be there. */
+    d = calibration(0, NULL);
+    for (int over = 0; over < 2; over++) {
+        json_t *root = template_json();
+        json_t *seal = json_array_get(json_object_get(root, "seals"), 0);
+        json_object_set_new(seal, "y", json_real(150));
+        if (over)
+            json_object_set_new(seal, "over_text", json_true());
+        sc_assert_ok(parse_template(&t, root, "over.json"));
+        if (over) {
+            sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+            sc_ecert_issued_dispose(&r);
+        } else {
+            assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+            assert_non_null(strstr(sc_error_last()->message, "lies under the seal (seals[0]); "));
+        }
+        sc_ecert_template_free(t);
+        json_decref(root);
+    }
+    json_t *root = template_json();
+    json_object_set_new(json_array_get(json_object_get(root, "seals"), 0), "over_text",
+                        json_string("yes"));
+    assert_int_equal(parse_template(&t, root, "bad.json"), SC_EFORMAT);
+    assert_non_null(strstr(sc_error_last()->message, "seals[0]: over_text: not true or false"));
+    json_decref(root);
+    sc_ecert_data_free(d);
 }
 
 /* A template that puts text under the code is refused at load time. */
@@ -862,6 +986,7 @@ int main(void)
         cmocka_unit_test(test_ecert_issue__template_pages),
         cmocka_unit_test(test_ecert_issue__refusals),
         cmocka_unit_test(test_ecert_issue__template_code_overlap),
+        cmocka_unit_test(test_ecert_issue__content_collisions),
         cmocka_unit_test(test_ecert_issue__both_codes_need_code2),
         cmocka_unit_test(test_ecert_issue__template_images),
         cmocka_unit_test(test_ecert_issue__noto_two_pages_size),

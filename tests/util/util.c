@@ -116,6 +116,24 @@ static void test_util_report__verdict(void **state)
     sc_report_free(r2);
 }
 
+/* Excerpts for messages stay valid UTF-8: cut at a character boundary, marked with "…". */
+static void test_util_utf8__excerpt(void **state)
+{
+    char out[16], big[64];
+    (void)state;
+    assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "短句", 40), "短句");
+    assert_string_equal(sc_utf8_excerpt(big, sizeof(big), NULL, 40), "");
+    /* 7 bytes would cut 备 (3 bytes) after its first byte: 6 bytes are kept */
+    assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "备注备注", 7), "备注\u2026");
+    assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "abcdefgh", 3), "abc\u2026");
+    /* the buffer bounds it too: 16 bytes hold 12 and the mark */
+    assert_string_equal(sc_utf8_excerpt(out, sizeof(out), "0123456789abcdefghij", 40),
+                        "0123456789ab\u2026");
+    char u8[5] = "";
+    assert_int_equal(sc_utf8_put(u8, 0x9F98), 3);
+    assert_string_equal(u8, "龘");
+}
+
 static void test_util_error__record(void **state)
 {
     (void)state;
@@ -134,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_util_time__rfc3339),     cmocka_unit_test(test_util_time__rejects),
         cmocka_unit_test(test_util_buf__grow_and_oom), cmocka_unit_test(test_util_fs__atomic_write),
         cmocka_unit_test(test_util_report__verdict),   cmocka_unit_test(test_util_error__record),
+        cmocka_unit_test(test_util_utf8__excerpt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
