@@ -250,11 +250,61 @@ static bool may_be_blank(uint32_t cp)
            (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
+/* Vulgar fractions (½ ¼ ⅜ ...): a numerator, the fraction slash and a denominator. */
+static bool is_vulgar_fraction(uint32_t cp)
+{
+    return (cp >= 0xBC && cp <= 0xBE) || (cp >= 0x2150 && cp <= 0x215E) || cp == 0x2189;
+}
+
+static uint32_t be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+/* The number of parts of TrueType composite glyph @p g (glyf, clause 5.3.3 of ISO/IEC 14496-22);
+ * 0 when it is not a composite, the font has no glyf table, or the data is cut short. */
+static unsigned glyf_components(hb_face_t *face, uint32_t g)
+{
+    hb_blob_t *head = hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    hb_blob_t *loca = hb_face_reference_table(face, HB_TAG('l', 'o', 'c', 'a'));
+    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    unsigned hn, ln, gn, parts = 0;
+    const uint8_t *h = (const uint8_t *)hb_blob_get_data(head, &hn);
+    const uint8_t *l = (const uint8_t *)hb_blob_get_data(loca, &ln);
+    const uint8_t *d = (const uint8_t *)hb_blob_get_data(glyf, &gn);
+    if (h && l && d && hn >= 54) {
+        bool wide = be16(h + 50) != 0; /* indexToLocFormat */
+        size_t at = wide ? 4 * (size_t)g : 2 * (size_t)g, step = wide ? 4 : 2;
+        if (at + 2 * step <= ln) {
+            uint32_t from = wide ? be16(l + at) << 16 | be16(l + at + 2) : 2 * be16(l + at);
+            uint32_t to = wide ? be16(l + at + 4) << 16 | be16(l + at + 6) : 2 * be16(l + at + 2);
+            if (from + 10 <= to && to <= gn && (int16_t)be16(d + from) < 0) {
+                size_t p = from + 10;
+                uint32_t flags = 0x20; /* MORE_COMPONENTS */
+                while ((flags & 0x20) && p + 4 <= to && parts < 64) {
+                    flags = be16(d + p);
+                    p += 4 + ((flags & 0x01) ? 4 : 2) + /* ARG_1_AND_2_ARE_WORDS */
+                         ((flags & 0x08)   ? 2
+                          : (flags & 0x40) ? 4
+                          : (flags & 0x80) ? 8
+                                           : 0);
+                    parts++;
+                }
+            }
+        }
+    }
+    hb_blob_destroy(head);
+    hb_blob_destroy(loca);
+    hb_blob_destroy(glyf);
+    return parts;
+}
+
 /*
  * The font's glyph for @p cp, if it has one that draws. A glyph without an outline or bitmap
  * counts as missing unless the character is a blank: some fonts map characters to an empty
  * glyph (WenQuanYi Micro Hei's U+2103 ℃ has no contours), and such a character must come from a
- * fallback font, not vanish from the page.
+ * fallback font, not vanish from the page. So does a vulgar fraction whose composite glyph lacks
+ * a part.
  */
 bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph)
 {
@@ -269,6 +319,12 @@ bool sc_ofd__font_glyph(const sc_ofd_font *font, uint32_t cp, uint32_t *glyph)
     if (has && !may_be_blank(cp)) {
         hb_glyph_extents_t ext;
         has = hb_font_get_glyph_extents(font->hb, g, &ext) && ext.width != 0 && ext.height != 0;
+    }
+    /* A fraction built of fewer than three parts lacks one: WenQuanYi Micro Hei's ½ is
+     * onesuperior + fraction and prints "¹⁄" (its ¾ and ⅜ lack the three). */
+    if (has && is_vulgar_fraction(cp)) {
+        unsigned parts = glyf_components(hb_font_get_face(font->hb), g);
+        has = parts == 0 || parts >= 3;
     }
     if (cp < 0x10000)
         atomic_store_explicit(&font->bmp_glyph[cp], has ? (uint32_t)g + 2 : 1,

@@ -165,6 +165,13 @@ static void test_ofd_write_font__empty_glyph_is_missing(void **state)
     assert_int_equal(sc_ofd_font_has_char(wqy, 0x20), 1);   /* space: empty, and fine */
     assert_int_equal(sc_ofd_font_has_char(wqy, 0x3000), 1); /* ideographic space */
     assert_int_equal(sc_ofd_font_has_char(wqy, 0x6E29), 1); /* 温 */
+    /* Its ½ ¾ ⅜ are composites missing a part (½ is ¹ and ⁄ only); ¼ ⅛ are whole. */
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0xBD), 0);
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0xBE), 0);
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x215C), 0);
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0xBC), 1);
+    assert_int_equal(sc_ofd_font_has_char(wqy, 0x215B), 1);
+    assert_int_equal(sc_ofd_font_has_char(noto, 0xBD), 1); /* CFF: no composites to check */
     assert_int_equal(one_page(&ofd, text, wqy, NULL), SC_ENOTFOUND);
     assert_non_null(strstr(sc_error_last()->message, "U+2103"));
     sc_assert_ok(one_page(&ofd, text, wqy, noto));
