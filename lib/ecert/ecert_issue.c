@@ -1115,13 +1115,18 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
 
 /* T/CMA 6.4: a correction or a supplement comes from the issuer of the certificate it follows
  * (o->earlier). A correction keeps the serial, type and accreditation, so that the identifiers
- * differ only in the revision, the next one; a supplement has a serial of its own. */
+ * differ only in the revision, the next one, and has a number of its own; a supplement has a
+ * serial of its own. A correction of a supplement is both: the earlier one is the supplement
+ * it corrects. */
 static int check_earlier(const sc_ecert_issue_options *o, const sc_ecert_fields *f)
 {
     const sc_ecert_id *e = o->earlier;
-    if (o->supersedes && o->supplement_to)
-        return sc_error_set(SC_EINVALID, "a certificate corrects another or supplements it, not "
-                                         "both");
+    if (o->supersedes && strcmp(f->number, o->supersedes) == 0)
+        return sc_error_set(SC_EINVALID,
+                            "number: %s is the number of the certificate this one supersedes; "
+                            "the corrected certificate has a number of its own (T/CMA 6.4.1: "
+                            "修改后的证书号)",
+                            f->number);
     if (o->supplement_to && strcmp(f->serial, o->supplement_to) == 0)
         return sc_error_set(SC_EINVALID,
                             "serial: %s is the serial of the certificate this file supplements; "
@@ -1136,7 +1141,7 @@ static int check_earlier(const sc_ecert_issue_options *o, const sc_ecert_fields 
         return sc_error_set(SC_EFORMAT,
                             "issuer.org_code: %s, but the earlier certificate was issued by %s",
                             f->issuer.org_code, e->issuer);
-    if (o->supplement_to)
+    if (o->supplement_to && !o->supersedes) /* a correction of a supplement is a correction */
         return strcmp(o->supplement_to, e->serial) == 0
                    ? 0
                    : sc_error_set(SC_EINVALID,
@@ -1186,8 +1191,10 @@ static int check_seal_name(const env *e)
  * ("-修改1", "-补充文件"), so that it never takes the name of the certificate it follows. */
 static int file_name(sc_buf *out, const env *e)
 {
-    char suffix[32] = "";
-    if (e->o->supplement_to)
+    char suffix[48] = "";
+    if (e->o->supplement_to && e->f->revision > 0)
+        snprintf(suffix, sizeof(suffix), "补充文件-修改%d", e->f->revision);
+    else if (e->o->supplement_to)
         snprintf(suffix, sizeof(suffix), "补充文件");
     else if (e->f->revision > 0)
         snprintf(suffix, sizeof(suffix), "修改%d", e->f->revision);

@@ -18,10 +18,16 @@ static bool is_cjk(uint32_t c)
 
 /* Append @p s with characters illegal in file names replaced by '_'; at most @p max_chars
  * characters (SIZE_MAX: all). Also counts the CJK characters appended. */
+static bool is_blank(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000;
+}
+
 static int put_clean(sc_buf *b, const char *s, size_t max_chars, size_t *cjk)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = 0;
+    const size_t begin = b->size;
+    size_t n = 0, end = begin; /* end: after the last character that is not blank */
     int error = 0;
     while (*p && n < max_chars && error == 0) {
         const unsigned char *start = p;
@@ -29,13 +35,27 @@ static int put_clean(sc_buf *b, const char *s, size_t max_chars, size_t *cjk)
         if (!sc_utf8_next(&p, NULL, &c))
             return sc_error_set(SC_EINVALID, "'%s' is not valid UTF-8", s);
         n++;
+        if (is_blank(c)) { /* none leading; trailing ones are cut below; a tab is "_" */
+            if (b->size != begin)
+                error =
+                    c == '\t' ? sc_buf_put(b, "_", 1) : sc_buf_put(b, start, (size_t)(p - start));
+            continue;
+        }
         if (c < 0x20 || c == 0x7f || (c < 0x80 && strchr("/\\:*?\"<>|", (int)c) != NULL)) {
             error = sc_buf_put(b, "_", 1);
+            end = b->size;
             continue;
         }
         if (is_cjk(c))
             (*cjk)++;
         error = sc_buf_put(b, start, (size_t)(p - start));
+        end = b->size;
+    }
+    /* No blanks at the end of a part ("数字多用表 " is 数字多用表): they are invisible in file
+     * lists and some systems drop them. */
+    if (error == 0 && end < b->size) {
+        b->size = end;
+        b->ptr[end] = 0;
     }
     return error;
 }

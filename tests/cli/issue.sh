@@ -45,9 +45,15 @@ expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}
 expect_stderr_contains "exists"
 expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/out" -f
 
-# A correction: same serial, revision + 1, the cover names the old number.
+# A correction: a number of its own (T/CMA 6.4.1), the same serial, revision + 1, the cover
+# names the old number. The old number again is refused.
 mkdir -p "$T/rev"
-expect_exit 0 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/rev" \
+sed 's/"number": "JZ2026-000123"/"number": "JZ2026-000123A"/' "$DATA/calibration.json" \
+    > "$T/fixed.json"
+expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/rev" \
+    --supersedes "$CERT"
+expect_stderr_contains "the corrected certificate has a number of its own"
+expect_exit 0 "$SC" issue -t calibration -d "$T/fixed.json" "${SEAL[@]}" -o "$T/rev" \
     --supersedes "$CERT"
 NEW=$(cat "$OUT")
 expect_exit 0 "$SC" info "$NEW" --json
@@ -55,19 +61,19 @@ expect_json documents.0.custom_tags.0.values.revision 1
 REV_ID=$(json_get documents.0.custom_tags.0.values.id)
 [[ "${REV_ID%?}" == "${ID%?}" && "${REV_ID: -1}" == 1 ]] || fail "revision id $REV_ID from $ID"
 # Data with another serial cannot correct that certificate.
-sed 's/"serial": "JZ2026-000123"/"serial": "JZ2026-999999"/' "$DATA/calibration.json" > "$T/other.json"
+sed 's/"serial": "JZ2026-000123"/"serial": "JZ2026-999999"/' "$T/fixed.json" > "$T/other.json"
 expect_exit 2 "$SC" issue -t calibration -d "$T/other.json" "${SEAL[@]}" -o "$T/rev" -f \
     --supersedes "$CERT"
 expect_stderr_contains "keeps the serial"
 # Nor data of another issuer, type or accreditation: the identifiers would differ in more than
 # the revision.
 sed 's/"org_code": "12350000488010235N"/"org_code": "91350200776049653A"/' \
-    "$DATA/calibration.json" > "$T/other_issuer.json"
+    "$T/fixed.json" > "$T/other_issuer.json"
 expect_exit 2 "$SC" issue -t calibration -d "$T/other_issuer.json" "${SEAL[@]}" -o "$T/rev" -f \
     --supersedes "$CERT"
 expect_stderr_contains "issuer.org_code: 91350200776049653A, but the earlier certificate"
 sed 's/"accreditation": "CNAS L0001"/"accreditation": "CNAS L9999"/' \
-    "$DATA/calibration.json" > "$T/other_acc.json"
+    "$T/fixed.json" > "$T/other_acc.json"
 expect_exit 2 "$SC" issue -t calibration -d "$T/other_acc.json" "${SEAL[@]}" -o "$T/rev" -f \
     --supersedes "$CERT"
 expect_stderr_contains "issuer.accreditation"
@@ -94,6 +100,15 @@ SUP=$(cat "$OUT")
 [[ "$SUP" == *-补充文件.ofd ]] || fail "supplement named $SUP"
 expect_exit 0 "$SC" info "$SUP" --json
 expect_json documents.0.custom_tags.0.values.supplement_to JZ2026-000123
+# Its correction is a supplementary file still: the notice, the tag, the name.
+sed 's/"number": "JZ2026-000123A"/"number": "JZ2026-000123B"/' "$T/other.json" > "$T/other_b.json"
+expect_exit 0 "$SC" issue -t calibration -d "$T/other_b.json" "${SEAL[@]}" -o "$T/sup" \
+    --supersedes "$SUP"
+SUP2=$(cat "$OUT")
+[[ "$SUP2" == *-补充文件-修改1.ofd ]] || fail "corrected supplement named $SUP2"
+expect_exit 0 "$SC" info "$SUP2" --json
+expect_json documents.0.custom_tags.0.values.supplement_to JZ2026-000123
+expect_json documents.0.custom_tags.0.values.supersedes JZ2026-000123A
 # A supplement with the supplemented certificate's serial would share its identifier.
 expect_exit 2 "$SC" issue -t calibration -d "$DATA/calibration.json" "${SEAL[@]}" -o "$T/sup" \
     --supplement-to "$CERT"
@@ -148,6 +163,20 @@ expect_stderr_contains "299 issued, 1 failed, 300 lines"
 n=$(ls "$T/long" | wc -l)
 [[ $n -eq 299 ]] || fail "the long batch wrote $n files, expected 299"
 [[ $(grep -c '\.ofd$' "$OUT") -eq 299 ]] || fail "the long batch printed $(grep -c '\.ofd$' "$OUT") paths"
+
+# One number, one file, whatever --force says: a line repeating an earlier line's number fails,
+# and so does one whose file name comes out as an earlier one's (N2_ and N2/ are both N2_).
+mkdir -p "$T/names"
+make_batch "$T/names.jsonl" 4 N '
+if i == 1: d["number"] = "JZ2026-N0000"
+if i == 2: d["number"], d["instrument"]["serial"] = "JZ2026-N2_", "SN2"
+if i == 3: d["number"], d["instrument"]["serial"] = "JZ2026-N2/", "SN2"
+'
+expect_exit 2 "$SC" issue -t calibration --batch "$T/names.jsonl" -j 1 -f "${SEAL[@]}" -o "$T/names"
+expect_stderr_contains "names.jsonl:3: number: JZ2026-N0000 is the number of line 1 of this batch"
+expect_stderr_contains "names.jsonl:5: number: the file name 校准电子证书-JZ2026-N2_-数字多用表-SN2.ofd is that of line 4"
+expect_stderr_contains "2 issued, 2 failed"
+[[ $(ls "$T/names" | wc -l) -eq 2 ]] || fail "names: $(ls "$T/names")"
 
 # On a terminal (stderr a pseudo-terminal): the bar, ending full, with the failed count.
 rm -rf "$T/batch_tty"

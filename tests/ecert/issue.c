@@ -898,15 +898,21 @@ static void test_ecert_issue__revisions(void **state)
     sc_ecert_issued_dispose(&r);
 
     o.supplement_to = NULL;
+    /* A correction keeps its own number (T/CMA 6.4.1: 修改后的证书号), not the old one's. */
     o.supersedes = "JZ2026-000123";
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message,
+                           "number: JZ2026-000123 is the number of the certificate this one "
+                           "supersedes"));
+    o.supersedes = "JZ2025-000987";
     sc_assert_ok(sc_ecert_data_set_revision(d, 1));
     sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
     assert_string_equal((const char *)r.file_name.ptr,
                         "校准电子证书-JZ2026-000123-数字多用表-MY57001234-修改1.ofd");
     sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
-    assert_non_null(strstr(page_text(ofd, 0), "本证书替代证书编号为 JZ2026-000123"));
+    assert_non_null(strstr(page_text(ofd, 0), "本证书替代证书编号为 JZ2025-000987"));
     sc_assert_ok(sc_ecert_tags_read(&tags, ofd));
-    assert_string_equal(tags.supersedes, "JZ2026-000123");
+    assert_string_equal(tags.supersedes, "JZ2025-000987");
     size_t n = strlen(tags.id);
     assert_string_equal(tags.id + n - 1, "1"); /* 证书修改次数 */
     sc_ecert_tags_dispose(&tags);
@@ -926,7 +932,7 @@ static void test_ecert_issue__revisions(void **state)
     const sc_ecert_fields *f = sc_ecert_data_fields(d); /* revision 1 */
     sc_ecert_id old = {ID_ROOT, f->type, f->issuer.org_code, f->issuer.accreditation, f->serial, 0};
     o.supplement_to = NULL;
-    o.supersedes = "JZ2026-000123";
+    o.supersedes = "JZ2025-000987";
     o.earlier = &old;
     sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
     sc_ecert_issued_dispose(&r);
@@ -969,9 +975,13 @@ static void test_ecert_issue__revisions(void **state)
     o.supplement_to = "JZ2026-000001";
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "issuer.org_code"));
-    o.supersedes = "JZ2026-000123";
-    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EINVALID);
-    assert_non_null(strstr(sc_error_last()->message, "not both"));
+    /* A correction of that supplement: a supplement still, revision 1 of it. */
+    o.supersedes = "JZ2025-000987";
+    o.earlier = &old;
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &o));
+    assert_string_equal((const char *)r.file_name.ptr,
+                        "校准电子证书-JZ2026-000123-数字多用表-MY57001234-补充文件-修改1.ofd");
+    sc_ecert_issued_dispose(&r);
     sc_ecert_data_free(d);
     sc_ecert_template_free(t);
 }

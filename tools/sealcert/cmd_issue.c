@@ -66,13 +66,16 @@ static int parse_data(sc_ecert_data **out, const run_ctx *rc, const char *json, 
     return error;
 }
 
-/* Issue one certificate; on success @p path_out gets the file written. On failure returns the
- * library code with the message in sc_error_last(). */
-static int issue_data(sc_buf *path_out, const run_ctx *rc, const sc_ecert_data *data)
+/* Issue one certificate; on success @p path_out gets the file written. @p claim, when not NULL,
+ * may refuse the file name first (a batch: one file per name). On failure returns the library
+ * code with the message in sc_error_last(). */
+static int issue_data(sc_buf *path_out, const run_ctx *rc, const sc_ecert_data *data,
+                      int (*claim)(void *ctx, const char *file_name), void *claim_ctx)
 {
     sc_ecert_issued r = SC_ECERT_ISSUED_INIT;
     int error;
-    if ((error = sc_ecert_issue(&r, rc->tpl, data, &rc->io)) < 0)
+    if ((error = sc_ecert_issue(&r, rc->tpl, data, &rc->io)) < 0 ||
+        (claim && (error = claim(claim_ctx, (const char *)r.file_name.ptr)) < 0))
         goto done;
     sc_buf_clear(path_out);
     if ((error = sc_buf_printf(path_out, "%s/%s", rc->dir, (const char *)r.file_name.ptr)) < 0)
@@ -170,7 +173,8 @@ typedef struct {
     size_t count;
     size_t end;                       /* the current chunk's end */
     atomic_size_t next, done, failed; /* next: the next line of the chunk to take */
-    pthread_mutex_t lock;             /* serialises progress output */
+    pthread_mutex_t lock;             /* serialises progress output and names */
+    id_set names;                     /* the file names written, lower case, with their lines */
     bool progress;                    /* stderr is a terminal */
     struct timespec start;
 } batch;
@@ -216,6 +220,39 @@ static void *parse_worker(void *payload)
     return NULL;
 }
 
+/* A file name a line of the batch writes: taken by no other line (names equal but for case are
+ * one file on some file systems), whatever --force says. */
+typedef struct {
+    batch *b;
+    size_t line;
+} name_claim;
+
+static int claim_name(void *ctx, const char *file_name)
+{
+    name_claim *c = ctx;
+    char *key = sc_strdup(file_name);
+    size_t first = 0;
+    int taken;
+    if (!key)
+        return sc_error_oom();
+    for (char *k = key; *k; k++)
+        if (*k >= 'A' && *k <= 'Z')
+            *k = (char)(*k - 'A' + 'a');
+    pthread_mutex_lock(&c->b->lock);
+    taken = id_set_add(&c->b->names, key, c->line, &first);
+    pthread_mutex_unlock(&c->b->lock);
+    if (taken != 0)
+        sc_free(key);
+    if (taken < 0)
+        return sc_error_oom();
+    if (taken == 1)
+        return sc_error_set(SC_EEXISTS,
+                            "number: the file name %s is that of line %zu of this batch; one "
+                            "certificate per file",
+                            file_name, first);
+    return 0;
+}
+
 static void *issue_worker(void *payload)
 {
     batch *b = payload;
@@ -224,7 +261,8 @@ static void *issue_worker(void *payload)
     while ((i = atomic_fetch_add(&b->next, 1)) < b->end) {
         batch_line *l = &b->lines[i];
         if (l->data) {
-            if ((l->error = issue_data(&path, b->rc, l->data)) < 0)
+            name_claim claim = {b, l->number};
+            if ((l->error = issue_data(&path, b->rc, l->data, claim_name, &claim)) < 0)
                 line_failed(l, l->error);
             else
                 l->message = sc_strdup((const char *)path.ptr);
@@ -268,26 +306,36 @@ static int mark_duplicate_ids(batch *b, id_set *seen, size_t from)
         if (!l->data)
             continue;
         const sc_ecert_fields *f = sc_ecert_data_fields(l->data);
-        sc_buf k = SC_BUF_INIT;
-        size_t first = 0;
-        int error = sc_buf_printf(&k, "%s\x1f%d\x1f%s\x1f%s\x1f%d", f->issuer.org_code, f->type,
-                                  f->issuer.accreditation, f->serial, f->revision);
-        if (error == 0 && (error = id_set_add(seen, (char *)k.ptr, l->number, &first)) == 0)
-            k = (sc_buf)SC_BUF_INIT; /* the set has it */
-        sc_buf_dispose(&k);
-        if (error < 0)
-            return error;
-        if (error == 1) {
-            sc_buf_clear(&k);
+        /* The identifier, and the certificate number of the issuer ('#' keys). */
+        for (int pass = 0; pass < 2 && l->data; pass++) {
+            sc_buf k = SC_BUF_INIT;
+            size_t first = 0;
+            int error =
+                pass == 0 ? sc_buf_printf(&k, "%s\x1f%d\x1f%s\x1f%s\x1f%d", f->issuer.org_code,
+                                          f->type, f->issuer.accreditation, f->serial, f->revision)
+                          : sc_buf_printf(&k, "#%s\x1f%s", f->issuer.org_code, f->number);
+            if (error == 0 && (error = id_set_add(seen, (char *)k.ptr, l->number, &first)) == 0)
+                k = (sc_buf)SC_BUF_INIT; /* the set has it */
+            sc_buf_dispose(&k);
+            if (error < 0)
+                return error;
+            if (error == 0)
+                continue;
+            if ((error = pass == 0
+                             ? sc_buf_printf(&k,
+                                             "serial: the identifier (issuer, type, "
+                                             "accreditation, serial, revision) is that of line "
+                                             "%zu of this batch; identifiers are unique (T/CMA "
+                                             "4.5.3)",
+                                             first)
+                             : sc_buf_printf(&k,
+                                             "number: %s is the number of line %zu of this "
+                                             "batch; certificate numbers are unique",
+                                             f->number, first)) < 0)
+                return error;
             l->error = SC_EEXISTS;
             sc_ecert_data_free(l->data);
             l->data = NULL;
-            if ((error = sc_buf_printf(&k,
-                                       "serial: the identifier (issuer, type, accreditation, "
-                                       "serial, revision) is that of line %zu of this batch; "
-                                       "identifiers are unique (T/CMA 4.5.3)",
-                                       first)) < 0)
-                return error;
             l->message = (char *)sc_buf_detach(&k, NULL);
         }
     }
@@ -380,6 +428,7 @@ done:
     }
     sc_free(b.lines);
     id_set_dispose(&seen);
+    id_set_dispose(&b.names);
     sc_buf_dispose(&file);
     return code;
 }
@@ -492,6 +541,9 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
         rc.revision = earlier_id->revision + 1;
         rc.io.supersedes = earlier.number;
         rc.io.earlier = earlier_id;
+        /* The correction of a supplementary file is a supplementary file too. */
+        if (earlier.supplement_to && *earlier.supplement_to)
+            rc.io.supplement_to = earlier.supplement_to;
     } else if (sc_opt_has(opts, "supplement-to")) {
         if ((code = read_earlier(&earlier, &earlier_id, "supplement-to",
                                  sc_opt_get(opts, "supplement-to"))) != 0)
@@ -541,7 +593,7 @@ static int run_issue(const sc_cli_cmd *cmd, const sc_opts *opts)
     }
     sc_ecert_data *parsed = NULL;
     if ((error = parse_data(&parsed, &rc, (const char *)data.ptr, data.size)) < 0 ||
-        (error = issue_data(&path, &rc, parsed)) < 0) {
+        (error = issue_data(&path, &rc, parsed, NULL, NULL)) < 0) {
         sc_ecert_data_free(parsed);
         code = sc_out_lib_error(data_file, error);
         goto done;
