@@ -1,5 +1,7 @@
 /* File helpers: bounded reads and atomic writes (temporary file, fsync, rename), with I/O fault
  * injection for tests (after SQLite src/test_syscall.c). */
+/* syncfs(2) is a Linux call: glibc declares it under _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include "util/util.h"
 
 #include <errno.h>
@@ -177,5 +179,57 @@ done:
         unlink(tmp);
     sc_free(tmp);
     sc_free(dircopy);
+    return error;
+}
+
+int sc_fs_write_temp(char **tmp_out, const char *path, const void *data, size_t len, bool overwrite,
+                     unsigned int mode)
+{
+    size_t plen = strlen(path);
+    struct stat st;
+    int fd = -1;
+    char *tmp;
+    *tmp_out = NULL;
+    if (!overwrite && lstat(path, &st) == 0)
+        return sc_error_set(SC_EEXISTS, "%s: file exists (use --force to overwrite)", path);
+    if (!(tmp = sc_malloc(plen + 16)))
+        return sc_error_oom();
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+    if (fault() || (fd = mkstemp(tmp)) < 0) {
+        sc_free(tmp);
+        return io_error("cannot create temporary file", path);
+    }
+    if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || close(fd) < 0) {
+        int error = io_error("cannot write", tmp);
+        unlink(tmp);
+        sc_free(tmp);
+        return error;
+    }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int sc_fs_sync_dir(const char *dir, bool whole_fs)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+    if (dfd < 0)
+        return io_error("cannot open directory", dir);
+    rc = fault() ? -1 : whole_fs ? syncfs(dfd) : fsync(dfd);
+    int error = rc < 0 ? io_error("cannot sync", dir) : 0;
+    close(dfd);
+    return error;
+}
+
+int sc_fs_commit(const char *tmp, const char *path, bool overwrite)
+{
+    struct stat st;
+    int error = 0;
+    if (!overwrite && lstat(path, &st) == 0)
+        error = sc_error_set(SC_EEXISTS, "%s: file exists (use --force to overwrite)", path);
+    else if (fault() || rename(tmp, path) < 0)
+        error = io_error("cannot rename into place", path);
+    if (error < 0)
+        unlink(tmp);
     return error;
 }

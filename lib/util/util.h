@@ -146,6 +146,19 @@ int sc_fs_read_regular(sc_buf *out, const char *path, size_t max);
 int sc_fs_write_atomic(const char *path, const void *data, size_t len, bool overwrite,
                        unsigned int mode);
 
+/*
+ * sc_fs_write_atomic() for many files at once, with one sync for them all: write each to a
+ * temporary (sc_fs_write_temp: not synced; *tmp_out its path, sc_free), make them all durable
+ * (sc_fs_sync_dir with whole_fs: syncfs of the directory's file system), rename each into place
+ * (sc_fs_commit: the temporary is removed on failure), and make the renames durable
+ * (sc_fs_sync_dir of the directory). A crash before the sync leaves temporaries, never a partial
+ * file under a final name.
+ */
+int sc_fs_write_temp(char **tmp_out, const char *path, const void *data, size_t len, bool overwrite,
+                     unsigned int mode);
+int sc_fs_sync_dir(const char *dir, bool whole_fs);
+int sc_fs_commit(const char *tmp, const char *path, bool overwrite);
+
 /** I/O fault injection for tests: make the Nth (1-based) file operation fail with @p err; 0 off. */
 void sc_fs_fail_after(size_t n, int err);
 

@@ -2,6 +2,7 @@
 #include "common/test.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 static void test_util_time__rfc3339(void **state)
@@ -92,6 +93,45 @@ static void test_util_fs__atomic_write(void **state)
     unlink(path);
 }
 
+/* Many files, one sync: temporaries, a sync, renames; a refused or failed rename leaves the
+ * existing file and no temporary. */
+static void test_util_fs__grouped_writes(void **state)
+{
+    const char *path = sctest_tmp("grouped.txt");
+    char *tmp = NULL, dir[1024];
+    sc_buf b = SC_BUF_INIT;
+    (void)state;
+    snprintf(dir, sizeof(dir), "%s", path);
+    *strrchr(dir, '/') = 0;
+    unlink(path);
+    sc_assert_ok(sc_fs_write_temp(&tmp, path, "one", 3, false, 0644));
+    assert_int_equal(access(path, F_OK), -1); /* not under its name before the commit */
+    sc_assert_ok(sc_fs_sync_dir(dir, true));
+    sc_assert_ok(sc_fs_commit(tmp, path, false));
+    assert_int_equal(access(tmp, F_OK), -1);
+    sc_free(tmp);
+    sc_assert_ok(sc_fs_sync_dir(dir, false));
+    sc_assert_ok(sc_fs_read_file(&b, path, 100));
+    assert_string_equal((char *)b.ptr, "one");
+    /* Exists: refused before writing, and again at the commit (the temporary goes). */
+    assert_int_equal(sc_fs_write_temp(&tmp, path, "two", 3, false, 0644), SC_EEXISTS);
+    assert_null(tmp);
+    sc_assert_ok(sc_fs_write_temp(&tmp, path, "two", 3, true, 0644));
+    assert_int_equal(sc_fs_commit(tmp, path, false), SC_EEXISTS);
+    assert_int_equal(access(tmp, F_OK), -1);
+    sc_free(tmp);
+    /* A failing write leaves no temporary. */
+    sc_fs_fail_after(2, ENOSPC);
+    assert_int_equal(sc_fs_write_temp(&tmp, path, "three", 5, true, 0644), SC_EIO);
+    sc_fs_fail_after(0, 0);
+    assert_null(tmp);
+    assert_int_equal(sc_fs_sync_dir("/nonexistent", false), SC_ENOTFOUND);
+    sc_assert_ok(sc_fs_read_file(&b, path, 100));
+    assert_string_equal((char *)b.ptr, "one");
+    sc_buf_dispose(&b);
+    unlink(path);
+}
+
 static void test_util_report__verdict(void **state)
 {
     sc_report *r = NULL, *r2 = NULL;
@@ -149,9 +189,13 @@ static void test_util_error__record(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_util_time__rfc3339),     cmocka_unit_test(test_util_time__rejects),
-        cmocka_unit_test(test_util_buf__grow_and_oom), cmocka_unit_test(test_util_fs__atomic_write),
-        cmocka_unit_test(test_util_report__verdict),   cmocka_unit_test(test_util_error__record),
+        cmocka_unit_test(test_util_time__rfc3339),
+        cmocka_unit_test(test_util_time__rejects),
+        cmocka_unit_test(test_util_buf__grow_and_oom),
+        cmocka_unit_test(test_util_fs__atomic_write),
+        cmocka_unit_test(test_util_report__verdict),
+        cmocka_unit_test(test_util_fs__grouped_writes),
+        cmocka_unit_test(test_util_error__record),
         cmocka_unit_test(test_util_utf8__excerpt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
