@@ -190,15 +190,23 @@ static int check_data_chars(const sc_ecert_template *t, const sc_ecert_data *d)
     return sc_ecert__data_each_string(d, check_value_chars, &cc);
 }
 
+/* Every field the template requires and the data lacks, in one message ("dates.calibrated,
+ * people.checked_by: missing"), so that one run shows what to add. */
 static int check_required(const sc_ecert_template *t, const sc_ecert_data *d)
 {
-    for (size_t i = 0; i < t->required_count; i++) {
+    sc_buf missing = SC_BUF_INIT;
+    size_t n = 0;
+    int error = 0;
+    for (size_t i = 0; i < t->required_count && error == 0; i++) {
         const char *v = sc_ecert_data_get(d, t->required[i]);
         if (!v || !*v)
-            return sc_error_set(SC_EFORMAT, "%s: missing (the %s template needs it)",
-                                t->required[i], t->name);
+            error = sc_buf_printf(&missing, "%s%s", n++ ? ", " : "", t->required[i]);
     }
-    return 0;
+    if (error == 0 && n)
+        error = sc_error_set(SC_EFORMAT, "%s: missing (the %s template needs %s)",
+                             (const char *)missing.ptr, t->name, n > 1 ? "them" : "it");
+    sc_buf_dispose(&missing);
+    return error;
 }
 
 /* ---- layout: the flow ---- */

@@ -431,6 +431,13 @@ static void drop_calibrated(json_t *root)
     json_object_del(json_object_get(root, "dates"), "calibrated");
 }
 
+static void drop_calibrated_and_people(json_t *root)
+{
+    drop_calibrated(root);
+    json_object_del(json_object_get(root, "people"), "calibrated_by");
+    json_object_del(json_object_get(root, "people"), "checked_by");
+}
+
 static void make_verification(json_t *root)
 {
     json_object_set_new(root, "type", json_integer(1));
@@ -468,6 +475,13 @@ static void test_ecert_issue__refusals(void **state)
     d = calibration(0, drop_calibrated);
     assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
     assert_non_null(strstr(sc_error_last()->message, "dates.calibrated: missing"));
+    sc_ecert_data_free(d);
+    /* Every missing one at once. */
+    d = calibration(0, drop_calibrated_and_people);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &o), SC_EFORMAT);
+    assert_string_equal(sc_error_last()->message,
+                        "dates.calibrated, people.calibrated_by, people.checked_by: missing (the "
+                        "calibration template needs them)");
     sc_ecert_data_free(d);
 
     /* The data's type must be the template's. */
