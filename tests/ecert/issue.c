@@ -26,6 +26,10 @@ static const char *const shipped_names[] = {
     "检定结果通知书电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
     "检测电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd",
     "检验电子证书-质字20260311_0458-弹簧管式一般压力表-2021-11873.ofd"};
+/* What their covers call the number: a report is not a certificate. */
+static const char *const shipped_number_labels[] = {
+    "证书编号 Certificate No.", "证书编号 Certificate No.", "通知书编号 Notice No.",
+    "报告编号 Report No.", "报告编号 Report No."};
 
 /* The calibration fixture with @p rows result rows (5 columns) and @p edit applied. */
 static sc_ecert_data *calibration(size_t rows, void (*edit)(json_t *root))
@@ -875,6 +879,25 @@ static void test_ecert_issue__every_template(void **state)
         assert_non_null(strstr(page_text(ofd, 0), NOTICE));
         assert_int_equal(seal_covered_chars(ofd, t, seal), 0);
         assert_int_equal(boundaries_under_code(ofd, t), 0);
+        assert_non_null(strstr(page_text(ofd, 0), shipped_number_labels[i]));
+        /* The results start on page 2, after the approvals and the seal of page 1: never split
+         * around them (no shipped template has a cover flow). */
+        assert_int_equal(r.page_count, 2);
+        assert_null(strstr(page_text(ofd, 0), "技术要求")); /* a heading of the results */
+        assert_null(strstr(page_text(ofd, 0), "轻敲位移")); /* their last row */
+        assert_non_null(strstr(page_text(ofd, 1), "轻敲位移"));
+        if (strcmp(shipped[i], "verification-notice") == 0) {
+            /* A notice of a failed verification states its conclusion. */
+            sc_ecert_data_free(d);
+            json_object_del(root, "conclusion");
+            free(text);
+            text = json_dumps(root, 0);
+            sc_assert_ok(sc_ecert_data_parse(&d, text, strlen(text)));
+            sc_ecert_issued r2 = SC_ECERT_ISSUED_INIT;
+            assert_int_equal(sc_ecert_issue(&r2, t, d, &o), SC_EFORMAT);
+            assert_non_null(strstr(sc_error_last()->message, "conclusion: missing"));
+            assert_null(r2.ofd.ptr);
+        }
         sc_ofd_report_free(rep);
         sc_ofd_free(ofd);
         sc_ecert_issued_dispose(&r);
