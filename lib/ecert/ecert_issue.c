@@ -350,6 +350,9 @@ static double text_units(const char *s)
 /* Column widths for results tables, whose columns come with the data: shares of the flow's
  * width by the longest text of each column (a character count, not a measurement: measuring
  * every cell would cost more than laying the table out), at least 6 units each, capped at 40. */
+/* The narrowest column of a results table, mm: with 0.8 mm of padding a side, four digits. */
+#define MIN_COLUMN_MM 8.0
+
 static void results_widths(double *widths, const sc_ecert_fields *f, double total)
 {
     double sum = 0;
@@ -403,7 +406,20 @@ static int build_table(sc_ofd_table **out, layout *l, const sc_ecert__block *b)
     }
     if (is_results) {
         results_widths(widths, f, e->t->flow_w);
-        error = sc_ofd_table_new(&tab, cols, widths, (const char *const *)f->columns, &ts);
+        /* Narrower, a cell breaks "1.0001 V" into a digit a line: unreadable, so refused. */
+        for (size_t k = 0; k < cols && error == 0; k++)
+            if (widths[k] < MIN_COLUMN_MM) {
+                char ex[64];
+                error = sc_error_set(SC_EINVALID,
+                                     "results.columns: %zu columns do not fit the page's %.0f mm: "
+                                     "column %zu (\"%s\") would be %.1f mm wide, under %.0f mm; "
+                                     "give the table fewer columns",
+                                     cols, e->t->flow_w, k + 1,
+                                     sc_utf8_excerpt(ex, sizeof(ex), f->columns[k], 30), widths[k],
+                                     MIN_COLUMN_MM);
+            }
+        if (error == 0)
+            error = sc_ofd_table_new(&tab, cols, widths, (const char *const *)f->columns, &ts);
     } else {
         for (size_t k = 0; k < cols; k++) {
             widths[k] = b->cols[k].width;

@@ -430,6 +430,21 @@ static void set_tall_cell(json_t *root)
     json_array_set_new(row, 0, json_string(cell));
 }
 
+static void set_40_columns(json_t *root)
+{
+    json_t *results = json_object_get(root, "results"), *cols = json_array(), *row = json_array();
+    for (int k = 0; k < 40; k++) {
+        char c[16];
+        snprintf(c, sizeof(c), "C%d", k + 1);
+        json_array_append_new(cols, json_string(c));
+        json_array_append_new(row, json_string("1.0001 V"));
+    }
+    json_t *rows = json_array();
+    json_array_append_new(rows, row);
+    json_object_set_new(results, "columns", cols);
+    json_object_set_new(results, "rows", rows);
+}
+
 static void drop_calibrated(json_t *root)
 {
     json_object_del(json_object_get(root, "dates"), "calibrated");
@@ -567,6 +582,11 @@ static void test_ecert_issue__content_collisions(void **state)
     d = calibration(3, set_tall_cell);
     assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_EINVALID);
     assert_non_null(strstr(sc_error_last()->message, "results.rows[0]: a row "));
+    sc_ecert_data_free(d);
+    /* Columns so narrow that a value breaks a digit a line. */
+    d = calibration(0, set_40_columns);
+    assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "results.columns: 40 columns do not fit"));
     sc_ecert_data_free(d);
     sc_ecert_template_free(t);
 
