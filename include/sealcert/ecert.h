@@ -379,10 +379,15 @@ SC_EXTERN void sc_ecert_issued_dispose(sc_ecert_issued *issued);
  * identifier and the certificate's facts in CustomTags, embed attachments, and seal it.
  * Deterministic for a fixed time (except the random SM2 signature values).
  * @param[out] out filled on success; untouched on failure
- * @return 0, SC_EFORMAT (data the template needs is missing; the message names the field),
+ * @return 0, SC_EFORMAT (data the template needs is missing or malformed, or disagrees with
+ *         the earlier certificate's identifier; the message names the field),
  *         SC_ENOTFOUND (a character no configured font has: "customer.name: U+9F98 ..."),
- *         SC_EINVALID (content would lie under the code, bad options, signer refused, an
- *         attachment with dynamic elements), SC_ELIMIT or SC_ENOMEM
+ *         SC_EINVALID (data that needs more room than the template gives it: content under the
+ *         code, running into other content or under a seal on page 1, results columns under
+ *         8 mm; bad options; a seal not of the certificate's kind or a signer it refuses; an
+ *         attachment that is not OFD or has dynamic elements; a correction with the old
+ *         number), SC_EEXISTS (two attachments of one name), SC_ELIMIT (a line of text or a
+ *         table row taller than a page, too many pages) or SC_ENOMEM
  */
 SC_EXTERN int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *tpl,
                              const sc_ecert_data *data, const sc_ecert_issue_options *opts);

@@ -491,7 +491,7 @@ static int place_table(layout *l, const sc_ecert__block *b)
                     return error;
                 continue;
             }
-            return sc_error_set(SC_EINVALID,
+            return sc_error_set(SC_ELIMIT,
                                 "%s%s[%zu]: a row %.0f mm tall, but a page has %.0f mm for the "
                                 "table under its header; split its lines over several rows",
                                 b->cols ? b->source : "results", b->cols ? "" : ".rows", first,
@@ -583,6 +583,8 @@ typedef struct {
 
 static int add_box(boxes *b, double x, double y, double w, double h)
 {
+    if (!b) /* a page other than page 1: nothing to check there */
+        return 0;
     if (b->count == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 64;
         double(*n)[4] = sc_realloc(b->box, cap * sizeof(*n));
@@ -895,6 +897,9 @@ static int collision(const boxes *bx, size_t i, size_t k)
 {
     const box_owner *a = &bx->owner[i], *b = &bx->owner[k];
     char fa[128], c[256], ta[64], tb[64];
+    const double *at = bx->box[k]; /* where they meet: the top of the lower one */
+    if (bx->box[i][1] > at[1])
+        at = bx->box[i];
     /* Name the data that grew: a wrapped value, or one with a placeholder, else the later. */
     if ((!a->grew && b->grew) || (!a->grew && !*field_of(fa, a->text) && *field_of(fa, b->text))) {
         const box_owner *t = a;
@@ -906,13 +911,12 @@ static int collision(const boxes *bx, size_t i, size_t k)
                         "give it more room in the template",
                         culprit(c, a), sc_utf8_excerpt(ta, sizeof(ta), a->text, 40), a->list,
                         a->index, sc_utf8_excerpt(tb, sizeof(tb), b->text, 40), b->list, b->index,
-                        bx->box[k][0], bx->box[k][1]);
+                        at[0], at[1]);
 }
 
 /* Page 1: no element's content over another's (a value wrapped onto more lines than the
- * template has room for runs into what follows it), and no text under the seal unless the
- * template's seal says "over_text". Boxes are swept in order of their tops. */
-static int check_page1(const boxes *bx, const double *seal, bool over_text, size_t seal_index)
+ * template has room for runs into what follows it). Boxes are swept in order of their tops. */
+static int check_page1(const boxes *bx)
 {
     box_top *order = sc_malloc((bx->count ? bx->count : 1) * sizeof(*order));
     int error = 0;
@@ -934,24 +938,38 @@ static int check_page1(const boxes *bx, const double *seal, bool over_text, size
             if (a[0] + COLLIDE_MM < b[0] + b[2] && b[0] + COLLIDE_MM < a[0] + a[2])
                 error = collision(bx, order[i].index, order[k].index);
         }
-        if (error == 0 && seal && !over_text) {
-            /* The seal's picture is round: its circle, not its square. */
-            double r = seal[2] / 2 - COLLIDE_MM, cx = seal[0] + seal[2] / 2,
-                   cy = seal[1] + seal[3] / 2;
-            double dx = a[0] > cx ? a[0] - cx : cx > a[0] + a[2] ? cx - (a[0] + a[2]) : 0;
-            double dy = a[1] > cy ? a[1] - cy : cy > a[1] + a[3] ? cy - (a[1] + a[3]) : 0;
-            char c[256], t[64];
-            if (dx * dx + dy * dy < r * r)
-                error = sc_error_set(SC_EINVALID,
-                                     "%s\"%s\" (template %s[%zu]) lies under the seal "
-                                     "(seals[%zu]); shorten it, or move the seal in the template "
-                                     "(\"over_text\": true allows a seal over text)",
-                                     culprit(c, oa), sc_utf8_excerpt(t, sizeof(t), oa->text, 40),
-                                     oa->list, oa->index, seal_index);
-        }
     }
     sc_free(order);
     return error;
+}
+
+/* No text of page 1 under seal @p index (box @p seal, its picture round: the circle counts). */
+static int check_seal_clear(const boxes *bx, const double seal[4], size_t index)
+{
+    double r = seal[2] / 2 - COLLIDE_MM, cx = seal[0] + seal[2] / 2, cy = seal[1] + seal[3] / 2;
+    for (size_t i = 0; i < bx->count; i++) {
+        const double *a = bx->box[i];
+        double dx = a[0] > cx ? a[0] - cx : cx > a[0] + a[2] ? cx - (a[0] + a[2]) : 0;
+        double dy = a[1] > cy ? a[1] - cy : cy > a[1] + a[3] ? cy - (a[1] + a[3]) : 0;
+        char c[256], t[64];
+        if (dx * dx + dy * dy < r * r)
+            return sc_error_set(SC_EINVALID,
+                                "%s\"%s\" (template %s[%zu]) lies under the seal (seals[%zu]); "
+                                "shorten it, or move the seal in the template (\"over_text\": "
+                                "true allows a seal over text)",
+                                culprit(c, &bx->owner[i]),
+                                sc_utf8_excerpt(t, sizeof(t), bx->owner[i].text, 40),
+                                bx->owner[i].list, bx->owner[i].index, index);
+    }
+    return 0;
+}
+
+/* The page template seal @p i goes on (1-based): its page, the last when it names none or one
+ * past the end. */
+static size_t seal_page(const sc_ecert_template *t, size_t i, size_t pages)
+{
+    long p = t->seals[i].page;
+    return p <= 0 || (size_t)p > pages ? pages : (size_t)p;
 }
 
 /* ---- the code ---- */
@@ -961,7 +979,8 @@ typedef struct {
     double x, y;
 } code_place;
 
-static int draw_codes(sc_ofd_writer *w, const env *e, const boxes *bx, const double *seal_box)
+static int draw_codes(sc_ofd_writer *w, const env *e, const boxes *bx,
+                      const double (*seal_boxes)[4], size_t seals)
 {
     const sc_ecert_template *t = e->t;
     unsigned codes = e->o->codes ? e->o->codes : SC_ECERT_CODES_GM;
@@ -997,8 +1016,10 @@ static int draw_codes(sc_ofd_writer *w, const env *e, const boxes *bx, const dou
                                      "the code (T/CMA 4.3.4); shorten it or move the code in the "
                                      "template",
                                      bx->box[k][0], bx->box[k][1], bx->box[k][2], bx->box[k][3]);
-        if (error == 0 && seal_box && sc_ecert__boxes_overlap(area, seal_box))
-            error = sc_error_set(SC_EINVALID, "page 1: the seal lies over the code (T/CMA 4.3.4)");
+        for (size_t k = 0; k < seals && error == 0; k++)
+            if (sc_ecert__boxes_overlap(area, seal_boxes[k]))
+                error =
+                    sc_error_set(SC_EINVALID, "page 1: the seal lies over the code (T/CMA 4.3.4)");
         if (error == 0)
             error =
                 sc_ecert_code_draw(w, 0, c, places[i].x, places[i].y, t->code_size, SC_OFD_BLACK);
@@ -1125,8 +1146,7 @@ static int add_seals(sc_ofd_writer *w, const env *e, size_t pages)
         so.time = o->time;
         so.no_seal_file = 1; /* the seal is in the SES_Signature: not twice per signature */
         if (i < t->seal_count) {
-            long p = t->seals[i].page;
-            so.page = p <= 0 || (size_t)p > pages ? pages : (size_t)p;
+            so.page = seal_page(t, i, pages);
             so.x_mm = t->seals[i].x;
             so.y_mm = t->seals[i].y;
         } else {
@@ -1248,6 +1268,7 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     env e = {0};
     layout l = {0};
     boxes bx = {0};
+    double(*sb)[4] = NULL; /* the boxes of the seals on page 1 */
     sc_ofd_writer *w = NULL;
     sc_buf text = SC_BUF_INIT, title = SC_BUF_INIT;
     bool *fixed = NULL; /* fields_fixed() of each cover element */
@@ -1371,22 +1392,27 @@ int sc_ecert_issue(sc_ecert_issued *out, const sc_ecert_template *t, const sc_ec
     }
     if (error < 0)
         goto done;
-    double seal_box[4], *sb = NULL;
-    size_t seal_at = 0;
-    for (size_t i = 0; o->seal && i < t->seal_count && !sb; i++) {
-        const sc_seal_picture *pic = sc_seal_picture_of(o->seal);
-        long p = t->seals[i].page;
-        if (pic && (p == 1 || (p <= 0 && pages == 1))) {
-            seal_box[0] = t->seals[i].x - (double)pic->width_mm / 2;
-            seal_box[1] = t->seals[i].y - (double)pic->height_mm / 2;
-            seal_box[2] = (double)pic->width_mm, seal_box[3] = (double)pic->height_mm;
-            sb = seal_box;
-            seal_at = i;
-        }
+    /* Every seal that lands on page 1: clear of its text (unless over_text) and of the code. */
+    size_t nsb = 0;
+    const sc_seal_picture *pic = o->seal ? sc_seal_picture_of(o->seal) : NULL;
+    if (pic && !(sb = sc_calloc(t->seal_count ? t->seal_count : 1, sizeof(*sb)))) {
+        error = sc_error_oom();
+        goto done;
     }
-    if ((error = check_page1(&bx, sb, sb ? t->seals[seal_at].over_text : true, seal_at)) < 0 ||
-        (error = draw_codes(w, &e, &bx, sb)) < 0 || (error = add_tags(w, &e)) < 0 ||
-        (error = add_attachments(w, o)) < 0 || (o->seal && (error = add_seals(w, &e, pages)) < 0) ||
+    for (size_t i = 0; pic && i < t->seal_count && error == 0; i++) {
+        if (seal_page(t, i, pages) != 1)
+            continue;
+        double *b = sb[nsb++];
+        b[0] = t->seals[i].x - (double)pic->width_mm / 2;
+        b[1] = t->seals[i].y - (double)pic->height_mm / 2;
+        b[2] = (double)pic->width_mm, b[3] = (double)pic->height_mm;
+        if (!t->seals[i].over_text)
+            error = check_seal_clear(&bx, b, i);
+    }
+    if (error < 0 || (error = check_page1(&bx)) < 0 ||
+        (error = draw_codes(w, &e, &bx, (const double(*)[4])sb, nsb)) < 0 ||
+        (error = add_tags(w, &e)) < 0 || (error = add_attachments(w, o)) < 0 ||
+        (o->seal && (error = add_seals(w, &e, pages)) < 0) ||
         (error = sc_ofd_writer_finish(&r.ofd, w)) < 0)
         goto done;
     r.page_count = pages;
@@ -1398,6 +1424,7 @@ done:
     layout_dispose(&l);
     sc_free(bx.box);
     sc_free(bx.owner);
+    sc_free(sb);
     sc_free(fixed);
     sc_buf_dispose(&text);
     sc_buf_dispose(&title);

@@ -76,6 +76,17 @@ typedef struct {
     const char *category, *number, *inst, *serial, *suffix;
 } name_parts;
 
+/* Does @p s hold anything but blanks? */
+static bool has_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t c;
+    while (s && *p)
+        if (!sc_utf8_next(&p, NULL, &c) || !is_blank(c))
+            return true;
+    return false;
+}
+
 static int build(sc_buf *b, size_t *cjk, const name_parts *n, size_t inst_chars)
 {
     int error;
@@ -85,13 +96,12 @@ static int build(sc_buf *b, size_t *cjk, const name_parts *n, size_t inst_chars)
         (error = put_clean(b, "电子证书-", SIZE_MAX, cjk)) < 0 ||
         (error = put_clean(b, n->number, SIZE_MAX, cjk)) < 0)
         return error;
-    if (n->inst && *n->inst && inst_chars > 0 &&
+    if (has_text(n->inst) && inst_chars > 0 &&
         ((error = sc_buf_put(b, "-", 1)) < 0 ||
          (error = put_clean(b, n->inst, inst_chars, cjk)) < 0))
         return error;
-    if (n->serial && *n->serial &&
-        ((error = sc_buf_put(b, "-", 1)) < 0 ||
-         (error = put_clean(b, n->serial, SIZE_MAX, cjk)) < 0))
+    if (has_text(n->serial) && ((error = sc_buf_put(b, "-", 1)) < 0 ||
+                                (error = put_clean(b, n->serial, SIZE_MAX, cjk)) < 0))
         return error;
     if (n->suffix && *n->suffix &&
         ((error = sc_buf_put(b, "-", 1)) < 0 ||
@@ -111,7 +121,7 @@ int sc_ecert_file_name_for(sc_buf *out, const char *category, const char *number
     SC_ASSERT_ARG(out);
     if (!category || !*category)
         return sc_error_set(SC_EINVALID, "category: empty");
-    if (!number || !*number)
+    if (!has_text(number))
         return sc_error_set(SC_EINVALID, "number: empty");
     name_parts parts = {category, number, instrument, instrument_serial, suffix};
     /* Shorten the instrument name first, one character at a time, but keep one: T/CMA 4.4.3

@@ -272,13 +272,14 @@ static unsigned glyf_components(hb_face_t *face, uint32_t g)
     const uint8_t *h = (const uint8_t *)hb_blob_get_data(head, &hn);
     const uint8_t *l = (const uint8_t *)hb_blob_get_data(loca, &ln);
     const uint8_t *d = (const uint8_t *)hb_blob_get_data(glyf, &gn);
-    if (h && l && d && hn >= 54) {
-        bool wide = be16(h + 50) != 0; /* indexToLocFormat */
+    uint32_t format = h && hn >= 54 ? be16(h + 50) : 2; /* indexToLocFormat: 0 short, 1 long */
+    if (l && d && format <= 1) {
+        bool wide = format == 1;
         size_t at = wide ? 4 * (size_t)g : 2 * (size_t)g, step = wide ? 4 : 2;
         if (at + 2 * step <= ln) {
             uint32_t from = wide ? be16(l + at) << 16 | be16(l + at + 2) : 2 * be16(l + at);
             uint32_t to = wide ? be16(l + at + 4) << 16 | be16(l + at + 6) : 2 * be16(l + at + 2);
-            if (from + 10 <= to && to <= gn && (int16_t)be16(d + from) < 0) {
+            if (from < to && to - from >= 10 && to <= gn && (int16_t)be16(d + from) < 0) {
                 size_t p = from + 10;
                 uint32_t flags = 0x20; /* MORE_COMPONENTS */
                 while ((flags & 0x20) && p + 4 <= to && parts < 64) {

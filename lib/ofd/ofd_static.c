@@ -76,26 +76,55 @@ static int check_xml(const char *name, const unsigned char *data, size_t len, co
     return error;
 }
 
+/* What a part holds, by its bytes (paths in OFD are free: BaseLoc may name "Content.dat"): XML
+ * (after a BOM and blanks, a '<'), or a zip (an OFD file inside, an attachment). */
+static bool looks_xml(const unsigned char *d, size_t n)
+{
+    size_t i = n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    return i < n && d[i] == '<';
+}
+
+static bool looks_zip(const unsigned char *d, size_t n)
+{
+    return n >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] == 3 && d[3] == 4;
+}
+
 static int check_package(const sc_ofd *ofd, const char *outer, int depth)
 {
     int error = 0;
     for (size_t i = 0; i < ofd->entry_count && error == 0; i++) {
         const sc_ofd__entry *e = &ofd->entries[i];
-        if (ends_with(e->name, ".xml")) {
+        if (looks_xml(e->data, e->len)) {
             error = check_xml(e->name, e->data, e->len, outer);
-        } else if (ends_with(e->name, ".ofd") && depth < NESTED_DEPTH) {
+            /* A part named .xml must be XML; other text that is not is no OFD part. */
+            if (error == SC_EFORMAT && !ends_with(e->name, ".xml")) {
+                sc_error_clear();
+                error = 0;
+            }
+        } else if (looks_zip(e->data, e->len)) {
             sc_ofd *inner;
             sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
             char where[SC_OFD_MAX_PATH + 64];
+            snprintf(where, sizeof(where), "%s%s: ", outer, e->name);
+            if (depth >= NESTED_DEPTH) {
+                error = sc_error_set(SC_ELIMIT, "%sOFD files nested deeper than %d levels", where,
+                                     NESTED_DEPTH);
+                break;
+            }
             oo.max_total_size = NESTED_MAX_TOTAL;
             if ((error = sc_ofd_open(&inner, e->data, e->len, &oo)) < 0) {
-                if (error == SC_ENOMEM)
+                /* A zip that is not OFD has no OFD actions; one too large to look into cannot
+                 * be said to have none. */
+                if (error != SC_EFORMAT) {
+                    sc_error_prefix("%s", where);
                     break;
+                }
                 sc_error_clear();
                 error = 0;
-                continue; /* not an OFD package: then it has no OFD actions either */
+                continue;
             }
-            snprintf(where, sizeof(where), "%s%s: ", outer, e->name);
             error = check_package(inner, where, depth + 1);
             sc_ofd_free(inner);
         }

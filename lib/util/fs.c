@@ -200,7 +200,12 @@ int sc_fs_write_temp(char **tmp_out, const char *path, const void *data, size_t 
         sc_free(tmp);
         return io_error("cannot create temporary file", path);
     }
-    if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || close(fd) < 0) {
+    bool failed = fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0;
+    int saved = errno;
+    if (close(fd) < 0 && !failed)
+        failed = true, saved = errno;
+    if (failed) {
+        errno = saved;
         int error = io_error("cannot write", tmp);
         unlink(tmp);
         sc_free(tmp);

@@ -67,6 +67,9 @@ const char *sc_utf8_excerpt(char *out, size_t size, const char *s, size_t max)
             keep--; /* not inside a character */
     }
     memcpy(out, n ? s : "", keep);
+    for (size_t i = 0; i < keep; i++)
+        if ((unsigned char)out[i] < 0x20)
+            out[i] = ' '; /* a message is one line */
     memcpy(out + keep, keep < n ? "\u2026" : "", keep < n ? 4 : 1);
     return out;
 }

@@ -214,7 +214,8 @@ size_t sc_utf8_put(char *out, uint32_t c);
 
 /**
  * The start of @p s for a message, in @p out (@p size bytes, at least 8): at most @p max bytes,
- * cut at a character boundary, "…" appended when cut, so that a message stays valid UTF-8.
+ * cut at a character boundary, "…" appended when cut, so that a message stays valid UTF-8;
+ * control characters (a line break) become spaces, so that it stays one line.
  * NULL is "". @return out
  */
 const char *sc_utf8_excerpt(char *out, size_t size, const char *s, size_t max);

@@ -172,7 +172,7 @@ if i == 1: d["number"] = "JZ2026-N0000"
 if i == 2: d["number"], d["instrument"]["serial"] = "JZ2026-N2_", "SN2"
 if i == 3: d["number"], d["instrument"]["serial"] = "JZ2026-N2/", "SN2"
 '
-expect_exit 2 "$SC" issue -t calibration --batch "$T/names.jsonl" -j 1 -f "${SEAL[@]}" -o "$T/names"
+expect_exit 2 "$SC" issue -t calibration --batch "$T/names.jsonl" -j 2 -f "${SEAL[@]}" -o "$T/names"
 expect_stderr_contains "names.jsonl:3: number: JZ2026-N0000 is the number of line 1 of this batch"
 expect_stderr_contains "names.jsonl:5: number: the file name 校准电子证书-JZ2026-N2_-数字多用表-SN2.ofd is that of line 4"
 expect_stderr_contains "2 issued, 2 failed"

@@ -156,6 +156,10 @@ static void test_ecert_name__rule_and_limits(void **state)
     sc_assert_ok(
         sc_ecert_file_name(&n, SC_ECERT_CALIBRATION, " JZ 1\t", "数字多用表 \u3000", "\u3000MY1 "));
     assert_string_equal((char *)n.ptr, "校准电子证书-JZ 1-数字多用表-MY1.ofd");
+    /* A part of blanks only is no part; a number of blanks only is none. */
+    sc_assert_ok(sc_ecert_file_name(&n, SC_ECERT_CALIBRATION, "JZ1", "数字多用表", " \u3000"));
+    assert_string_equal((char *)n.ptr, "校准电子证书-JZ1-数字多用表.ofd");
+    assert_int_equal(sc_ecert_file_name(&n, SC_ECERT_CALIBRATION, "  ", "表", "1"), SC_EINVALID);
     /* Characters whose code point's low byte is one of / : * ? < > | or 0 stay themselves:
      * 一 U+4E00, 尺 U+5C3A, 机 U+673A, 示 U+793A, 游标卡尺. */
     sc_assert_ok(sc_ecert_file_name(&n, SC_ECERT_VERIFICATION, "质字20260311-0458",

@@ -351,6 +351,13 @@ static sc_buf page_with(const char *objects)
     return out;
 }
 
+static int attach_dat(sc_ofd_writer *w, size_t page, void *arg)
+{
+    const sc_buf *dat = arg;
+    (void)page;
+    return sc_ofd_writer_add_attachment(w, "note.dat", NULL, dat->ptr, dat->size);
+}
+
 static int attach_record(sc_ofd_writer *w, size_t page, void *arg)
 {
     const sc_buf *record = arg;
@@ -415,6 +422,16 @@ static void test_ofd_write_package__dynamic_elements(void **state)
                            "/Doc_0/Attachs/record.ofd: /Doc_0/Pages/Page_0/Content.xml"));
     sc_buf_dispose(&inner);
     sc_buf_dispose(&outer);
+
+    /* Parts are told by their bytes, not their names: OFD XML in a part named .dat. */
+    static const char actions[] = "<ofd:Actions xmlns:ofd=\"http://www.ofdspec.org/2016\">"
+                                  "<ofd:Action Event=\"DO\"><ofd:URI URI=\"https://x.cn/\"/>"
+                                  "</ofd:Action></ofd:Actions>";
+    sc_buf dat = {(unsigned char *)actions, sizeof(actions) - 1, 0};
+    sc_buf with_dat = one_page(attach_dat, &dat);
+    assert_int_equal(check_static(&with_dat), SC_EINVALID);
+    assert_non_null(strstr(sc_error_last()->message, "/Doc_0/Attachs/note.dat, line 1"));
+    sc_buf_dispose(&with_dat);
 
     /* A real file's outline of Goto actions (WPS). */
     sc_buf wps = sctest_read(sctest_sample("wild/wps_3pages_unsigned.ofd"));

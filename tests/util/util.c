@@ -120,11 +120,17 @@ static void test_util_fs__grouped_writes(void **state)
     assert_int_equal(sc_fs_commit(tmp, path, false), SC_EEXISTS);
     assert_int_equal(access(tmp, F_OK), -1);
     sc_free(tmp);
-    /* A failing write leaves no temporary. */
+    /* A failing write leaves no temporary and no open descriptor. */
+    int next_fd = dup(0);
+    close(next_fd);
     sc_fs_fail_after(2, ENOSPC);
     assert_int_equal(sc_fs_write_temp(&tmp, path, "three", 5, true, 0644), SC_EIO);
     sc_fs_fail_after(0, 0);
+    assert_non_null(strstr(sc_error_last()->message, "No space left"));
     assert_null(tmp);
+    int fd = dup(0);
+    assert_int_equal(fd, next_fd); /* the lowest free descriptor is free again */
+    close(fd);
     assert_int_equal(sc_fs_sync_dir("/nonexistent", false), SC_ENOTFOUND);
     sc_assert_ok(sc_fs_read_file(&b, path, 100));
     assert_string_equal((char *)b.ptr, "one");
@@ -166,6 +172,7 @@ static void test_util_utf8__excerpt(void **state)
     /* 7 bytes would cut 备 (3 bytes) after its first byte: 6 bytes are kept */
     assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "备注备注", 7), "备注\u2026");
     assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "abcdefgh", 3), "abc\u2026");
+    assert_string_equal(sc_utf8_excerpt(big, sizeof(big), "a\nb\tc", 40), "a b c");
     /* the buffer bounds it too: 16 bytes hold 12 and the mark */
     assert_string_equal(sc_utf8_excerpt(out, sizeof(out), "0123456789abcdefghij", 40),
                         "0123456789ab\u2026");

@@ -145,7 +145,7 @@ static int id_set_add(id_set *set, char *key, size_t line, size_t *first)
         if (!g.keys || !g.lines) {
             sc_free(g.keys);
             sc_free(g.lines);
-            return SC_ENOMEM;
+            return sc_error_oom();
         }
         for (size_t i = 0; i < set->cap; i++)
             if (set->keys[i]) {
@@ -182,6 +182,7 @@ typedef struct {
     pthread_mutex_t lock;             /* serialises progress output and names */
     id_set names;                     /* the file names written, lower case, with their lines */
     bool progress;                    /* stderr is a terminal */
+    bool sync_failed;                 /* a directory sync failed (reported once) */
     struct timespec start;
 } batch;
 
@@ -251,11 +252,13 @@ static int claim_name(void *ctx, const char *file_name)
         sc_free(key);
     if (taken < 0)
         return sc_error_oom();
-    if (taken == 1)
+    if (taken == 1) {
+        const char *base = strrchr(file_name, '/');
         return sc_error_set(SC_EEXISTS,
                             "number: the file name %s is that of line %zu of this batch; one "
                             "certificate per file",
-                            file_name, first);
+                            base ? base + 1 : file_name, first);
+    }
     return 0;
 }
 
@@ -267,8 +270,7 @@ static void *issue_worker(void *payload)
     while ((i = atomic_fetch_add(&b->next, 1)) < b->end) {
         batch_line *l = &b->lines[i];
         if (l->data) {
-            name_claim claim = {b, l->number};
-            if ((l->error = issue_data(&path, b->rc, l->data, claim_name, &claim, &l->tmp)) < 0)
+            if ((l->error = issue_data(&path, b->rc, l->data, NULL, NULL, &l->tmp)) < 0)
                 line_failed(l, l->error);
             else
                 l->message = sc_strdup((const char *)path.ptr);
@@ -301,8 +303,12 @@ static void commit_chunk(batch *b, size_t from)
         batch_line *l = &b->lines[i];
         if (!l->tmp)
             continue;
-        int e = error < 0 ? error : sc_fs_commit(l->tmp, l->message, b->rc->force);
-        if (error < 0)
+        /* In line order, so that of two lines with one file name the later one fails. */
+        name_claim claim = {b, l->number};
+        int e = error < 0 ? error : claim_name(&claim, l->message);
+        if (e == 0)
+            e = sc_fs_commit(l->tmp, l->message, b->rc->force);
+        else
             unlink(l->tmp);
         if (e < 0) {
             sc_free(l->message);
@@ -313,8 +319,14 @@ static void commit_chunk(batch *b, size_t from)
         sc_free(l->tmp);
         l->tmp = NULL;
     }
-    if (error == 0)
-        (void)sc_fs_sync_dir(b->rc->dir, false);
+    if (error == 0 && sc_fs_sync_dir(b->rc->dir, false) < 0 && !b->sync_failed) {
+        /* The files are in place, but their names may not survive a crash: say so. */
+        b->sync_failed = true;
+        sc_out_err(b->rc->dir, NULL,
+                   "%s; the certificates are written, but a crash now could "
+                   "lose their names",
+                   sc_error_last()->message);
+    }
 }
 
 /* Lines [from, b->end) through @p fn on @p jobs threads, this one included. */
@@ -455,6 +467,8 @@ static int run_batch(const run_ctx *rc, const char *file_name, long jobs)
             sc_out("%s\n", l->message ? l->message : "");
         }
     }
+    if (b.sync_failed)
+        code = sc_exit_worst(code, SC_EXIT_ERROR);
     size_t failed = atomic_load(&b.failed);
     sc_out_to(stderr, "sealcert: issue: %zu issued, %zu failed, %zu lines, %.2f s (%.0f/s)\n",
               issued_to - failed, failed, b.count, t,
