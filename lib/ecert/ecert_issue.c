@@ -534,6 +534,9 @@ static int place_block(layout *l, const sc_ecert__block *b)
     case SC_ECERT__BL_LIST: {
         char path[96];
         size_t items = sc_ecert_data_array_size(e->d, b->source);
+        /* An empty list says so, as an empty table does: the template's "empty" ("/"). */
+        if (items == 0)
+            return place_text(l, e->t->empty, &b->style->style, b->style->style.align, b->space, 0);
         for (size_t i = 0; i < items && error == 0; i++) {
             snprintf(path, sizeof(path), "%s[%zu]", b->source, i);
             e->item = sc_ecert_data_get(e->d, path); /* NULL (shown as "empty") for a non-string */

@@ -445,6 +445,11 @@ static void set_40_columns(json_t *root)
     json_object_set_new(results, "rows", rows);
 }
 
+static void empty_basis(json_t *root)
+{
+    json_object_set_new(root, "basis", json_array());
+}
+
 static void drop_calibrated(json_t *root)
 {
     json_object_del(json_object_get(root, "dates"), "calibrated");
@@ -582,6 +587,40 @@ static void test_ecert_issue__content_collisions(void **state)
     d = calibration(3, set_tall_cell);
     assert_int_equal(sc_ecert_issue(&r, t, d, &unsealed), SC_ELIMIT);
     assert_non_null(strstr(sc_error_last()->message, "results.rows[0]: a row "));
+    sc_ecert_data_free(d);
+    /* An empty list shows "/" under its heading, as an empty table does. */
+    d = calibration(0, empty_basis);
+    sc_assert_ok(sc_ecert_issue(&r, t, d, &unsealed));
+    sc_assert_ok(sc_ofd_open(&ofd, r.ofd.ptr, r.ofd.size, NULL));
+    /* Where: a "/" whose baseline lies between the basis heading's and the next heading's. */
+    sc_ofd_page_text *pt = NULL;
+    double heading = -1, next = -1, slash = -1, slashes[64];
+    size_t nslash = 0;
+    sc_assert_ok(sc_ofd_page_text_load(&pt, ofd, 0, 1));
+    for (size_t k = 0; k < sc_ofd_page_text_count(pt); k++) {
+        const sc_ofd_text_object *to = sc_ofd_page_text_object(pt, k);
+        const char *at = to->text;
+        for (size_t c = 0; c < to->char_count; c++) {
+            if (strncmp(at, "校准所依据", strlen("校准所依据")) == 0)
+                heading = to->chars[c].y;
+            if (strncmp(at, "校准所使用", strlen("校准所使用")) == 0)
+                next = to->chars[c].y;
+            if (to->chars[c].cp == '/' && nslash < 64)
+                slashes[nslash++] = to->chars[c].y;
+            do /* the next character of the text */
+                at++;
+            while (((unsigned char)*at & 0xC0) == 0x80);
+        }
+    }
+    sc_ofd_page_text_free(pt);
+    for (size_t k = 0; k < nslash; k++)
+        if (slashes[k] > heading && slashes[k] < next)
+            slash = slashes[k];
+    if (!(heading > 0 && slash > heading && next > slash))
+        fail_msg("basis heading at %.1f, \"/\" at %.1f, next heading at %.1f", heading, slash,
+                 next);
+    sc_ofd_free(ofd);
+    sc_ecert_issued_dispose(&r);
     sc_ecert_data_free(d);
     /* Columns so narrow that a value breaks a digit a line. */
     d = calibration(0, set_40_columns);
