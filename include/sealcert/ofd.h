@@ -782,10 +782,11 @@ SC_EXTERN int sc_ofd_writer_add_image(sc_ofd_writer *w, size_t page, const void 
  * Doc_0/Attachs/).
  * @param name the attachment's Name as readers show it, any text (1-255 bytes of UTF-8, e.g.
  *        "原始记录.ofd"). It is also the file's name when it is plain (letters, digits, '.', '-',
- *        '_'); otherwise the file is Attach_<ID> with the name's extension.
+ *        '_') and no other file has it (case aside); otherwise the file is Attach_<ID> with the
+ *        name's extension (and "_<k>" when even that is taken).
  * @param format e.g. "xml", "pdf"; NULL: none
- * @return 0, SC_EINVALID (bad name), SC_EFORMAT (not UTF-8, control characters), SC_EEXISTS
- *         (name used twice, or a file name equal but for case) or SC_ENOMEM
+ * @return 0, SC_EINVALID (empty or over 255 bytes), SC_EFORMAT (not UTF-8, control
+ *         characters), SC_EEXISTS (the name used twice) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_writer_add_attachment(sc_ofd_writer *w, const char *name, const char *format,
                                            const void *data, size_t len);

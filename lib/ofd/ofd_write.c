@@ -1635,9 +1635,21 @@ static int add_item(item **arr, size_t *n, size_t *cap, const char *name, const 
     return 0;
 }
 
-/* The attachment's file under Attachs/: its name when that is a plain file name, else
- * "Attach_<ID>" with the name's extension (or the format) when that one is plain. Readers match
- * package paths without regard to case, so neither may differ from a file in use by case only. */
+/* Is @p file in use (readers match package paths without regard to case), or reserved? */
+static bool file_taken(const sc_ofd_writer *w, const char *file)
+{
+    if (strcasecmp(file, "Attachments.xml") == 0)
+        return true;
+    for (size_t i = 0; i < w->natts; i++)
+        if (strcasecmp(w->atts[i].file, file) == 0)
+            return true;
+    return false;
+}
+
+/* The attachment's file under Attachs/: its name when that is a plain file name not in use,
+ * else "Attach_<ID>" with the name's extension (or the format) when that one is plain, and a
+ * "_<k>" more until it is free. Readers match package paths without regard to case, so no two
+ * files differ by case only. */
 static int attachment_file(char **out, const sc_ofd_writer *w, const char *name, const char *format)
 {
     char file[SC_OFD_MAX_ATTACHMENT_NAME + 1];
@@ -1645,23 +1657,22 @@ static int attachment_file(char **out, const sc_ofd_writer *w, const char *name,
     bool plain = n > 0 && n <= 128 && name[0] != '.';
     for (size_t i = 0; plain && i < n; i++)
         plain = is_name_char(name[i]);
-    if (plain) {
+    if (plain)
         snprintf(file, sizeof(file), "%s", name);
-    } else {
+    if (!plain || file_taken(w, file)) {
         const char *dot = strrchr(name, '.');
         const char *ext = dot && dot[1] ? dot + 1 : format;
         bool ext_plain = ext && *ext && strlen(ext) <= 8;
         for (const char *c = ext; ext_plain && *c; c++)
             ext_plain = is_name_char(*c) && *c != '.';
-        snprintf(file, sizeof(file), "Attach_%lu%s%s", w->next_id, ext_plain ? "." : "",
-                 ext_plain ? ext : "");
+        for (size_t k = 1; k == 1 || file_taken(w, file); k++) {
+            char more[24] = "";
+            if (k > 1)
+                snprintf(more, sizeof(more), "_%zu", k);
+            snprintf(file, sizeof(file), "Attach_%lu%s%s%s", w->next_id, more, ext_plain ? "." : "",
+                     ext_plain ? ext : "");
+        }
     }
-    if (strcasecmp(file, "Attachments.xml") == 0)
-        return sc_error_set(SC_EINVALID, "attachment name \"%s\" is reserved", name);
-    for (size_t i = 0; i < w->natts; i++)
-        if (strcasecmp(w->atts[i].file, file) == 0)
-            return sc_error_set(SC_EEXISTS, "attachment \"%s\": its file %s is taken by \"%s\"",
-                                name, file, w->atts[i].name);
     if (!(*out = sc_strdup(file)))
         return sc_error_oom();
     return 0;

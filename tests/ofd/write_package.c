@@ -284,23 +284,30 @@ static void test_ofd_write_package__attachment_names(void **state)
     sc_assert_ok(sc_ofd_writer_add_attachment(w, "原始记录.ofd", "ofd", "a", 1));
     sc_assert_ok(sc_ofd_writer_add_attachment(w, "../../OFD.xml", NULL, "b", 1));
     sc_assert_ok(sc_ofd_writer_add_attachment(w, "data.json", "json", "c", 1));
-    assert_int_equal(sc_ofd_writer_add_attachment(w, "DATA.JSON", NULL, "d", 1), SC_EEXISTS);
+    /* Another name, but the file would differ by case only: a file of its own. */
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "DATA.JSON", NULL, "d", 1));
     assert_int_equal(sc_ofd_writer_add_attachment(w, "原始记录.ofd", NULL, "e", 1), SC_EEXISTS);
-    assert_int_equal(sc_ofd_writer_add_attachment(w, "attachments.XML", NULL, "f", 1), SC_EINVALID);
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "attachments.XML", NULL, "f", 1)); /* reserved */
     assert_int_equal(sc_ofd_writer_add_attachment(w, "a\x01b", NULL, "g", 1), SC_EFORMAT);
     assert_int_equal(sc_ofd_writer_add_attachment(w, long_name, NULL, "h", 1), SC_EINVALID);
     long_name[SC_OFD_MAX_ATTACHMENT_NAME] = 0;
     sc_assert_ok(sc_ofd_writer_add_attachment(w, long_name, NULL, "i", 1));
+    /* A plain name that is the file a later one would get: that one takes the next. */
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "Attach_10.txt", NULL, "j", 1));
+    sc_assert_ok(sc_ofd_writer_add_attachment(w, "备注.txt", NULL, "k", 1));
     sc_assert_ok(sc_ofd_writer_finish(&out, w));
     sc_ofd_writer_free(w);
 
     sc_assert_ok(sc_ofd_open(&ofd, out.ptr, out.size, NULL));
-    assert_int_equal(sc_ofd_attachment_count(ofd, 0), 4);
-    const char *names[] = {"原始记录.ofd", "../../OFD.xml", "data.json", long_name};
-    const char *paths[] = {"/Doc_0/Attachs/Attach_3.ofd", "/Doc_0/Attachs/Attach_4.xml",
-                           "/Doc_0/Attachs/data.json", "/Doc_0/Attachs/Attach_6"};
-    const char *bytes = "abci";
-    for (size_t i = 0; i < 4; i++) {
+    const char *names[] = {"原始记录.ofd",    "../../OFD.xml", "data.json",     "DATA.JSON",
+                           "attachments.XML", long_name,       "Attach_10.txt", "备注.txt"};
+    const char *paths[] = {"/Doc_0/Attachs/Attach_3.ofd",  "/Doc_0/Attachs/Attach_4.xml",
+                           "/Doc_0/Attachs/data.json",     "/Doc_0/Attachs/Attach_6.JSON",
+                           "/Doc_0/Attachs/Attach_7.XML",  "/Doc_0/Attachs/Attach_8",
+                           "/Doc_0/Attachs/Attach_10.txt", "/Doc_0/Attachs/Attach_10_2.txt"};
+    const char *bytes = "abcdfijk";
+    assert_int_equal(sc_ofd_attachment_count(ofd, 0), 8);
+    for (size_t i = 0; i < 8; i++) {
         const sc_ofd_item *a = sc_ofd_attachment_of(ofd, 0, i);
         const unsigned char *data;
         size_t len;
