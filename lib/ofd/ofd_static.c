@@ -7,10 +7,17 @@
 
 #include "ofd/ofd_int.h"
 
-/* Nested OFD files (an attachment's own attachments) are looked into this deep, each opened
- * with at most this many bytes unpacked. */
+/* Nested OFD files (an attachment's own attachments) are looked into this deep, this many of
+ * them, unpacking this many bytes for all of them together: so that no file makes the walk
+ * unpack more than a file of its own size could. */
 #define NESTED_DEPTH     2
+#define NESTED_MAX_FILES 256
 #define NESTED_MAX_TOTAL ((size_t)64 << 20)
+
+typedef struct {
+    size_t files; /* nested files opened so far */
+    size_t bytes; /* their unpacked bytes so far */
+} budget;
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -91,7 +98,7 @@ static bool looks_zip(const unsigned char *d, size_t n)
     return n >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] == 3 && d[3] == 4;
 }
 
-static int check_package(const sc_ofd *ofd, const char *outer, int depth)
+static int check_package(const sc_ofd *ofd, const char *outer, int depth, budget *b)
 {
     int error = 0;
     for (size_t i = 0; i < ofd->entry_count && error == 0; i++) {
@@ -113,7 +120,14 @@ static int check_package(const sc_ofd *ofd, const char *outer, int depth)
                                      NESTED_DEPTH);
                 break;
             }
-            oo.max_total_size = NESTED_MAX_TOTAL;
+            if (++b->files > NESTED_MAX_FILES || b->bytes >= NESTED_MAX_TOTAL) {
+                error = sc_error_set(SC_ELIMIT,
+                                     "%smore nested OFD files than can be looked into (%d files, "
+                                     "%zu MB unpacked in all)",
+                                     where, NESTED_MAX_FILES, NESTED_MAX_TOTAL >> 20);
+                break;
+            }
+            oo.max_total_size = NESTED_MAX_TOTAL - b->bytes;
             if ((error = sc_ofd_open(&inner, e->data, e->len, &oo)) < 0) {
                 /* A zip that is not OFD has no OFD actions; one too large to look into cannot
                  * be said to have none. */
@@ -125,7 +139,9 @@ static int check_package(const sc_ofd *ofd, const char *outer, int depth)
                 error = 0;
                 continue;
             }
-            error = check_package(inner, where, depth + 1);
+            for (size_t k = 0; k < inner->entry_count; k++)
+                b->bytes += inner->entries[k].len;
+            error = check_package(inner, where, depth + 1, b);
             sc_ofd_free(inner);
         }
     }
@@ -135,5 +151,6 @@ static int check_package(const sc_ofd *ofd, const char *outer, int depth)
 int sc_ofd_check_static(const sc_ofd *ofd)
 {
     SC_ASSERT_ARG(ofd);
-    return check_package(ofd, "", 0);
+    budget b = {0, 0};
+    return check_package(ofd, "", 0, &b);
 }

@@ -440,6 +440,13 @@ static void test_ofd_write_package__dynamic_elements(void **state)
     assert_non_null(strstr(sc_error_last()->message, "/Doc_0/Attachs/note.dat, line 1"));
     sc_buf_dispose(&with_dat);
 
+    /* Nested zips that would unpack gigabytes (found by the fuzzer: OFD files holding zips of
+     * 60 MB of zeros each, 11 KB in all, took 30 s): refused once the walk's budget is spent. */
+    sc_buf bomb =
+        sctest_read(sctest_data("../../fuzz/corpus/ofd/check_static_nested_zip_budget.ofd"));
+    assert_int_equal(check_static(&bomb), SC_ELIMIT);
+    sc_buf_dispose(&bomb);
+
     /* A real file's outline of Goto actions (WPS). */
     sc_buf wps = sctest_read(sctest_sample("wild/wps_3pages_unsigned.ofd"));
     sc_assert_ok(check_static(&wps));
