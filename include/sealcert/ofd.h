@@ -219,10 +219,12 @@ SC_EXTERN const sc_ofd_item *sc_ofd_custom_tag_of(const sc_ofd *ofd, size_t doc,
  * Look for dynamic content, which an electronic certificate may not have (T/CMA 4.1.4): actions
  * (clause 14, wherever they are) that play a sound or a movie, open a URI or are of an unknown
  * kind, and MultiMedia other than images (audio, video), in every XML part of the package and
- * of the OFD files inside it (two levels deep). Goto and GotoA actions (outlines, links within
- * the document) are not dynamic.
+ * of the OFD files inside it (two levels deep, 256 files and 64 MB unpacked in all; parts are
+ * told by their bytes: XML, or a zip with an OFD.xml). Goto and GotoA actions (outlines, links
+ * within the document) are not dynamic.
  * @return 0: none; SC_EINVALID: sc_error_last() names the first one's part, line and element;
- *         SC_EFORMAT (a part is not well-formed XML), SC_ELIMIT or SC_ENOMEM
+ *         SC_EFORMAT (a part named .xml is not well-formed XML), SC_ELIMIT (nested files past
+ *         those bounds, which cannot be said to be static) or SC_ENOMEM
  */
 SC_EXTERN int sc_ofd_check_static(const sc_ofd *ofd);
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <zip.h>
+
 #include "ofd/ofd_int.h"
 
 /* Nested OFD files (an attachment's own attachments) are looked into this deep, this many of
@@ -98,6 +100,23 @@ static bool looks_zip(const unsigned char *d, size_t n)
     return n >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] == 3 && d[3] == 4;
 }
 
+/* Does the zip name an OFD.xml in its central directory (nothing inflated)? A zip without one is
+ * no OFD file (a .docx attachment), and nothing to look into. */
+static bool zip_has_ofd_xml(const unsigned char *d, size_t n)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(d, n, 0, &ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    bool has = z && zip_name_locate(z, "OFD.xml", ZIP_FL_NOCASE) >= 0;
+    if (z)
+        zip_discard(z);
+    else if (src)
+        zip_source_free(src);
+    zip_error_fini(&ze);
+    return has;
+}
+
 static int check_package(const sc_ofd *ofd, const char *outer, int depth, budget *b)
 {
     int error = 0;
@@ -110,7 +129,7 @@ static int check_package(const sc_ofd *ofd, const char *outer, int depth, budget
                 sc_error_clear();
                 error = 0;
             }
-        } else if (looks_zip(e->data, e->len)) {
+        } else if (looks_zip(e->data, e->len) && zip_has_ofd_xml(e->data, e->len)) {
             sc_ofd *inner;
             sc_ofd_open_options oo = SC_OFD_OPEN_OPTIONS_INIT;
             char where[SC_OFD_MAX_PATH + 64];
@@ -135,6 +154,10 @@ static int check_package(const sc_ofd *ofd, const char *outer, int depth, budget
                     sc_error_prefix("%s", where);
                     break;
                 }
+                /* It may have inflated its entries before failing: charge what it could have
+                 * (each entry is within SC_OFD_MAX_RATIO of its stored bytes). */
+                size_t left = NESTED_MAX_TOTAL - b->bytes;
+                b->bytes += e->len < left / SC_OFD_MAX_RATIO ? e->len * SC_OFD_MAX_RATIO : left;
                 sc_error_clear();
                 error = 0;
                 continue;
