@@ -305,7 +305,9 @@ static void commit_chunk(batch *b, size_t from)
             continue;
         /* In line order, so that of two lines with one file name the later one fails. */
         name_claim claim = {b, l->number};
-        int e = error < 0 ? error : claim_name(&claim, l->message);
+        int e = error < 0     ? error
+                : !l->message ? sc_error_oom() /* the worker could not keep the path */
+                              : claim_name(&claim, l->message);
         if (e == 0)
             e = sc_fs_commit(l->tmp, l->message, b->rc->force);
         else
