@@ -974,9 +974,10 @@ static int check_date(const where *at, const char *s)
     for (size_t i = 0; i < len && len == 10; i++)
         if ((i == 4 || i == 7) ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
             len = 0;
+    char ex[64];
     if (len != 10)
-        return sc_error_set(SC_EFORMAT, "%s: '%.40s' is not a date (YYYY-MM-DD)", where_text(at, p),
-                            s);
+        return sc_error_set(SC_EFORMAT, "%s: '%s' is not a date (YYYY-MM-DD)", where_text(at, p),
+                            sc_utf8_excerpt(ex, sizeof(ex), s, 40));
     int year = two_digits(s) * 100 + two_digits(s + 2), month = two_digits(s + 5),
         day = two_digits(s + 8);
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

@@ -95,17 +95,20 @@ static int subst(sc_buf *out, env *e, const char *text)
             continue;
         }
         const char *end = strchr(p, '}');
+        char ex[64];
         if (!end || (size_t)(end - p - 1) >= sizeof(name))
-            return sc_error_set(SC_EFORMAT, "template text \"%.40s\": unclosed placeholder", text);
+            return sc_error_set(SC_EFORMAT, "template text \"%s\": unclosed placeholder",
+                                sc_utf8_excerpt(ex, sizeof(ex), text, 40));
         memcpy(name, p + 1, (size_t)(end - p - 1));
         name[end - p - 1] = '\0';
         const char *v = lookup(e, name, tmp, sizeof(tmp));
         error = sc_buf_puts(out, v ? v : e->t->empty);
         p = end + 1;
     }
+    char ex[64];
     if (error == 0 && out->size > SC_ECERT_MAX_TEXT)
-        return sc_error_set(SC_ELIMIT, "template text \"%.40s\": more than %zu bytes", text,
-                            SC_ECERT_MAX_TEXT);
+        return sc_error_set(SC_ELIMIT, "template text \"%s\": more than %zu bytes",
+                            sc_utf8_excerpt(ex, sizeof(ex), text, 40), SC_ECERT_MAX_TEXT);
     if (error == 0 && !out->ptr)
         error = sc_buf_put(out, "", 0) < 0 ? SC_ENOMEM : sc_buf_grow(out, 1);
     return error;

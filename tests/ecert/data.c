@@ -319,6 +319,9 @@ static const mutation mutations[] = {
     {"dates.issued", "\"2026-02-30\"", SC_EFORMAT, "dates.issued: 2026-02-30 is not a date"},
     {"dates.issued", "\"2026-2-3\"", SC_EFORMAT, "dates.issued: '2026-2-3' is not a date"},
     {"dates.issued", "\"2026/03/06\"", SC_EFORMAT, "dates.issued: '2026/03/06' is not a date"},
+    /* quoted in part, cut at a character boundary */
+    {"dates.issued", "\"二〇二六年三月六日二〇二六年三月六日二〇二六年三月六日\"", SC_EFORMAT,
+     "dates.issued: '二〇二六年三月六日二〇二六\u2026' is not a date"},
     {"dates.issued", "\"2026-13-01\"", SC_EFORMAT, "dates.issued: 2026-13-01 is not a date"},
     {"dates.issued", "\"2026-03-00\"", SC_EFORMAT, "dates.issued: 2026-03-00 is not a date"},
     {"dates.issued", "\" 2026-03-06\"", SC_EFORMAT, "dates.issued: ' 2026-03-06' is not a date"},
